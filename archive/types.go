@@ -1,0 +1,62 @@
+package archive
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/newsarchive/newsarchive/extract"
+)
+
+// QueueEntry is a URL in the persistent frontier (table frontier). URL is the key.
+type QueueEntry struct {
+	URL       string
+	Depth     int
+	Kind      string // "page", "sitemap", "feed"
+	Via       string
+	Attempts  int
+	NotBefore time.Time
+}
+
+// Page is one fetched response, archived before anything is extracted from it.
+type Page struct {
+	ID          int64
+	RunID       int64
+	URL         string   // requested URL
+	FinalURL    string   // URL after redirects
+	Redirects   []string // chain before FinalURL
+	Status      int
+	Header      http.Header
+	FetchedAt   time.Time
+	Duration    time.Duration
+	ContentType string
+	Body        []byte // decoded body; stored compressed
+	SHA256      string // hex digest of Body; computed by the store when empty
+	Truncated   bool
+	NotModified bool // answered 304 to a conditional request
+}
+
+// Capture is everything one processed frontier entry produced. Store.Commit writes
+// a batch of captures in one transaction: the raw page first, then the record
+// (when Article is non-nil and Article.IsArticle), then the discovered links into
+// the frontier, then the entry's new state.
+type Capture struct {
+	Entry   QueueEntry
+	State   string // "done", "failed", "skipped", or "queued" for a retry
+	Reason  string // reason code for failed/skipped/retry
+	Detail  string
+	Page    *Page            // nil when nothing was received
+	Article *extract.Article // nil when the page was not extracted
+	// ExtractError is set when extraction failed; the raw page is still kept.
+	ExtractError string
+	Links        []QueueEntry
+}
+
+// CommitResult reports what Commit did for one capture, in input order.
+type CommitResult struct {
+	PageID     int64
+	ArticleID  int64 // 0 when no article was stored
+	VersionID  int64
+	NewArticle bool // first time this canonical URL was archived
+	NewVersion bool // content differed from the latest version (includes NewArticle)
+	LinksAdded int
+}

@@ -1,0 +1,252 @@
+package main
+
+// The crawl benchmark of issue 3 (and, with NEWSARCHIVE_BENCH_PAGES=50000, the
+// memory benchmark of issue 4). It is a benchmark, not a timed test: run it
+// explicitly,
+//
+//	go test -run '^$' -bench BenchmarkCrawl -benchtime 1x -timeout 60m ./cmd/newsarchive
+//
+// Knobs (environment):
+//
+//	NEWSARCHIVE_BENCH_PAGES       article pages of the generated site (default 10000;
+//	                              50000 is issue 4's memory benchmark: peak RSS < 300 MB)
+//	NEWSARCHIVE_BENCH_LATENCY     server latency per request, e.g. 100ms (default 0;
+//	                              100ms is issue 3's latency variant)
+//	NEWSARCHIVE_BENCH_PARALLELISM concurrent requests of every crawler (default 32)
+//	NEWSARCHIVE_BENCH_MODES       modes to run, comma-separated (default pipeline,colly,nethttp)
+//	NEWSARCHIVE_BENCH_CPUPROFILE  write each mode's CPU profile to this path, with the
+//	                              mode inserted before the extension (cpu.prof →
+//	                              cpu.pipeline.prof); read it with go tool pprof -top
+//
+// The generated site is served on 127.0.0.1 by this (parent) process; each mode
+// crawls it in a child process (crawlbench.RunChild) so that the CPU time and peak
+// memory reported are the crawler's alone. The server's own counters give the
+// requests, distinct URLs and duplicate fetches of each mode; they are reset
+// between modes. Every mode gets the same page budget (the site's article count)
+// and parallelism; Delay is 0 (loopback).
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"text/tabwriter"
+	"time"
+
+	"github.com/newsarchive/newsarchive/internal/crawlbench"
+	"github.com/newsarchive/newsarchive/internal/testsite"
+	"github.com/newsarchive/newsarchive/scraper"
+)
+
+// benchModePipeline is the full newsarchive pipeline: fetch, store raw, extract,
+// store record, index.
+const benchModePipeline = "pipeline"
+
+// TestCrawlBenchChild is the child side of BenchmarkCrawl (crawlbench.RunChild
+// re-executes this test binary to run one mode); it skips itself otherwise.
+func TestCrawlBenchChild(t *testing.T) {
+	if _, ok := crawlbench.ChildMode(); !ok {
+		t.Skip("run by BenchmarkCrawl in a child process only")
+	}
+	modes := crawlbench.BaselineModes()
+	modes[benchModePipeline] = benchPipeline
+	if err := crawlbench.ServeChild(context.Background(), os.Stdout, modes); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// benchPipeline crawls args[url] with the crawl command's code path into a fresh
+// archive in a temporary directory.
+func benchPipeline(ctx context.Context, args map[string]string) (crawlbench.Result, error) {
+	par, err := crawlbench.IntArg(args, crawlbench.ArgParallelism, 32)
+	if err != nil {
+		return crawlbench.Result{}, err
+	}
+	maxPages, err := crawlbench.IntArg(args, crawlbench.ArgMaxPages, 0)
+	if err != nil {
+		return crawlbench.Result{}, err
+	}
+	dir, err := os.MkdirTemp("", "newsarchive-bench-")
+	if err != nil {
+		return crawlbench.Result{}, err
+	}
+	defer os.RemoveAll(dir)
+
+	cfg := scraper.DefaultConfig()
+	cfg.Parallelism = par
+	cfg.Delay = 0
+	cfg.MaxPages = maxPages
+	opts := &crawlOptions{
+		db:    filepath.Join(dir, "bench.db"),
+		seeds: []string{args[crawlbench.ArgURL]},
+		cfg:   cfg,
+		quiet: true,
+	}
+	e := &env{
+		stdout:   io.Discard,
+		stderr:   io.Discard,
+		getenv:   func(string) string { return "" },
+		hardStop: ctx,
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+
+	m := crawlbench.StartMeter()
+	sum, err := crawl(ctx, e, logger, opts)
+	if err != nil {
+		return crawlbench.Result{}, err
+	}
+	if sum.Interrupted {
+		return crawlbench.Result{}, fmt.Errorf("pipeline crawl interrupted")
+	}
+	// The archive keys pages by URL within a run: one page per URL.
+	return m.Stop(crawlbench.Result{Pages: int(sum.Pages), Unique: int(sum.Pages)}), nil
+}
+
+// benchRow is one mode's line of the table.
+type benchRow struct {
+	mode     string
+	res      crawlbench.Result
+	requests int64 // requests the server answered
+	distinct int64 // distinct URLs among them
+	dups     int64 // requests beyond the first for a URL
+}
+
+// pagesPerSec is the server-counted distinct URLs per second of the crawl.
+func (r benchRow) pagesPerSec() float64 {
+	if r.res.Elapsed <= 0 {
+		return 0
+	}
+	return float64(r.distinct) / r.res.Elapsed.Seconds()
+}
+
+func (r benchRow) cpuMsPerPage() float64 {
+	return float64(r.res.CPUPerPage()) / float64(time.Millisecond)
+}
+
+func (r benchRow) peakMB() float64 { return float64(r.res.MaxRSS) / (1 << 20) }
+
+// BenchmarkCrawl crawls a generated news site with the full pipeline, a bare
+// colly collector and a raw net/http worker pool, each in its own child process,
+// and prints a table and the pipeline's ratios to the baselines. See the top of
+// this file for how to run it.
+func BenchmarkCrawl(b *testing.B) {
+	pages := benchEnvInt(b, "NEWSARCHIVE_BENCH_PAGES", 10000)
+	par := benchEnvInt(b, "NEWSARCHIVE_BENCH_PARALLELISM", 32)
+	latency := time.Duration(0)
+	if s := os.Getenv("NEWSARCHIVE_BENCH_LATENCY"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			b.Fatalf("NEWSARCHIVE_BENCH_LATENCY: %v", err)
+		}
+		latency = d
+	}
+	modes := []string{benchModePipeline, crawlbench.ModeColly, crawlbench.ModeNetHTTP}
+	if s := os.Getenv("NEWSARCHIVE_BENCH_MODES"); s != "" {
+		modes = strings.Split(s, ",")
+	}
+	profile := os.Getenv("NEWSARCHIVE_BENCH_CPUPROFILE")
+
+	site := startBenchSite(b, pages, latency)
+	ctx, cancel := context.WithTimeout(context.Background(), 55*time.Minute)
+	defer cancel()
+
+	b.ResetTimer()
+	for range b.N {
+		var rows []benchRow
+		for _, mode := range modes {
+			site.reset()
+			args := map[string]string{
+				crawlbench.ArgURL:         site.url,
+				crawlbench.ArgParallelism: strconv.Itoa(par),
+				crawlbench.ArgMaxPages:    strconv.Itoa(pages),
+			}
+			if profile != "" {
+				ext := filepath.Ext(profile)
+				args[crawlbench.ArgCPUProfile] = strings.TrimSuffix(profile, ext) + "." + mode + ext
+			}
+			res, err := crawlbench.RunChild(ctx, mode, args)
+			if err != nil {
+				b.Fatalf("%s: %v", mode, err)
+			}
+			req, distinct, dups := site.counts()
+			rows = append(rows, benchRow{mode: mode, res: res, requests: req, distinct: distinct, dups: dups})
+		}
+		benchReport(b, pages, par, latency, rows)
+	}
+}
+
+// benchReport prints the table and the ratios and reports them as metrics.
+func benchReport(b *testing.B, pages, par int, latency time.Duration, rows []benchRow) {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "\ncrawl benchmark: generated site of %d articles, parallelism %d, server latency %v\n", pages, par, latency)
+	tw := tabwriter.NewWriter(&sb, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "mode\tpages\tunique\tdup fetches\tseconds\tunique pages/s\tCPU ms/page\tpeak RSS MB\t")
+	byMode := map[string]benchRow{}
+	for _, r := range rows {
+		byMode[r.mode] = r
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.1f\t%.1f\t%.2f\t%.1f\t\n",
+			r.mode, r.res.Pages, r.distinct, r.dups, r.res.Elapsed.Seconds(), r.pagesPerSec(), r.cpuMsPerPage(), r.peakMB())
+		b.ReportMetric(r.pagesPerSec(), r.mode+"_pages/s")
+		b.ReportMetric(r.cpuMsPerPage(), r.mode+"_cpu_ms/page")
+		b.ReportMetric(r.peakMB(), r.mode+"_peak_MB")
+		b.ReportMetric(float64(r.dups), r.mode+"_dups")
+	}
+	tw.Flush()
+	p, okP := byMode[benchModePipeline]
+	if okP {
+		fmt.Fprintf(&sb, "targets (pipeline): CPU %.2f ms/page (≤ 6), duplicate fetches %d (0), peak RSS %.1f MB (≤ 200; ≤ 300 at 50,000 pages)\n",
+			p.cpuMsPerPage(), p.dups, p.peakMB())
+	}
+	for _, base := range []struct {
+		mode, want string
+	}{{crawlbench.ModeColly, "≥ 2 at 0 latency"}, {crawlbench.ModeNetHTTP, "≥ 0.85 at 100ms latency"}} {
+		r, ok := byMode[base.mode]
+		if !okP || !ok || r.pagesPerSec() == 0 {
+			continue
+		}
+		ratio := p.pagesPerSec() / r.pagesPerSec()
+		fmt.Fprintf(&sb, "ratio pipeline/%s (unique pages/s): %.2f (target %s)\n", base.mode, ratio, base.want)
+		b.ReportMetric(ratio, "pipeline/"+base.mode)
+	}
+	fmt.Print(sb.String())
+}
+
+func benchEnvInt(b *testing.B, name string, def int) int {
+	s := os.Getenv(name)
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n <= 0 {
+		b.Fatalf("%s=%q: want a positive integer", name, s)
+	}
+	return n
+}
+
+// benchSite is the generated site served on loopback by the parent process.
+type benchSite struct {
+	url  string
+	site *testsite.GenSite
+}
+
+func startBenchSite(b *testing.B, pages int, latency time.Duration) *benchSite {
+	site := testsite.NewGenerated(testsite.GenOptions{Pages: pages, Latency: latency})
+	srv := httptest.NewServer(site)
+	b.Cleanup(srv.Close)
+	return &benchSite{url: srv.URL + "/", site: site}
+}
+
+func (s *benchSite) reset() { s.site.ResetCounters() }
+
+// counts returns the requests received since the last reset, the distinct URLs
+// among them and the duplicate fetches.
+func (s *benchSite) counts() (requests, distinct, dups int64) {
+	total, d := int64(s.site.TotalRequests()), int64(s.site.DuplicateFetches())
+	return total, total - d, d
+}

@@ -1,0 +1,274 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/newsarchive/newsarchive/archive"
+	"github.com/newsarchive/newsarchive/extract"
+	"github.com/newsarchive/newsarchive/scraper"
+)
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// crawlOptions are the crawl command's settings after flag parsing.
+type crawlOptions struct {
+	db       string
+	seeds    []string
+	cfg      scraper.Config
+	quiet    bool
+	json     bool
+	progress bool
+}
+
+const crawlExamples = `  newsarchive crawl https://www.tesmanian.com/blogs/tesmanian-blog
+  newsarchive crawl --db tesmanian.db --contact mailto:me@example.org --max-pages 500 https://www.tesmanian.com/
+  newsarchive crawl --json --quiet --delay 0 http://127.0.0.1:8080/   # loopback copy, no delay
+Run the same command again to resume an interrupted crawl; once a crawl has
+finished, running it again re-crawls with conditional requests (ETag /
+If-Modified-Since) and stores a new version of each article that changed.
+`
+
+func runCrawl(ctx context.Context, e *env, args []string) error {
+	opts, err := parseCrawlFlags(e, args)
+	if err != nil {
+		return err
+	}
+	if len(opts.seeds) == 0 {
+		return usagef("crawl needs at least one URL")
+	}
+	logger := newLogger(e, opts.quiet, opts.json)
+	sum, err := crawl(ctx, e, logger, opts)
+	if sum != nil {
+		printCrawlSummary(e.stdout, sum, opts.json)
+	}
+	if err != nil {
+		return err
+	}
+	if sum.Interrupted {
+		return errInterrupted
+	}
+	return nil
+}
+
+func parseCrawlFlags(e *env, args []string) (*crawlOptions, error) {
+	cfg := scraper.DefaultConfig()
+	fs := newFlagSet(e, "crawl", "crawl [flags] URL...", crawlExamples)
+	db := fs.String("db", "", "archive database file (default $NEWSARCHIVE_DB or newsarchive.db)")
+	fs.IntVar(&cfg.Parallelism, "parallelism", cfg.Parallelism, "concurrent requests per host")
+	fs.DurationVar(&cfg.Delay, "delay", cfg.Delay, "minimum delay between requests to one host (0 allowed; robots.txt Crawl-delay raises it)")
+	fs.IntVar(&cfg.MaxPages, "max-pages", cfg.MaxPages, "stop after fetching this many pages (0 = no limit)")
+	fs.IntVar(&cfg.MaxDepth, "max-depth", cfg.MaxDepth, "follow links at most this many hops from a seed (0 = no limit)")
+	var domains, include, exclude stringList
+	fs.Var(&domains, "domain", "also crawl this domain and its subdomains (repeatable; default: the seeds' hosts)")
+	fs.Var(&include, "include", "only follow URLs matching this regexp (repeatable)")
+	fs.Var(&exclude, "exclude", "never follow URLs matching this regexp (repeatable)")
+	fs.StringVar(&cfg.Contact, "contact", cfg.Contact, "URL or e-mail address put in the User-Agent so site owners can reach you")
+	fs.BoolVar(&cfg.IgnoreRobots, "ignore-robots", false, "DO NOT obey robots.txt (impolite; logged loudly)")
+	fs.Int64Var(&cfg.MaxBodyBytes, "max-body", cfg.MaxBodyBytes, "cap on a page's decoded size in bytes; longer pages are kept truncated and marked so")
+	fs.IntVar(&cfg.MaxRetries, "retries", cfg.MaxRetries, "retries for network errors, 5xx, 408 and 429")
+	fs.DurationVar(&cfg.OverallTimeout, "timeout", cfg.OverallTimeout, "overall deadline for one request")
+	quiet := fs.Bool("quiet", false, "no progress and only warnings in the log")
+	asJSON := fs.Bool("json", false, "print the final summary as JSON (logs as JSON on stderr)")
+	if err := parseFlags(e, fs, args); err != nil {
+		return nil, err
+	}
+	cfg.AllowedDomains = append(cfg.AllowedDomains, domains...)
+	for _, p := range include {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return nil, usagef("--include %q: %v", p, err)
+		}
+		cfg.Include = append(cfg.Include, re)
+	}
+	for _, p := range exclude {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return nil, usagef("--exclude %q: %v", p, err)
+		}
+		cfg.Exclude = append(cfg.Exclude, re)
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, usagef("%v", err)
+	}
+	return &crawlOptions{
+		db:       dbPath(e, *db),
+		seeds:    fs.Args(),
+		cfg:      cfg,
+		quiet:    *quiet,
+		json:     *asJSON,
+		progress: e.isTTY && !*quiet,
+	}, nil
+}
+
+// crawlSummary is the final report of a crawl (also its --json form).
+type crawlSummary struct {
+	DB          string         `json:"db"`
+	RunID       int64          `json:"run_id"`
+	Resumed     bool           `json:"resumed"`
+	Interrupted bool           `json:"interrupted"`
+	Pages       int64          `json:"pages_archived"`
+	Articles    int64          `json:"articles"`
+	NewArticles int64          `json:"new_articles"`
+	NewVersions int64          `json:"new_versions"`
+	Unchanged   int64          `json:"unchanged_articles"`
+	NotModified int64          `json:"not_modified"`
+	ExtractFail int64          `json:"extract_failures"`
+	Outcomes    map[string]int `json:"outcomes"`
+	Reasons     map[string]int `json:"reasons"`
+	Seconds     float64        `json:"seconds"`
+	PagesPerSec float64        `json:"pages_per_second"`
+}
+
+// crawl runs one crawl (or resumes one) into opts.db.
+func crawl(ctx context.Context, e *env, logger *slog.Logger, opts *crawlOptions) (*crawlSummary, error) {
+	if opts.cfg.UserAgent == "" {
+		opts.cfg.UserAgent = userAgent(opts.cfg.Contact)
+	}
+	ex, err := extract.Default()
+	if err != nil {
+		return nil, fmt.Errorf("load extraction rules: %w", err)
+	}
+	store, err := archive.Open(ctx, opts.db)
+	if err != nil {
+		return nil, fmt.Errorf("open archive: %w", err)
+	}
+	defer store.Close()
+
+	settings := map[string]any{
+		"parallelism": opts.cfg.Parallelism, "delay": opts.cfg.Delay.String(),
+		"max_pages": opts.cfg.MaxPages, "max_depth": opts.cfg.MaxDepth,
+		"domains": opts.cfg.AllowedDomains, "include": patterns(opts.cfg.Include), "exclude": patterns(opts.cfg.Exclude),
+		"ignore_robots": opts.cfg.IgnoreRobots, "user_agent": opts.cfg.UserAgent, "version": version,
+	}
+	runID, resumed, err := store.StartRun(ctx, opts.seeds, settings)
+	if err != nil {
+		return nil, fmt.Errorf("start run: %w", err)
+	}
+	if resumed {
+		logger.Info("resuming interrupted crawl", "run", runID)
+	} else {
+		logger.Info("crawl started", "run", runID, "db", opts.db)
+	}
+
+	counts := &pipelineCounts{}
+	sk := newSink(store, runID, ex, logger, counts)
+	fr := &frontier{store: store, runID: runID}
+	c, err := scraper.New(opts.cfg, fr, sk, &history{store: store}, logger)
+	if err != nil {
+		sk.Close()
+		return nil, err
+	}
+	start := time.Now()
+	if err := c.Seed(ctx, opts.seeds); err != nil && ctx.Err() == nil {
+		sk.Close()
+		return nil, fmt.Errorf("seed: %w", err)
+	}
+
+	stopProgress := startProgress(e, logger, opts, c, counts, start)
+	res, runErr := c.Run(ctx, scraper.RunOptions{HardStop: e.hardStop})
+	stopProgress()
+	if cerr := sk.Close(); cerr != nil && runErr == nil {
+		runErr = cerr
+	}
+
+	elapsed := time.Since(start)
+	sum := &crawlSummary{
+		DB: opts.db, RunID: runID, Resumed: resumed,
+		Interrupted: res.Interrupted || ctx.Err() != nil,
+		Pages:       counts.pages.Load(), Articles: counts.articles.Load(),
+		NewArticles: counts.newArticles.Load(), NewVersions: counts.newVersions.Load(),
+		Unchanged: counts.unchanged.Load(), NotModified: counts.notModified.Load(),
+		ExtractFail: counts.extractFails.Load(),
+		Outcomes:    intCounts(res.ByState), Reasons: intCounts(res.ByReason),
+		Seconds: elapsed.Seconds(),
+	}
+	if elapsed > 0 {
+		sum.PagesPerSec = float64(sum.Pages) / elapsed.Seconds()
+	}
+	status := "finished"
+	switch {
+	case runErr != nil:
+		status = "failed"
+	case sum.Interrupted:
+		status = "interrupted"
+	}
+	runCounts := map[string]int{
+		"pages": int(sum.Pages), "articles": int(sum.Articles), "new_articles": int(sum.NewArticles),
+		"new_versions": int(sum.NewVersions), "not_modified": int(sum.NotModified),
+		"extract_failures": int(sum.ExtractFail),
+	}
+	for k, v := range sum.Outcomes {
+		runCounts["state_"+k] = v
+	}
+	for k, v := range sum.Reasons {
+		runCounts["reason_"+k] = v
+	}
+	// Record the outcome even when interrupted: the run stays resumable.
+	if ferr := store.FinishRun(context.Background(), runID, status, runCounts); ferr != nil && runErr == nil {
+		runErr = fmt.Errorf("finish run: %w", ferr)
+	}
+	if runErr != nil && !errors.Is(runErr, context.Canceled) {
+		return sum, runErr
+	}
+	return sum, nil
+}
+
+func printCrawlSummary(w io.Writer, s *crawlSummary, asJSON bool) {
+	if asJSON {
+		_ = json.NewEncoder(w).Encode(s)
+		return
+	}
+	verb := "finished"
+	if s.Interrupted {
+		verb = "interrupted (run the same command again to resume)"
+	}
+	fmt.Fprintf(w, "crawl %s in %.1fs: %d pages archived (%.1f pages/s), %d articles (%d new, %d changed, %d unchanged), %d not modified\n",
+		verb, s.Seconds, s.Pages, s.PagesPerSec, s.Articles, s.NewArticles, s.NewVersions, s.Unchanged, s.NotModified)
+	if len(s.Outcomes) > 0 {
+		fmt.Fprintf(w, "  by state:  %s\n", formatCounts(s.Outcomes))
+	}
+	if len(s.Reasons) > 0 {
+		fmt.Fprintf(w, "  by reason: %s\n", formatCounts(s.Reasons))
+	}
+	if s.ExtractFail > 0 {
+		fmt.Fprintf(w, "  extraction failures: %d (raw pages kept)\n", s.ExtractFail)
+	}
+	fmt.Fprintf(w, "  archive:   %s (run %d)\n", s.DB, s.RunID)
+}
+
+// userAgent names the tool, its version and how to reach whoever runs the crawl.
+func userAgent(contact string) string {
+	if contact == "" {
+		return "newsarchive/" + version
+	}
+	return "newsarchive/" + version + " (+" + contact + ")"
+}
+
+func patterns(res []*regexp.Regexp) []string {
+	out := make([]string, len(res))
+	for i, re := range res {
+		out[i] = re.String()
+	}
+	return out
+}
+
+// intCounts converts a count map with string-like keys for printing and JSON.
+func intCounts[K ~string](m map[K]int64) map[string]int {
+	out := make(map[string]int, len(m))
+	for k, v := range m {
+		out[string(k)] = int(v)
+	}
+	return out
+}

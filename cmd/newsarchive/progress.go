@@ -1,0 +1,88 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/newsarchive/newsarchive/scraper"
+)
+
+// startProgress reports crawl progress until the returned stop function is
+// called: a live line on a terminal, a log line every 10 s otherwise, nothing with
+// --quiet.
+func startProgress(e *env, logger *slog.Logger, opts *crawlOptions, c *scraper.Crawler, counts *pipelineCounts, start time.Time) (stop func()) {
+	if opts.quiet {
+		return func() {}
+	}
+	interval := 10 * time.Second
+	if opts.progress {
+		interval = 500 * time.Millisecond
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				if opts.progress {
+					fmt.Fprint(e.stderr, "\r\033[K")
+				}
+				return
+			case <-t.C:
+				p := c.Progress()
+				el := time.Since(start).Seconds()
+				rate := 0.0
+				if el > 0 {
+					rate = float64(p.Fetched) / el
+				}
+				if opts.progress {
+					fmt.Fprintf(e.stderr, "\r\033[K%s fetched %d · articles %d · queue %d · errors %d · %.1f pages/s",
+						spinner(el), p.Fetched, counts.articles.Load(), p.Queued, p.Failed, rate)
+				} else {
+					logger.Info("crawl progress", "fetched", p.Fetched, "articles", counts.articles.Load(),
+						"queue", p.Queued, "errors", p.Failed, "pages_per_second", fmt.Sprintf("%.1f", rate))
+				}
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		wg.Wait()
+	}
+}
+
+func spinner(seconds float64) string {
+	frames := []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
+	return frames[int(seconds*2)%len(frames)]
+}
+
+// formatCounts renders a count map as "a=1 b=2", largest first.
+func formatCounts(m map[string]int) string {
+	type kv struct {
+		k string
+		v int
+	}
+	var kvs []kv
+	for k, v := range m {
+		kvs = append(kvs, kv{k, v})
+	}
+	sort.Slice(kvs, func(i, j int) bool {
+		if kvs[i].v != kvs[j].v {
+			return kvs[i].v > kvs[j].v
+		}
+		return kvs[i].k < kvs[j].k
+	})
+	parts := make([]string, len(kvs))
+	for i, x := range kvs {
+		parts[i] = fmt.Sprintf("%s=%d", x.k, x.v)
+	}
+	return strings.Join(parts, " ")
+}

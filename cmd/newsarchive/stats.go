@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/newsarchive/newsarchive/archive"
+)
+
+const statsExamples = `  newsarchive stats --db tesmanian.db
+  newsarchive stats --json | jq .FrontierByReason
+`
+
+func runStats(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "stats", "stats [--db PATH] [--json]", statsExamples)
+	db := fs.String("db", "", "archive database file (default $NEWSARCHIVE_DB or newsarchive.db)")
+	asJSON := fs.Bool("json", false, "print the statistics as JSON")
+	top := fs.Int("top", 10, "rows per breakdown")
+	if err := parseFlags(e, fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return usagef("stats takes no arguments")
+	}
+	store, err := archive.OpenReadOnly(ctx, dbPath(e, *db))
+	if err != nil {
+		return fmt.Errorf("open archive: %w", err)
+	}
+	defer store.Close()
+	st, err := store.Stats(ctx)
+	if err != nil {
+		return fmt.Errorf("stats: %w", err)
+	}
+	if *asJSON {
+		return json.NewEncoder(e.stdout).Encode(st)
+	}
+	w := e.stdout
+	fmt.Fprintf(w, "articles %d · versions %d · raw pages %d · authors %d · editors %d · tags %d\n",
+		st.Articles, st.Versions, st.Pages, st.Authors, st.Editors, st.Tags)
+	fmt.Fprintf(w, "pages by status:   %s\n", formatCounts(st.PagesByStatus))
+	fmt.Fprintf(w, "frontier by state: %s\n", formatCounts(st.FrontierByState))
+	if len(st.FrontierByReason) > 0 {
+		fmt.Fprintf(w, "failed/skipped by reason: %s\n", formatCounts(st.FrontierByReason))
+	}
+	section := func(title string, cs []archive.Count) {
+		if len(cs) == 0 {
+			return
+		}
+		fmt.Fprintf(w, "\n%s:\n", title)
+		for i, c := range cs {
+			if i == *top {
+				fmt.Fprintf(w, "  … %d more\n", len(cs)-*top)
+				break
+			}
+			fmt.Fprintf(w, "  %5d  %s\n", c.N, c.Key)
+		}
+	}
+	section("Articles per site", st.ArticlesBySite)
+	section("Articles per author", st.ArticlesByAuthor)
+	section("Articles per editor", st.ArticlesByEditor)
+	section("Articles per month", st.ArticlesByMonth)
+	if len(st.Runs) > 0 {
+		fmt.Fprintln(w, "\nCrawl runs:")
+		for _, r := range st.Runs {
+			fin := "-"
+			if !r.FinishedAt.IsZero() {
+				fin = r.FinishedAt.Format("2006-01-02 15:04:05")
+			}
+			fmt.Fprintf(w, "  %3d  %-11s %s → %s  %s\n", r.ID, r.Status, r.StartedAt.Format("2006-01-02 15:04:05"), fin, formatCounts(r.Counts))
+		}
+	}
+	return nil
+}

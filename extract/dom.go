@@ -1,0 +1,242 @@
+package extract
+
+import (
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// attr returns the value of n's attribute key (lowercase), or "".
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key && a.Namespace == "" {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// hasAttr reports whether n has attribute key.
+func hasAttr(n *html.Node, key string) bool {
+	for _, a := range n.Attr {
+		if a.Key == key && a.Namespace == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// collapse normalises whitespace: runs of white space become one space, and the
+// ends are trimmed.
+func collapse(s string) string {
+	// Fast path: nothing to do.
+	clean := true
+	prevSpace := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		sp := c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
+		if sp && (prevSpace || c != ' ') || c >= utf8.RuneSelf {
+			clean = false
+			break
+		}
+		prevSpace = sp
+	}
+	if clean && !prevSpace {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' {
+			space = true
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// textOf returns n's text with inline whitespace collapsed and a space between
+// block-level elements, skipping scripts, styles and templates.
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	appendText(&b, n)
+	return collapse(b.String())
+}
+
+func appendText(b *strings.Builder, n *html.Node) {
+	switch n.Type {
+	case html.TextNode:
+		b.WriteString(n.Data)
+		return
+	case html.ElementNode:
+		switch n.DataAtom {
+		case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg, atom.Iframe:
+			return
+		case atom.Br:
+			b.WriteByte('\n')
+			return
+		case atom.Img:
+			return
+		}
+		if isBlockAtom(n.DataAtom) {
+			b.WriteByte(' ')
+			defer b.WriteByte(' ')
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		appendText(b, c)
+	}
+}
+
+// shortText returns n's collapsed text if it has at most max non-space bytes;
+// ok is false (and the walk stops early) for longer text.
+func shortText(n *html.Node, max int) (string, bool) {
+	var b strings.Builder
+	count := 0
+	if !appendShort(&b, n, max, &count) {
+		return "", false
+	}
+	return collapse(b.String()), true
+}
+
+func appendShort(b *strings.Builder, n *html.Node, max int, count *int) bool {
+	switch n.Type {
+	case html.TextNode:
+		for i := 0; i < len(n.Data); i++ {
+			if c := n.Data[i]; c != ' ' && c != '\n' && c != '\t' && c != '\r' {
+				*count++
+			}
+		}
+		if *count > max {
+			return false
+		}
+		b.WriteString(n.Data)
+		return true
+	case html.ElementNode:
+		switch n.DataAtom {
+		case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg, atom.Iframe:
+			return true
+		}
+		if isBlockAtom(n.DataAtom) || n.DataAtom == atom.Br {
+			b.WriteByte(' ')
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if !appendShort(b, c, max, count) {
+			return false
+		}
+	}
+	return true
+}
+
+func isBlockAtom(a atom.Atom) bool {
+	switch a {
+	case atom.Address, atom.Article, atom.Aside, atom.Blockquote, atom.Body, atom.Dd, atom.Details,
+		atom.Dialog, atom.Div, atom.Dl, atom.Dt, atom.Fieldset, atom.Figcaption, atom.Figure,
+		atom.Footer, atom.Form, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Header,
+		atom.Hgroup, atom.Hr, atom.Li, atom.Main, atom.Nav, atom.Ol, atom.P, atom.Pre, atom.Section,
+		atom.Table, atom.Tbody, atom.Thead, atom.Tfoot, atom.Tr, atom.Td, atom.Th, atom.Ul,
+		atom.Caption, atom.Summary, atom.Center, atom.Html, atom.Menu:
+		return true
+	}
+	return false
+}
+
+// isBlock treats unknown custom elements (names with a hyphen, such as
+// <blog-post-card>) as blocks, as themes use them for layout.
+func isBlock(n *html.Node) bool {
+	if n.DataAtom != 0 {
+		return isBlockAtom(n.DataAtom)
+	}
+	return strings.Contains(n.Data, "-")
+}
+
+func isHeading(a atom.Atom) bool {
+	switch a {
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+		return true
+	}
+	return false
+}
+
+func headingLevel(a atom.Atom) int {
+	switch a {
+	case atom.H1:
+		return 1
+	case atom.H2:
+		return 2
+	case atom.H3:
+		return 3
+	case atom.H4:
+		return 4
+	case atom.H5:
+		return 5
+	case atom.H6:
+		return 6
+	}
+	return 0
+}
+
+// contains reports whether n is a or one of a's descendants.
+func contains(a, n *html.Node) bool {
+	for ; n != nil; n = n.Parent {
+		if n == a {
+			return true
+		}
+	}
+	return false
+}
+
+// resolve makes ref absolute against base; it returns "" for empty references,
+// fragments, and javascript:/data: URLs.
+func resolve(base *url.URL, ref string) string {
+	ref = strings.TrimSpace(ref)
+	if ref == "" || strings.HasPrefix(ref, "#") {
+		return ""
+	}
+	lower := strings.ToLower(ref)
+	if strings.HasPrefix(lower, "javascript:") || strings.HasPrefix(lower, "data:") ||
+		strings.HasPrefix(lower, "vbscript:") {
+		return ""
+	}
+	u, err := url.Parse(ref)
+	if err != nil {
+		return ""
+	}
+	if base != nil {
+		u = base.ResolveReference(u)
+	}
+	if !u.IsAbs() {
+		return ""
+	}
+	return u.String()
+}
+
+// hostOf returns the lowercase host (without port) of an absolute URL, or "".
+func hostOf(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(u.Hostname())
+}
+
+// classID returns n's class and id attributes joined, lowercased, for hint
+// matching.
+func classID(n *html.Node) string {
+	c, id := attr(n, "class"), attr(n, "id")
+	if c == "" && id == "" {
+		return ""
+	}
+	return strings.ToLower(c + " " + id)
+}

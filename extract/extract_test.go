@@ -1,0 +1,324 @@
+package extract
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+)
+
+func TestErrors(t *testing.T) {
+	e := New(nil)
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01")
+	pdf := []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
+	for _, tc := range []struct {
+		name   string
+		header http.Header
+		body   []byte
+		want   error
+	}{
+		{"nil", nil, nil, ErrEmpty},
+		{"whitespace", nil, []byte(" \n\t "), ErrEmpty},
+		{"png", nil, png, ErrNotHTML},
+		{"png served as html", http.Header{"Content-Type": {"text/html"}}, png, ErrNotHTML},
+		{"pdf", nil, pdf, ErrNotHTML},
+		{"gzip", nil, []byte("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03"), ErrNotHTML},
+		{"json type", http.Header{"Content-Type": {"application/json"}}, []byte(`{"a":1}`), ErrNotHTML},
+		{"plain text", nil, []byte("just some words, no markup at all"), ErrNotHTML},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, err := e.Extract("https://example.com/x", tc.header, tc.body)
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("err = %v, want %v", err, tc.want)
+			}
+			if a != nil {
+				t.Errorf("record = %+v, want nil", a)
+			}
+			if !strings.Contains(err.Error(), "https://example.com/x") {
+				t.Errorf("error %q does not name the page", err)
+			}
+		})
+	}
+}
+
+func TestTruncatedPage(t *testing.T) {
+	page := readFixture(t, referenceHandle)
+	cut := page[:len(page)*6/10]
+	a, err := defaultExtractor(t).Extract(fixtureURL+referenceHandle, nil, cut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Title == "" || a.BodyText == "" {
+		t.Errorf("truncated page: title %q, body %d bytes; want a partial record", a.Title, len(a.BodyText))
+	}
+}
+
+func TestCharsets(t *testing.T) {
+	const title = "Тесла открыла завод в Берлине"
+	const para = "Компания Tesla начала производство электромобилей на новом заводе. Это важный шаг для всей отрасли."
+	page := `<!doctype html><html><head><meta charset="windows-1251"><title>` + title + `</title></head>
+<body><article><h1>` + title + `</h1><p>` + para + `</p><p>` + para + `</p></article></body></html>`
+	cp1251, err := charmap.Windows1251.NewEncoder().String(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	utf16le := "\xff\xfe" + toUTF16LE(strings.Replace(page, "windows-1251", "utf-16", 1))
+	for _, tc := range []struct {
+		name   string
+		header http.Header
+		body   string
+	}{
+		{"meta only", nil, cp1251},
+		{"header wins over meta", http.Header{"Content-Type": {"text/html; charset=windows-1251"}}, strings.Replace(cp1251, "windows-1251", "utf-8", 1)},
+		{"bom wins over header", http.Header{"Content-Type": {"text/html; charset=windows-1251"}}, "\xef\xbb\xbf" + strings.Replace(page, "windows-1251", "utf-8", 1)},
+		{"utf-16 bom", nil, utf16le},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, err := New(nil).Extract("https://example.ru/news/1", tc.header, []byte(tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Title != title {
+				t.Errorf("title = %q, want %q", a.Title, title)
+			}
+			if want := para + "\n\n" + para; a.BodyText != want {
+				t.Errorf("body = %q, want %q", a.BodyText, want)
+			}
+		})
+	}
+}
+
+func toUTF16LE(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r > 0xffff {
+			r = '?'
+		}
+		b.WriteByte(byte(r))
+		b.WriteByte(byte(r >> 8))
+	}
+	return b.String()
+}
+
+func TestInvalidUTF8(t *testing.T) {
+	page := "<html><head><meta charset=utf-8><title>Bad \xff\xfe bytes</title></head><body><p>Text \xc3\x28 here and more text to read.</p></body></html>"
+	a, err := New(nil).Extract("https://example.com/a", nil, []byte(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, s := range map[string]string{"title": a.Title, "body": a.BodyText, "html": a.BodyHTML} {
+		if !utf8.ValidString(s) {
+			t.Errorf("%s is not valid UTF-8: %q", name, s)
+		}
+	}
+}
+
+func TestDeepNesting(t *testing.T) {
+	body := strings.Join([]string{
+		"Deeply nested pages still have an article that must come out whole and readable.",
+		"The second paragraph sits inside six hundred wrappers, which the parser refuses.",
+	}, "\n\n")
+	var b strings.Builder
+	b.WriteString(`<html><head><title>Nested story</title><meta property="og:type" content="article"></head><body>`)
+	b.WriteString(strings.Repeat("<div>", 300))
+	b.WriteString(`<article><h1>Nested story</h1><p>Deeply nested pages still have an article that must come out whole and readable.</p>`)
+	b.WriteString(strings.Repeat("<div>", 400))
+	b.WriteString(`<p>The second paragraph sits inside six hundred wrappers, which the parser refuses.</p>`)
+	b.WriteString(strings.Repeat("</div>", 400))
+	b.WriteString(`</article>`)
+	b.WriteString(strings.Repeat("</div>", 300))
+	b.WriteString(`</body></html>`)
+	a, err := New(nil).Extract("https://example.com/nested", nil, []byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Title != "Nested story" {
+		t.Errorf("title = %q", a.Title)
+	}
+	if a.BodyText != body {
+		t.Errorf("body = %q, want %q", a.BodyText, body)
+	}
+}
+
+func TestLargePage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large page")
+	}
+	var b strings.Builder
+	b.WriteString(`<html><head><title>Big</title></head><body><article>`)
+	para := "<p>" + strings.Repeat("Lots of words, in a very long article body. ", 20) + "</p>\n"
+	for b.Len() < 10<<20 {
+		b.WriteString(para)
+	}
+	b.WriteString(`</article></body></html>`)
+	a, err := New(nil).Extract("https://example.com/big", nil, []byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.WordCount < 1_000_000 {
+		t.Errorf("word count = %d, want the whole body", a.WordCount)
+	}
+}
+
+func TestJSONLD(t *testing.T) {
+	for _, tc := range []struct {
+		name, script        string
+		headline, published string
+		authors             []string
+	}{
+		{"graph", `{"@context":"https://schema.org","@graph":[{"@type":"WebSite","name":"S"},{"@type":["NewsArticle","Article"],"headline":"H","datePublished":"2021-02-15T10:03:11+01:00","author":{"@id":"#p"}},{"@type":"Person","@id":"#p","name":"Ann Lee"}]}`,
+			"H", "2021-02-15T10:03:11+01:00", []string{"Ann Lee"}},
+		{"array", `[{"@type":"BreadcrumbList"},{"@type":"ReportageNewsArticle","headline":"H","datePublished":"2021-02-15T10:03:11","author":[{"@type":"Person","name":"A"},{"@type":"Person","name":"B"}]}]`,
+			"H", "2021-02-15T10:03:11", []string{"A", "B"}},
+		{"trailing commas and control chars", "{\"@type\":\"BlogPosting\",\"headline\":\"Line\none\",\"author\":{\"name\":\"Zed\",},}",
+			"Line one", "", []string{"Zed"}},
+		{"entities", `{"@type":"Article","headline":"Musk&#39;s &amp; Co","datePublished":"2021-02-15T09:03:11Z"}`,
+			"Musk's & Co", "2021-02-15T09:03:11Z", nil},
+		{"several objects", `{"@type":"Organization","name":"O"}{"@type":"Article","headline":"Second"}`,
+			"Second", "", nil},
+		{"cdata", `//<![CDATA[
+{"@type":"http://schema.org/NewsArticle","headline":"Wrapped"}
+//]]>`, "Wrapped", "", nil},
+		{"broken beyond repair", `{"@type":"Article","headline":`, "", "", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ld := parseJSONLD([]string{tc.script})
+			if ld.headline != tc.headline {
+				t.Errorf("headline = %q, want %q", ld.headline, tc.headline)
+			}
+			if got := normDate(ld.published); got != tc.published {
+				t.Errorf("published = %q, want %q", got, tc.published)
+			}
+			var names []string
+			for _, a := range ld.authors {
+				names = append(names, a.name)
+			}
+			if strings.Join(names, "|") != strings.Join(tc.authors, "|") {
+				t.Errorf("authors = %q, want %q", names, tc.authors)
+			}
+		})
+	}
+}
+
+func TestCreditLines(t *testing.T) {
+	t.Run("editor", func(t *testing.T) {
+		for _, tc := range []struct {
+			line string
+			want Editor
+		}{
+			{"Article edited by @SmokeyShorts, you can follow him on Twitter", Editor{Handle: "SmokeyShorts"}},
+			{"Edited by Jane Doe", Editor{Name: "Jane Doe"}},
+			{"Article edited by @JaneRoe, you can follow her on X", Editor{Handle: "JaneRoe"}},
+			{"Editing by Mark Potter.", Editor{Name: "Mark Potter"}},
+		} {
+			eds, ok := parseEditorLine(tc.line, nil)
+			if !ok || len(eds) != 1 || eds[0] != tc.want {
+				t.Errorf("%q: got %+v %v, want %+v", tc.line, eds, ok, tc.want)
+			}
+		}
+		if _, ok := parseEditorLine("The team edited by hand a long list of photos.", nil); ok {
+			t.Error("a sentence that mentions editing is not a credit")
+		}
+	})
+	t.Run("wire", func(t *testing.T) {
+		au, eds, ok := parseWireLine("Reporting by Tom Hals in Wilmington and Ann Lee; Editing by Bill Berkrot", nil)
+		if !ok {
+			t.Fatal("not recognised")
+		}
+		if len(au) != 2 || au[0].Name != "Tom Hals" || au[1].Name != "Ann Lee" {
+			t.Errorf("authors = %+v", au)
+		}
+		if len(eds) != 1 || eds[0].Name != "Bill Berkrot" {
+			t.Errorf("editors = %+v", eds)
+		}
+	})
+}
+
+func TestDates(t *testing.T) {
+	for in, want := range map[string]string{
+		"2021-02-15T10:03:11":           "2021-02-15T10:03:11",
+		"2021-02-15T10:03:11Z":          "2021-02-15T10:03:11Z",
+		"2021-02-15T10:03:11.000+0100":  "2021-02-15T10:03:11+01:00",
+		"2021-02-15T10:03:11-05:00":     "2021-02-15T10:03:11-05:00",
+		"Mon, 15 Feb 2021 10:03:11 GMT": "2021-02-15T10:03:11Z",
+		"2021-02-15":                    "2021-02-15",
+	} {
+		if got := normDate(in); got != want {
+			t.Errorf("normDate(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := parseTextDate("Feb 15, 2021"); got != "2021-02-15" {
+		t.Errorf("parseTextDate = %q", got)
+	}
+}
+
+func TestLoadRulesErrors(t *testing.T) {
+	for name, tc := range map[string]struct{ file, want string }{
+		"bad selector": {`{"name":"x","selectors":{"body":"div[["}}`, "selectors.body"},
+		"bad regexp":   {`{"name":"x","article_path":"(["}`, "article_path"},
+		"unknown key":  {`{"name":"x","selector":{}}`, "unknown field"},
+		"no name":      {`{"hosts":["a"]}`, "name"},
+		"bad json":     {`{"name":`, "decode"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := LoadRules(fstest.MapFS{"site.json": {Data: []byte(tc.file)}})
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !strings.Contains(err.Error(), "site.json") || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q should name the file and %q", err, tc.want)
+			}
+		})
+	}
+	rules, err := LoadRules(embeddedRulesFS(t))
+	if err != nil || len(rules) == 0 {
+		t.Fatalf("embedded rules: %v (%d)", err, len(rules))
+	}
+}
+
+func embeddedRulesFS(t *testing.T) fstest.MapFS {
+	t.Helper()
+	out := fstest.MapFS{}
+	entries, err := embeddedRules.ReadDir("rules")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, en := range entries {
+		data, err := embeddedRules.ReadFile("rules/" + en.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[en.Name()] = &fstest.MapFile{Data: data, ModTime: time.Time{}}
+	}
+	return out
+}
+
+func TestIsArticle(t *testing.T) {
+	e := defaultExtractor(t)
+	listing := []byte(`<html><head><meta property="og:site_name" content="Tesmanian"><meta property="og:type" content="website"></head>
+<body><h1>Tesmanian Blog</h1><blog-post-card><p class="h3"><a href="/blogs/tesmanian-blog/x">X</a></p></blog-post-card></body></html>`)
+	for _, tc := range []struct {
+		url  string
+		page []byte
+		want bool
+	}{
+		{"https://www.tesmanian.com/blogs/tesmanian-blog/" + referenceHandle, readFixture(t, referenceHandle), true},
+		{"http://127.0.0.1:8080/blogs/tesmanian-blog/" + referenceHandle + "?utm=1", readFixture(t, referenceHandle), true},
+		{"https://www.tesmanian.com/blogs/tesmanian-blog/tagged/elon-musk", listing, false},
+		{"https://www.tesmanian.com/blogs/tesmanian-blog", listing, false},
+		{"http://127.0.0.1:8080/blogs/tesmanian-blog?page=2", listing, false},
+	} {
+		a, err := e.Extract(tc.url, nil, tc.page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Rule != "tesmanian" || a.IsArticle != tc.want {
+			t.Errorf("%s: rule %q, is_article = %v, want tesmanian, %v", tc.url, a.Rule, a.IsArticle, tc.want)
+		}
+	}
+}

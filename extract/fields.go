@@ -1,0 +1,507 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// body finds the article text (the rule's container, else the generic scorer),
+// renders it to blocks and sorts out the lines that are credits, not text.
+func (x *extraction) body(ruleSrc string) {
+	a, p := x.a, x.p
+	var roots []*html.Node
+	src := SourceHeuristic
+	if x.rule != nil && x.rule.sel.body != nil {
+		if n := x.find(x.rule.sel.body); n != nil {
+			roots, src = []*html.Node{n}, ruleSrc
+		}
+	}
+	// Rule-declared elements that are not text, and the rule's credit elements.
+	if x.rule != nil {
+		for _, n := range x.findAll(x.rule.sel.drop) {
+			x.exclude[n] = true
+		}
+		if n := x.find(x.rule.sel.editorCredit); n != nil {
+			w := &walker{base: p.base}
+			w.walkRoot(n)
+			var links []Link
+			for _, bl := range w.blocks {
+				links = append(links, bl.links...)
+			}
+			if eds, ok := parseEditorLine(textOf(n), links); ok && len(eds) > 0 {
+				a.Editors = eds
+				x.set("editors", ruleSrc)
+			}
+			x.exclude[n] = true
+		}
+		if n := x.find(x.rule.sel.copyright); n != nil {
+			a.Copyright = textOf(n)
+			x.set("copyright", ruleSrc)
+			x.exclude[n] = true
+		}
+		if n := x.find(x.rule.sel.imageCaption); n != nil {
+			x.caption(textOf(n))
+			x.exclude[n] = true
+		}
+	}
+	skip := func(n *html.Node) bool { return x.exclude[n] }
+	var kept []block
+	if roots != nil {
+		w := &walker{base: p.base, skip: skip}
+		for _, r := range roots {
+			w.walkRoot(r)
+		}
+		kept = x.classify(w.blocks, true)
+	} else {
+		// Generic: strict first; if that finds little text, again without the
+		// class-name pruning (class names mislead it on some sites).
+		for _, lenient := range []bool{false, true} {
+			s := newScorer(lenient)
+			s.visit(p.body, skip)
+			rs := s.bestRoots()
+			w := &walker{base: p.base, skip: func(n *html.Node) bool { return x.exclude[n] || s.cleanSkip(n) }}
+			for _, r := range rs {
+				w.walkRoot(r)
+			}
+			k := x.classify(w.blocks, true)
+			if textLen(k) > textLen(kept) {
+				kept, roots = k, rs
+			}
+			if textLen(kept) >= 500 {
+				break
+			}
+		}
+		if textLen(kept) < 100 {
+			// Nothing article-like found: take the page's text, minus furniture.
+			w := &walker{base: p.base, skip: func(n *html.Node) bool { return x.exclude[n] || unlikely(n) }}
+			w.walkRoot(p.body)
+			if k := x.classify(w.blocks, true); textLen(k) > textLen(kept) {
+				kept, roots = k, []*html.Node{p.body}
+			}
+		}
+	}
+	for _, b := range kept {
+		if b.hasImg {
+			x.bodyImage = firstImageURL(b.html)
+			break
+		}
+	}
+	a.BodyText = renderText(kept)
+	a.BodyHTML = renderHTML(kept)
+	if a.BodyText == "" && x.ld.body != "" {
+		a.BodyText = x.ld.body
+		a.BodyHTML = "<p>" + html.EscapeString(x.ld.body) + "</p>"
+		src = SourceJSONLD
+	}
+	if a.BodyText != "" {
+		x.set("body_text", src)
+		x.set("body_html", src)
+	}
+	a.WordCount = countWords(a.BodyText)
+
+	// Credit lines outside the body (a custom block after the text).
+	if len(a.Editors) == 0 || a.Copyright == "" || a.Image == nil || a.Image.Caption == "" {
+		region := x.scope
+		if src != ruleSrc && len(roots) > 0 && roots[0].Parent != nil {
+			region = roots[0].Parent
+			if region.Parent != nil && region.DataAtom != atom.Body {
+				region = region.Parent
+			}
+		}
+		inRoots := map[*html.Node]bool{}
+		for _, r := range roots {
+			inRoots[r] = true
+		}
+		w := &walker{base: p.base, skip: func(n *html.Node) bool { return inRoots[n] || x.exclude[n] }}
+		w.walkRoot(region)
+		x.classify(w.blocks, false)
+	}
+}
+
+// firstWord returns the leading run of letters of a lowercased line.
+func firstWord(low string) string {
+	for i, r := range low {
+		if !unicode.IsLetter(r) {
+			return low[:i]
+		}
+	}
+	return low
+}
+
+var (
+	captionWords = wordSet("featured cover top header lead image images photo photos photograph picture pictures pic credit credits illustration video")
+	sourceWords  = wordSet("source via credit courtesy")
+	boilerWords  = wordSet("please share sign subscribe follow like click tap advertisement related recommended read also")
+)
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+// firstImageURL reads the src of the first <img> in sanitized block markup.
+func firstImageURL(markup string) string {
+	i := strings.Index(markup, `<img src="`)
+	if i < 0 {
+		return ""
+	}
+	rest := markup[i+len(`<img src="`):]
+	j := strings.IndexByte(rest, '"')
+	if j < 0 {
+		return ""
+	}
+	return html.UnescapeString(rest[:j])
+}
+
+func textLen(blocks []block) int {
+	n := 0
+	for _, b := range blocks {
+		if b.kind != atom.Figcaption {
+			n += len(b.text)
+		}
+	}
+	return n
+}
+
+// classify removes from blocks the repeated headline, caption and credit lines,
+// editor and wire credits, the copyright line and boilerplate, recording what
+// they say. inBody is false for text outside the article body, which is only
+// mined for credits.
+func (x *extraction) classify(blocks []block, inBody bool) []block {
+	a := x.a
+	title := normTitle(a.Title)
+	kept := blocks[:0:0]
+	seenText := false
+	afterImage := false
+	for i, b := range blocks {
+		t := b.text
+		prevImage := afterImage
+		afterImage = b.hasImg && t == ""
+		if t == "" && !b.hasImg {
+			continue
+		}
+		short := len(t) <= 300
+		if inBody && title != "" && (!seenText || b.kind == atom.H1) && normTitle(t) == title {
+			continue // the headline repeated in the body
+		}
+		if short && t != "" {
+			// Cheap gates keep the regular expressions off ordinary paragraphs.
+			low := strings.ToLower(t)
+			first := firstWord(low)
+			if b.kind == atom.Figcaption || (captionWords[first] && reCaption.MatchString(t)) ||
+				(prevImage && sourceWords[first] && reSourceLine.MatchString(t)) {
+				if b.kind == atom.Figcaption && !reCaption.MatchString(t) && !prevImage {
+					if !x.leadFigure(b, blocks) {
+						if inBody {
+							kept = append(kept, b)
+						}
+						continue
+					}
+				}
+				x.caption(t)
+				continue
+			}
+			if len(t) < 250 && (strings.Contains(low, "©") || strings.HasPrefix(low, "(c) ") ||
+				strings.HasPrefix(low, "copyright") || strings.Contains(low, "rights reserved")) &&
+				reCopyright.MatchString(t) {
+				if a.Copyright == "" {
+					a.Copyright = t
+					x.set("copyright", SourceHeuristic)
+				}
+				continue
+			}
+			if strings.Contains(low, "edit") {
+				if eds, ok := parseEditorLine(t, b.links); ok {
+					if len(a.Editors) == 0 && len(eds) > 0 {
+						a.Editors = eds
+						x.set("editors", SourceHeuristic)
+					}
+					continue
+				}
+			}
+			if strings.Contains(low, "by ") {
+				if auth, eds, ok := parseWireLine(t, b.links); ok {
+					if len(a.Editors) == 0 && len(eds) > 0 {
+						a.Editors = eds
+						x.set("editors", SourceHeuristic)
+					}
+					if len(x.wireAuth) == 0 {
+						x.wireAuth = auth
+					}
+					continue
+				}
+			}
+			if x.rule != nil && matchesAny(x.rule.dropText, t) {
+				continue
+			}
+			if (boilerWords[first] || strings.Contains(low, "share your thoughts")) && reBoiler.MatchString(t) {
+				continue
+			}
+			if inBody && !seenText && i < 4 && len(t) < 100 &&
+				(first == "by" || first == "written" || first == "words") && reByline.MatchString(t) {
+				if names := cleanByline(t); len(names) > 0 {
+					if len(x.bodyName) == 0 {
+						x.bodyName = names
+					}
+					continue
+				}
+			}
+		}
+		if !inBody {
+			continue
+		}
+		if t != "" {
+			seenText = true
+		}
+		kept = append(kept, b)
+	}
+	return kept
+}
+
+// leadFigure reports whether a figcaption belongs to the body's first figure.
+func (x *extraction) leadFigure(b block, blocks []block) bool {
+	if x.a.Image != nil && x.a.Image.Caption != "" {
+		return false
+	}
+	for _, o := range blocks {
+		if o.figure != nil {
+			return o.figure == b.figure
+		}
+	}
+	return false
+}
+
+// caption records the lead image's caption (the first one found wins).
+func (x *extraction) caption(t string) {
+	if t == "" {
+		return
+	}
+	if x.a.Image == nil {
+		x.a.Image = &Image{}
+	}
+	if x.a.Image.Caption == "" {
+		x.a.Image.Caption = t
+	}
+}
+
+func matchesAny(res []*regexp.Regexp, s string) bool {
+	for _, re := range res {
+		if re.MatchString(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// authors settles the author list: visible credits first (rule byline, author
+// box, wire credits, a byline at the start of the body), then JSON-LD, then meta;
+// the box adds the bio and profile link.
+func (x *extraction) authors(ruleSrc string) {
+	a, p := x.a, x.p
+	var names []string
+	src := ""
+	if x.rule != nil {
+		if n := x.find(x.rule.sel.byline); n != nil {
+			names, src = cleanByline(value(n)), ruleSrc
+		}
+	}
+	if len(names) == 0 && x.box.found && x.box.name != "" {
+		names, src = []string{x.box.name}, x.box.src
+	}
+	if len(names) == 0 && len(x.wireAuth) > 0 {
+		for _, w := range x.wireAuth {
+			names = append(names, w.Name)
+		}
+		src = SourceHeuristic
+	}
+	if len(names) == 0 && len(x.bodyName) > 0 {
+		names, src = x.bodyName, SourceHeuristic
+	}
+	ldURL := map[string]string{}
+	if len(x.ld.authors) > 0 {
+		var people, orgs []string
+		for _, au := range x.ld.authors {
+			if au.url != "" {
+				ldURL[strings.ToLower(au.name)] = resolve(p.base, au.url)
+			}
+			if au.person {
+				people = append(people, au.name)
+			} else {
+				orgs = append(orgs, au.name)
+			}
+		}
+		if len(names) == 0 {
+			if len(people) > 0 {
+				names, src = people, SourceJSONLD
+			} else if len(orgs) > 0 {
+				names, src = orgs, SourceJSONLD
+			}
+		}
+	}
+	if len(names) == 0 {
+		for _, k := range []string{"author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl"} {
+			v := p.meta[k]
+			if v == "" || strings.HasPrefix(v, "http") {
+				continue
+			}
+			if ns := cleanByline(v); len(ns) > 0 {
+				names, src = ns, SourceMeta
+				break
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for _, n := range names {
+		k := strings.ToLower(collapse(n))
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		au := Author{Name: collapse(n)}
+		if x.box.found && (sameName(x.box.name, au.Name) || (x.box.name == "" && len(names) == 1)) {
+			au.Bio, au.URL = x.box.bio, x.box.url
+		}
+		if au.URL == "" {
+			au.URL = ldURL[k]
+		}
+		a.Authors = append(a.Authors, au)
+	}
+	if len(a.Authors) > 0 {
+		x.set("authors", src)
+	}
+}
+
+func (x *extraction) image(ruleSrc string) {
+	a, p := x.a, x.p
+	var u, src string
+	if x.rule != nil {
+		if n := x.find(x.rule.sel.image); n != nil {
+			if n.DataAtom == atom.Img || n.DataAtom == atom.Source {
+				u = imageSource(p.base, n)
+			} else if img := firstImage(n); img != nil {
+				u = imageSource(p.base, img)
+			} else {
+				u = resolve(p.base, value(n))
+			}
+			src = ruleSrc
+		}
+	}
+	metaImages := x.rule == nil || !x.rule.NoMetaImage
+	for _, c := range []struct{ v, src string }{
+		{x.ld.image, SourceJSONLD},
+		{p.meta["og:image:secure_url"], SourceOpenGraph},
+		{p.meta["og:image"], SourceOpenGraph},
+		{p.meta["og:image:url"], SourceOpenGraph},
+		{p.meta["twitter:image"], SourceMeta},
+		{p.meta["twitter:image:src"], SourceMeta},
+	} {
+		if u != "" || (!metaImages && c.src != SourceJSONLD) {
+			break
+		}
+		u, src = resolve(p.base, c.v), c.src
+	}
+	// Prefer the https twin of an http image URL (og:image:secure_url).
+	if strings.HasPrefix(u, "http://") {
+		if s := resolve(p.base, p.meta["og:image:secure_url"]); s != "" && strings.TrimPrefix(s, "https://") == strings.TrimPrefix(u, "http://") {
+			u = s
+		}
+	}
+	if u == "" && x.bodyImage != "" {
+		u, src = x.bodyImage, SourceHeuristic
+	}
+	if u == "" {
+		if a.Image != nil && a.Image.Caption != "" {
+			// A caption without an image URL is still a caption; keep it.
+			x.set("image", SourceHeuristic)
+		}
+		return
+	}
+	if a.Image == nil {
+		a.Image = &Image{}
+	}
+	a.Image.URL = u
+	x.set("image", src)
+}
+
+func (x *extraction) dates(ruleSrc string) {
+	a, p := x.a, x.p
+	visible, visibleSrc := "", ""
+	if x.rule != nil {
+		if n := x.find(x.rule.sel.published); n != nil {
+			if dt := attr(n, "datetime"); dt != "" {
+				a.PublishedAt = normDate(dt)
+				x.set("published_at", ruleSrc)
+			} else if d := parseTextDate(value(n)); d != "" {
+				visible, visibleSrc = d, ruleSrc
+			}
+		}
+	}
+	if a.PublishedAt == "" {
+		for _, c := range []struct{ v, src string }{
+			{x.ld.published, SourceJSONLD},
+			{p.meta["article:published_time"], SourceOpenGraph},
+			{p.meta["og:published_time"], SourceOpenGraph},
+			{p.meta["datepublished"], SourceMeta},
+			{p.meta["pubdate"], SourceMeta},
+			{p.meta["publishdate"], SourceMeta},
+			{p.meta["publish-date"], SourceMeta},
+			{p.meta["date"], SourceMeta},
+			{p.meta["dc.date"], SourceMeta},
+			{p.meta["dc.date.issued"], SourceMeta},
+			{p.meta["dcterms.created"], SourceMeta},
+			{p.meta["sailthru.date"], SourceMeta},
+			{p.meta["parsely-pub-date"], SourceMeta},
+		} {
+			if d := normDate(c.v); d != "" {
+				a.PublishedAt = d
+				x.set("published_at", c.src)
+				break
+			}
+		}
+	}
+	if a.PublishedAt == "" {
+		for _, t := range p.times {
+			if dt := attr(t, "datetime"); dt != "" && contains(x.scope, t) {
+				a.PublishedAt = normDate(dt)
+				x.set("published_at", SourceHeuristic)
+				break
+			}
+		}
+	}
+	if a.PublishedAt == "" && visible != "" {
+		a.PublishedAt = visible
+		x.set("published_at", visibleSrc)
+	}
+	if a.PublishedAt == "" {
+		for _, t := range p.times {
+			if !contains(x.scope, t) {
+				continue
+			}
+			if d := parseTextDate(textOf(t)); d != "" {
+				a.PublishedAt = d
+				x.set("published_at", SourceHeuristic)
+				break
+			}
+		}
+	}
+	for _, c := range []struct{ v, src string }{
+		{x.ld.modified, SourceJSONLD},
+		{p.meta["article:modified_time"], SourceOpenGraph},
+		{p.meta["og:updated_time"], SourceOpenGraph},
+		{p.meta["datemodified"], SourceMeta},
+		{p.meta["dcterms.modified"], SourceMeta},
+	} {
+		if d := normDate(c.v); d != "" {
+			a.ModifiedAt = d
+			x.set("modified_at", c.src)
+			break
+		}
+	}
+}

@@ -1,0 +1,288 @@
+package extract
+
+import (
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Generic body detection: a compact Readability-style scorer. Paragraphs give
+// points to their ancestors (by length and commas), candidates are penalised by
+// link density and class/id hints, and the best candidate's siblings that look
+// like article text join it.
+
+type nodeStats struct {
+	text, links, commas int
+	score               float64
+	cand                bool
+}
+
+type scorer struct {
+	stats map[*html.Node]*nodeStats
+	cands []*html.Node
+	// lenient turns off the class/id based pruning, for the second attempt
+	// on pages whose class names mislead it.
+	lenient bool
+}
+
+var (
+	unlikelyHints = []string{"-ad-", "ai2html", "banner", "breadcrumb", "combx", "comment", "community",
+		"cover-wrap", "disqus", "extra", "footer", "gdpr", "header", "legends", "menu", "related",
+		"remark", "replies", "rss", "shoutbox", "sidebar", "skyscraper", "social", "sponsor",
+		"supplemental", "ad-break", "agegate", "pagination", "pager", "popup", "yom-remote",
+		"share", "sharing", "newsletter", "subscribe", "cookie", "outbrain", "taboola", "author-bio",
+		"authorbio", "about-author", "author-box", "modal", "promo", "recommend", "signup"}
+	maybeHints    = []string{"article", "body", "column", "content", "main", "shadow", "story", "entry", "prose", "post-text"}
+	negativeHints = []string{"hidden", "banner", "combx", "comment", "com-", "contact", "foot", "footnote",
+		"gdpr", "masthead", "media", "meta", "outbrain", "promo", "related", "scroll", "share",
+		"shoutbox", "sidebar", "skyscraper", "sponsor", "shopping", "tags", "tool", "widget", "byline", "author"}
+	positiveHints = []string{"article", "body", "content", "entry", "hentry", "h-entry", "main", "page",
+		"post", "text", "blog", "story", "prose"}
+)
+
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// unlikely reports elements whose tag or class/id mark them as page furniture.
+func unlikely(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.Nav, atom.Aside, atom.Footer:
+		return true
+	case atom.Body, atom.Html, atom.Main, atom.Article, atom.A, atom.Table, atom.Tbody, atom.Tr, atom.Td:
+		return false
+	}
+	ci := classID(n)
+	if ci == "" {
+		return attr(n, "role") == "navigation" || attr(n, "role") == "complementary"
+	}
+	return containsAny(ci, unlikelyHints) && !containsAny(ci, maybeHints)
+}
+
+func classWeight(n *html.Node) float64 {
+	ci := classID(n)
+	if ci == "" {
+		return 0
+	}
+	w := 0.0
+	if containsAny(ci, negativeHints) {
+		w -= 25
+	}
+	if containsAny(ci, positiveHints) {
+		w += 25
+	}
+	return w
+}
+
+func newScorer(lenient bool) *scorer {
+	return &scorer{stats: make(map[*html.Node]*nodeStats, 512), lenient: lenient}
+}
+
+// visit computes text statistics bottom-up and scores paragraph ancestors.
+// It returns whether n holds block-level children.
+func (s *scorer) visit(n *html.Node, skip func(*html.Node) bool) (st nodeStats, block bool) {
+	switch n.Type {
+	case html.TextNode:
+		for i := 0; i < len(n.Data); i++ {
+			c := n.Data[i]
+			if !isSpaceByte(c) {
+				st.text++
+			}
+			if c == ',' {
+				st.commas++
+			}
+		}
+		return st, false
+	case html.ElementNode, html.DocumentNode:
+	default:
+		return st, false
+	}
+	if n.Type == html.ElementNode && (junkElement(n) || (!s.lenient && unlikely(n)) || (skip != nil && skip(n))) {
+		return st, isBlock(n)
+	}
+	hasBlock := false
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		cs, cb := s.visit(c, skip)
+		st.text += cs.text
+		st.links += cs.links
+		st.commas += cs.commas
+		hasBlock = hasBlock || cb
+	}
+	if n.Type != html.ElementNode {
+		return st, true
+	}
+	if n.DataAtom == atom.A {
+		st.links = st.text
+	}
+	if isBlock(n) || n.DataAtom == atom.Span || n.DataAtom == atom.Font {
+		p := s.stats[n]
+		if p == nil {
+			p = &nodeStats{}
+			s.stats[n] = p
+		}
+		p.text, p.links, p.commas = st.text, st.links, st.commas
+	}
+	para := n.DataAtom == atom.P || n.DataAtom == atom.Pre || n.DataAtom == atom.Td ||
+		(!hasBlock && isBlock(n) && n.DataAtom != atom.Li && !isHeading(n.DataAtom))
+	if para && st.text >= 25 && float64(st.links) < 0.5*float64(st.text) {
+		score := 1 + float64(st.commas) + minf(float64(st.text)/100, 3)
+		a := n.Parent
+		for level := 0; a != nil && level < 4; level++ {
+			if a.Type != html.ElementNode {
+				break
+			}
+			c := s.candidate(a)
+			switch level {
+			case 0:
+				c.score += score
+			case 1:
+				c.score += score / 2
+			default:
+				c.score += score / float64(level*3)
+			}
+			a = a.Parent
+		}
+	}
+	return st, isBlock(n) || hasBlock
+}
+
+func (s *scorer) candidate(n *html.Node) *nodeStats {
+	st := s.stats[n]
+	if st == nil {
+		st = &nodeStats{}
+		s.stats[n] = st
+	}
+	if !st.cand {
+		st.cand = true
+		s.cands = append(s.cands, n)
+		st.score += classWeight(n)
+		switch n.DataAtom {
+		case atom.Div, atom.Article, atom.Section, atom.Main:
+			st.score += 5
+		case atom.Pre, atom.Td, atom.Blockquote:
+			st.score += 3
+		case atom.Address, atom.Ol, atom.Ul, atom.Dl, atom.Dd, atom.Dt, atom.Li, atom.Form:
+			st.score -= 3
+		case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Th:
+			st.score -= 5
+		}
+	}
+	return st
+}
+
+func minf(a, b float64) float64 {
+	if a < b {
+		return a
+	}
+	return b
+}
+
+func (s *scorer) final(n *html.Node) float64 {
+	st := s.stats[n]
+	if st == nil {
+		return 0
+	}
+	ld := 0.0
+	if st.text > 0 {
+		ld = float64(st.links) / float64(st.text)
+	}
+	return st.score * (1 - ld)
+}
+
+// bestRoots returns the article's top-level containers in page order, or nil.
+func (s *scorer) bestRoots() []*html.Node {
+	var top *html.Node
+	best := 0.0
+	for _, c := range s.cands {
+		if f := s.final(c); top == nil || f > best {
+			top, best = c, f
+		}
+	}
+	if top == nil || best <= 0 {
+		return nil
+	}
+	// Climb while the parent scores nearly as well: the text is split over
+	// several children of the real container.
+	for p := top.Parent; p != nil && p.Type == html.ElementNode && p.DataAtom != atom.Body; p = p.Parent {
+		ps := s.final(p)
+		if ps < best*0.75 {
+			break
+		}
+		top, best = p, maxf(best, ps)
+	}
+	if top.Parent == nil {
+		return []*html.Node{top}
+	}
+	threshold := maxf(10, best*0.2)
+	topClass := attr(top, "class")
+	var roots []*html.Node
+	for sib := top.Parent.FirstChild; sib != nil; sib = sib.NextSibling {
+		if sib == top {
+			roots = append(roots, sib)
+			continue
+		}
+		if sib.Type != html.ElementNode {
+			continue
+		}
+		st := s.stats[sib]
+		if st == nil {
+			continue
+		}
+		bonus := 0.0
+		if topClass != "" && attr(sib, "class") == topClass {
+			bonus = best * 0.2
+		}
+		if st.cand && s.final(sib)+bonus >= threshold {
+			roots = append(roots, sib)
+			continue
+		}
+		if sib.DataAtom == atom.P && st.text > 0 {
+			ld := float64(st.links) / float64(st.text)
+			if (st.text > 80 && ld < 0.25) || (st.text <= 80 && ld == 0 && st.commas+strings.Count(textOf(sib), ". ") > 0) {
+				roots = append(roots, sib)
+			}
+		}
+	}
+	return roots
+}
+
+func maxf(a, b float64) float64 {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+// cleanSkip drops link-heavy or negatively hinted containers inside the chosen
+// article (card rails, tag lists, share bars).
+func (s *scorer) cleanSkip(n *html.Node) bool {
+	if !s.lenient && unlikely(n) {
+		return true
+	}
+	switch n.DataAtom {
+	case atom.Div, atom.Section, atom.Ul, atom.Ol, atom.Table, atom.Aside, atom.Header, atom.Dl:
+	default:
+		return false
+	}
+	st := s.stats[n]
+	if st == nil {
+		return false
+	}
+	if st.text == 0 {
+		return false // images, embeds: keep
+	}
+	ld := float64(st.links) / float64(st.text)
+	if classWeight(n) < 0 && st.text < 1000 {
+		return true
+	}
+	if n.DataAtom == atom.Ul || n.DataAtom == atom.Ol {
+		return ld > 0.6 && st.commas == 0
+	}
+	return (ld > 0.5 && st.text < 2000) || (ld > 0.33 && st.text < 200 && st.commas == 0)
+}

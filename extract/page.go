@@ -1,0 +1,227 @@
+package extract
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// page is what one pass over the document collects: head metadata, JSON-LD
+// scripts, and the headings that open author boxes and related-link blocks.
+type page struct {
+	doc    *html.Node
+	head   *html.Node
+	body   *html.Node
+	base   *url.URL
+	header http.Header
+
+	lang      string
+	title     string // <title>
+	canonical string // <link rel=canonical>, resolved
+	meta      map[string]string
+	metaTags  []string // article:tag values, in order
+	ldScripts []string
+	h1s       []*html.Node
+	times     []*html.Node
+
+	// Headings found by their own text ("About the Author", "Reading next").
+	authorHeads  []*html.Node
+	relatedHeads []*html.Node
+}
+
+func scanPage(doc *html.Node, base *url.URL, header http.Header) *page {
+	p := &page{doc: doc, base: base, header: header, meta: make(map[string]string, 32)}
+	p.scan(doc, false)
+	if p.body == nil {
+		p.body = doc
+	}
+	return p
+}
+
+func (p *page) scan(n *html.Node, inSVG bool) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			if !inSVG {
+				p.checkHeadingText(c)
+			}
+			continue
+		case html.ElementNode:
+		default:
+			continue
+		}
+		switch c.DataAtom {
+		case atom.Html:
+			if p.lang == "" {
+				p.lang = strings.TrimSpace(attr(c, "lang"))
+				if p.lang == "" {
+					p.lang = strings.TrimSpace(attr(c, "xml:lang"))
+				}
+			}
+		case atom.Head:
+			if p.head == nil {
+				p.head = c
+			}
+		case atom.Body:
+			if p.body == nil {
+				p.body = c
+			}
+		case atom.Title:
+			if p.title == "" && !inSVG {
+				p.title = textOf(c)
+			}
+			continue
+		case atom.Meta:
+			p.addMeta(c)
+			continue
+		case atom.Link:
+			if p.canonical == "" && strings.EqualFold(strings.TrimSpace(attr(c, "rel")), "canonical") {
+				p.canonical = resolve(p.base, attr(c, "href"))
+			}
+			continue
+		case atom.Script:
+			if t := strings.ToLower(strings.TrimSpace(attr(c, "type"))); strings.HasPrefix(t, "application/ld+json") {
+				if c.FirstChild != nil && c.FirstChild.Type == html.TextNode {
+					p.ldScripts = append(p.ldScripts, c.FirstChild.Data)
+				}
+			}
+			continue
+		case atom.Style, atom.Noscript, atom.Template:
+			continue
+		case atom.Svg:
+			p.scan(c, true)
+			continue
+		case atom.H1:
+			if !inSVG {
+				p.h1s = append(p.h1s, c)
+			}
+		case atom.Time:
+			p.times = append(p.times, c)
+		}
+		p.scan(c, inSVG)
+	}
+}
+
+func (p *page) addMeta(n *html.Node) {
+	content, ok := "", false
+	for _, a := range n.Attr {
+		if a.Key == "content" {
+			content, ok = a.Val, true
+		}
+	}
+	if !ok {
+		return
+	}
+	content = strings.TrimSpace(content)
+	for _, key := range []string{"property", "name", "itemprop", "http-equiv"} {
+		k := strings.ToLower(strings.TrimSpace(attr(n, key)))
+		if k == "" {
+			continue
+		}
+		if key == "http-equiv" {
+			k = "http-equiv:" + k
+		}
+		// A property attribute may hold several space-separated names.
+		for _, name := range strings.Fields(k) {
+			if name == "article:tag" {
+				p.metaTags = append(p.metaTags, content)
+				continue
+			}
+			if _, seen := p.meta[name]; !seen && content != "" {
+				p.meta[name] = content
+			}
+		}
+	}
+}
+
+// heading phrases, compared after lowercasing and trimming punctuation.
+var (
+	authorPhrases = map[string]bool{
+		"about the author": true, "about the authors": true, "about author": true,
+		"about the writer": true, "about the reporter": true, "about the contributor": true,
+		"author bio": true,
+	}
+	relatedPhrases = map[string]bool{
+		"reading next": true, "read next": true, "related": true, "related articles": true,
+		"related posts": true, "related stories": true, "related news": true, "related content": true,
+		"read more": true, "more to read": true, "more stories": true, "more articles": true,
+		"you may also like": true, "you might also like": true, "recommended": true,
+		"recommended articles": true, "recommended for you": true, "see also": true,
+		"related reading": true, "further reading": true, "more on this topic": true,
+		"related coverage": true, "also read": true, "keep reading": true,
+	}
+)
+
+// checkHeadingText notes the element whose own text is a box heading phrase.
+func (p *page) checkHeadingText(t *html.Node) {
+	s := t.Data
+	if len(s) < 4 || len(s) > 80 {
+		return
+	}
+	// Cheap gate: the phrases start with one of these letters.
+	first := strings.TrimLeft(s, " \t\r\n")
+	if first == "" || !strings.ContainsRune("aArRmMyYsSfFkK", rune(first[0])) {
+		return
+	}
+	k := strings.ToLower(strings.Trim(collapse(s), " :.-–—|»›>"))
+	if k == "" {
+		return
+	}
+	isAuthor, isRelated := authorPhrases[k], relatedPhrases[k]
+	if !isAuthor && !isRelated {
+		return
+	}
+	// Climb to the outermost element holding nothing but this text.
+	h := t.Parent
+	if h == nil || h.Type != html.ElementNode {
+		return
+	}
+	for a := h; a != nil && a.Type == html.ElementNode; a = a.Parent {
+		if a.DataAtom == atom.A || a.DataAtom == atom.Button || a.DataAtom == atom.Option || a.DataAtom == atom.Label {
+			return // a link or control saying "Read more" is not a heading
+		}
+		if a.DataAtom == atom.Body || a.DataAtom == atom.Main || a.DataAtom == atom.Article {
+			break
+		}
+	}
+	for h.Parent != nil && h.Parent.Type == html.ElementNode && onlyChild(h.Parent, h) &&
+		h.Parent.DataAtom != atom.Body {
+		h = h.Parent
+	}
+	if isAuthor {
+		p.authorHeads = append(p.authorHeads, h)
+	} else {
+		p.relatedHeads = append(p.relatedHeads, h)
+	}
+}
+
+// onlyChild reports whether c is parent's only child with content (ignoring
+// whitespace text, icons and comments).
+func onlyChild(parent, c *html.Node) bool {
+	for x := parent.FirstChild; x != nil; x = x.NextSibling {
+		if x == c {
+			continue
+		}
+		switch x.Type {
+		case html.TextNode:
+			if strings.TrimSpace(x.Data) != "" {
+				return false
+			}
+		case html.ElementNode:
+			switch x.DataAtom {
+			case atom.Svg, atom.Img, atom.Br, atom.Script, atom.Style:
+				continue
+			}
+			if x.DataAtom == atom.Span || x.DataAtom == atom.I {
+				if strings.TrimSpace(textOf(x)) == "" {
+					continue
+				}
+			}
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,212 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+)
+
+// articleFuncs returns the constructors of the fixture articles, newest first.
+func articleFuncs() []func() *article {
+	return []func() *article{articleF, articleB, articleA, articleP, articleR, articleG, articleN, articleK, articleW, articleL, articleS}
+}
+
+// allArticles returns the fixture articles, newest first.
+func allArticles() []*article {
+	out := make([]*article, 0, len(articleFuncs()))
+	for _, f := range articleFuncs() {
+		out = append(out, f())
+	}
+	return out
+}
+
+func build() (map[string][]byte, error) {
+	files := map[string][]byte{}
+	arts := allArticles()
+	byHandle := map[string]*article{}
+	var listed, inSitemap, inFeed []*article
+	for _, a := range arts {
+		byHandle[a.Handle] = a
+		for _, r := range a.Reach {
+			switch r {
+			case "listing":
+				listed = append(listed, a)
+			case "sitemap":
+				inSitemap = append(inSitemap, a)
+			case "feed":
+				inFeed = append(inFeed, a)
+			}
+		}
+	}
+	for _, a := range arts {
+		for _, h := range []string{a.Newer, a.Older} {
+			if h != "" && byHandle[h] == nil {
+				return nil, fmt.Errorf("article %s: reading next %q is not a fixture article", a.Handle, h)
+			}
+		}
+		var page string
+		switch a.Theme {
+		case "impact":
+			page = impactArticle(a, byHandle)
+		case "skeleton":
+			page = skeletonArticle(a, byHandle, listed[:5])
+		default:
+			return nil, fmt.Errorf("article %s: unknown theme %q", a.Handle, a.Theme)
+		}
+		data := []byte(page)
+		if a.Charset == "windows-1251" {
+			var err error
+			if data, err = toCP1251(page); err != nil {
+				return nil, fmt.Errorf("article %s: %w", a.Handle, err)
+			}
+		}
+		files[articlePath(a)] = data
+	}
+	for name, page := range listings(listed) {
+		files[name] = []byte(page)
+	}
+	for name, page := range shopPages(listed) {
+		files[name] = []byte(page)
+	}
+	files["robots.txt"] = []byte(robotsTxt)
+	files["sitemap.xml"] = []byte(sitemapIndex())
+	files["sitemap_blogs_1.xml"] = []byte(sitemapBlogs(inSitemap))
+	files["sitemap_products_1.xml"] = []byte(sitemapProducts())
+	files["sitemap_pages_1.xml"] = []byte(sitemapPages())
+	files["sitemap_collections_1.xml"] = []byte(sitemapCollections())
+	files["blogs/tesmanian-blog.atom"] = []byte(atomFeed(inFeed, inFeed[0].Modified))
+	return files, nil
+}
+
+func articlePath(a *article) string { return "blogs/tesmanian-blog/" + a.Handle + ".html" }
+
+// toCP1251 encodes a page in windows-1251; characters that the code page
+// lacks become numeric character references, as a browser's form encoder does.
+func toCP1251(s string) ([]byte, error) {
+	enc := charmap.Windows1251.NewEncoder()
+	var out bytes.Buffer
+	for _, r := range s {
+		if r == utf8.RuneError {
+			return nil, fmt.Errorf("encode cp1251: invalid UTF-8")
+		}
+		b, err := enc.Bytes([]byte(string(r)))
+		if err != nil {
+			fmt.Fprintf(&out, "&#%d;", r)
+			continue
+		}
+		out.Write(b)
+	}
+	return out.Bytes(), nil
+}
+
+// manifestArticle is one entry of testdata/fixtures.json.
+type manifestArticle struct {
+	Path           string   `json:"path"`
+	URLPath        string   `json:"url_path"`
+	URL            string   `json:"url"`
+	Handle         string   `json:"handle"`
+	Title          string   `json:"title"`
+	Author         string   `json:"author"`
+	JSONLDAuthor   string   `json:"jsonld_author"`
+	AuthorBio      string   `json:"author_bio,omitempty"`
+	AuthorX        string   `json:"author_x_url,omitempty"`
+	HasEditor      bool     `json:"has_editor"`
+	Editor         *editor  `json:"editor,omitempty"`
+	Encoding       string   `json:"encoding"`
+	Language       string   `json:"language"`
+	Theme          string   `json:"theme"`
+	Reachable      []string `json:"reachable_from"`
+	PublishedLocal string   `json:"published_local"`
+	PublishedUTC   string   `json:"published_utc"`
+	ModifiedLocal  string   `json:"modified_local"`
+	Tags           []string `json:"tags"`
+	ReadingNext    []string `json:"reading_next"`
+	AuthorBox      string   `json:"author_box"`
+	BannerMeta     bool     `json:"banner_meta"`
+	BannerImage    bool     `json:"banner_image"`
+	Comments       int      `json:"comments"`
+	Copyright      string   `json:"copyright,omitempty"`
+	Notes          string   `json:"notes"`
+}
+
+type editor struct {
+	Name   string `json:"name,omitempty"`
+	Handle string `json:"handle,omitempty"`
+	URL    string `json:"url,omitempty"`
+}
+
+func manifest() ([]byte, error) {
+	var out struct {
+		Comment   string            `json:"_comment"`
+		Site      string            `json:"site"`
+		ShopTZ    string            `json:"shop_time_zone"`
+		Reference string            `json:"reference_article"`
+		Articles  []manifestArticle `json:"articles"`
+		Listings  []string          `json:"listing_pages"`
+		TagPages  []string          `json:"tag_pages"`
+		Feed      string            `json:"feed"`
+		Sitemaps  []string          `json:"sitemaps"`
+		Forbidden []string          `json:"robots_disallowed_links"`
+		Redirects map[string]string `json:"redirects"`
+	}
+	out.Comment = "Generated by internal/testsite/mkfixtures; describes testdata/site. Paths are relative to testdata/site; url_path is what the testsite handler serves."
+	out.Site = host
+	out.ShopTZ = "America/New_York (JSON-LD times are shop-local without offset; feed times are UTC)"
+	out.Reference = articlePath(articleA())
+	for _, a := range allArticles() {
+		m := manifestArticle{
+			Path: articlePath(a), URLPath: blog + "/" + a.Handle, URL: articleURL(a.Handle), Handle: a.Handle,
+			Title: a.Title, Author: a.Author, JSONLDAuthor: a.LDAuthor, AuthorBio: a.Bio,
+			HasEditor: a.Editor != "" || a.WireCredit != "", Encoding: a.Charset, Language: a.Lang, Theme: a.Theme,
+			Reachable: a.Reach, PublishedLocal: a.Published, PublishedUTC: utc(a.Published, true),
+			ModifiedLocal: a.Modified, Tags: a.Tags, AuthorBox: a.AuthorBox, BannerMeta: a.ShowMeta,
+			BannerImage: a.Image != "", Comments: len(a.Comments), Notes: a.Notes, ReadingNext: []string{},
+		}
+		if a.ExpectedBy != "" {
+			m.Author = a.ExpectedBy
+		}
+		if a.AuthorBox != "none" && a.XHandle != "" {
+			m.AuthorX = "https://x.com/" + a.XHandle
+		} else {
+			m.AuthorBio = ""
+		}
+		if a.Theme == "skeleton" {
+			m.BannerMeta = true
+		}
+		switch {
+		case a.Editor == "NatalieTWrites":
+			m.Editor = &editor{Handle: a.Editor, URL: "https://x.com/" + a.Editor}
+		case a.Editor != "":
+			m.Editor = &editor{Handle: a.Editor, URL: "https://twitter.com/" + a.Editor}
+		case a.WireCredit != "":
+			m.Editor = &editor{Name: strings.TrimSpace(a.WireCredit[strings.Index(a.WireCredit, "Editing by ")+len("Editing by "):])}
+		}
+		for _, h := range []string{a.Newer, a.Older} {
+			if h != "" {
+				m.ReadingNext = append(m.ReadingNext, blog+"/"+h)
+			}
+		}
+		if i := strings.Index(a.Prose, "© 2021"); i >= 0 {
+			m.Copyright = stripTags(a.Prose[i : i+strings.Index(a.Prose[i:], "</p>")])
+		}
+		out.Articles = append(out.Articles, m)
+	}
+	out.Listings = []string{blog, blog + "?page=2", blog + "?page=3"}
+	out.TagPages = []string{blog + "/tagged/elon-musk", blog + "/tagged/tesla", blog + "/tagged/spacex"}
+	out.Feed = blog + ".atom"
+	out.Sitemaps = []string{"/sitemap.xml", "/sitemap_products_1.xml", "/sitemap_pages_1.xml", "/sitemap_collections_1.xml", "/sitemap_blogs_1.xml"}
+	out.Forbidden = []string{"/search", "/policies/", "/blogs/tesmanian-blog/tagged/elon-musk+spacex", "/blogs/tesmanian-blog/tagged/elon-musk+tesla", "/account", "/cart"}
+	out.Redirects = map[string]string{"/account": "/account/login", "/account/register": "/account/login", "<existing page>/": "<existing page>"}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return nil, fmt.Errorf("encode manifest: %w", err)
+	}
+	return buf.Bytes(), nil
+}

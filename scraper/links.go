@@ -1,0 +1,131 @@
+package scraper
+
+import (
+	"bytes"
+	"net/url"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// rawLink is a link found in a document, before resolution.
+type rawLink struct {
+	href string
+	kind Kind
+	next bool // rel=next pagination, or a sitemap/feed item: no extra hop
+}
+
+// htmlLinks scans an HTML document with the tokenizer (no DOM is built) and
+// returns the targets of a[href], area[href], link[rel=next|canonical] and
+// link[rel=alternate] feeds, and the first <base href>.
+func htmlLinks(body []byte) (links []rawLink, base string) {
+	z := html.NewTokenizer(bytes.NewReader(body))
+	links = make([]rawLink, 0, 64)
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return links, base
+		case html.StartTagToken, html.SelfClosingTagToken:
+		default:
+			continue
+		}
+		name, hasAttr := z.TagName()
+		if !hasAttr {
+			continue
+		}
+		a := atom.Lookup(name)
+		if a != atom.A && a != atom.Link && a != atom.Base && a != atom.Area {
+			continue
+		}
+		var href, rel, typ []byte
+		for hasAttr {
+			var k, v []byte
+			k, v, hasAttr = z.TagAttr()
+			switch string(k) {
+			case "href":
+				href = v
+			case "rel":
+				rel = v
+			case "type":
+				typ = v
+			}
+		}
+		if len(href) == 0 {
+			continue
+		}
+		switch a {
+		case atom.Base:
+			if base == "" {
+				base = string(href)
+			}
+		case atom.A, atom.Area:
+			links = append(links, rawLink{href: string(href), kind: KindPage, next: hasRel(rel, "next")})
+		case atom.Link:
+			switch {
+			case hasRel(rel, "next"):
+				links = append(links, rawLink{href: string(href), kind: KindPage, next: true})
+			case hasRel(rel, "canonical"):
+				links = append(links, rawLink{href: string(href), kind: KindPage, next: true})
+			case hasRel(rel, "alternate") && isFeedType(typ):
+				links = append(links, rawLink{href: string(href), kind: KindFeed, next: true})
+			}
+		}
+	}
+}
+
+// hasRel reports whether the space-separated rel list contains v
+// (case-insensitive).
+func hasRel(rel []byte, v string) bool {
+	for len(rel) > 0 {
+		rel = bytes.TrimLeft(rel, " \t\n\r\f")
+		i := bytes.IndexAny(rel, " \t\n\r\f")
+		if i < 0 {
+			i = len(rel)
+		}
+		if i > 0 && strings.EqualFold(string(rel[:i]), v) {
+			return true
+		}
+		rel = rel[i:]
+	}
+	return false
+}
+
+func isFeedType(t []byte) bool {
+	s := strings.ToLower(string(bytes.TrimSpace(t)))
+	if i := strings.IndexByte(s, ';'); i >= 0 {
+		s = strings.TrimSpace(s[:i])
+	}
+	return s == "application/rss+xml" || s == "application/atom+xml"
+}
+
+// resolveLink resolves href against base and canonicalises it. It returns
+// ok=false for links that are not fetchable http(s) URLs: javascript:,
+// mailto:, tel:, data:, fragment-only links and unparsable ones.
+func resolveLink(base *url.URL, href string) (string, bool) {
+	href = strings.TrimSpace(href)
+	if href == "" || href[0] == '#' {
+		return "", false
+	}
+	if i := strings.IndexByte(href, ':'); i > 0 && i < 12 {
+		switch strings.ToLower(href[:i]) {
+		case "http", "https":
+		case "javascript", "mailto", "tel", "data", "ftp", "file", "about", "blob", "sms", "callto", "whatsapp":
+			return "", false
+		}
+	}
+	ref, err := parseLoose(href)
+	if err != nil {
+		return "", false
+	}
+	u := ref
+	if base != nil {
+		u = base.ResolveReference(ref)
+	}
+	s, err := canonicalURL(u)
+	if err != nil {
+		return "", false
+	}
+	return s, true
+}

@@ -1,0 +1,123 @@
+package scraper
+
+import (
+	"context"
+	"net/http"
+	"time"
+)
+
+// Kind says what an entry is expected to be, which decides how its response is
+// parsed for further URLs.
+type Kind string
+
+// Entry kinds.
+const (
+	KindPage    Kind = "page"    // an HTML page: links are followed
+	KindSitemap Kind = "sitemap" // sitemap.xml, sitemap index or child sitemap
+	KindFeed    Kind = "feed"    // Atom or RSS feed
+)
+
+// State is the state of a frontier entry.
+type State string
+
+// Frontier states. Queued and InFlight are live; the rest are terminal for a run.
+const (
+	StateQueued   State = "queued"
+	StateInFlight State = "in_flight"
+	StateDone     State = "done"
+	StateFailed   State = "failed"
+	StateSkipped  State = "skipped"
+)
+
+// Reason codes for failed and skipped entries. They are stable strings: the
+// archive stores them and `stats` groups by them.
+const (
+	ReasonRobots        = "robots"             // disallowed by robots.txt
+	ReasonRobotsUnavail = "robots_unavailable" // robots.txt answered 5xx or was unreachable
+	ReasonOutOfScope    = "out_of_scope"       // host, pattern or depth limits
+	ReasonMaxPages      = "max_pages"          // page budget reached
+	ReasonHTTPStatus    = "http_status"        // a 4xx/5xx answer (the detail carries the code)
+	ReasonTimeout       = "timeout"            // connect, header or overall deadline
+	ReasonNetwork       = "network"            // connection refused, reset, DNS …
+	ReasonTooLarge      = "too_large"          // body cap reached (the page is kept, marked truncated)
+	ReasonRedirectLimit = "redirect_limit"     // too many redirects or a loop
+	ReasonNotHTML       = "not_html"           // PDF, image or other content that is not parsed
+	ReasonTrap          = "trap"               // URL too long, repeating segments …
+	ReasonInterrupted   = "interrupted"        // claimed but not fetched when the run stopped; requeued
+)
+
+// Entry is one URL in the frontier. URL is canonical (see Canonicalize) and is the
+// frontier's key.
+type Entry struct {
+	URL       string
+	Depth     int       // link hops from a seed
+	Kind      Kind      // what the URL is expected to be
+	Via       string    // the page the URL was discovered on ("" for seeds)
+	Attempts  int       // fetch attempts made so far in this run
+	NotBefore time.Time // zero, or the earliest time of the next attempt (retries)
+	LastMod   time.Time // zero, or the <lastmod> a sitemap gave for the URL
+}
+
+// Response is a fetched exchange as it should be archived.
+type Response struct {
+	URL         string      // the requested (canonical) URL
+	FinalURL    string      // the URL after redirects
+	Redirects   []string    // the chain of URLs before FinalURL, in order (empty without redirects)
+	Status      int         // HTTP status of the final response
+	Header      http.Header // response header of the final response
+	Body        []byte      // decoded body (transfer/content-encoding removed), at most the cap
+	Truncated   bool        // the body was cut at the size cap
+	FetchedAt   time.Time
+	Duration    time.Duration
+	ContentType string // media type of the body, from the header or sniffed
+	NotModified bool   // the server answered 304 to a conditional request
+}
+
+// Result is the outcome of processing one entry. The frontier commits it
+// atomically: the archived response, the entry's new state and the URLs found.
+type Result struct {
+	Entry    Entry
+	State    State     // Done, Failed, Skipped, or Queued for a retry
+	Reason   string    // a Reason* code for Failed, Skipped and retries
+	Detail   string    // human detail, e.g. "HTTP 404" or the error text
+	Response *Response // nil when nothing was received
+	Links    []Entry   // in-scope URLs discovered in the response (canonical, de-duplicated)
+}
+
+// Frontier is the durable queue of URLs to crawl. Implementations must be safe for
+// concurrent use. The SQLite archive provides one; a shared backend can be added
+// later without changing the scraper.
+type Frontier interface {
+	// Add enqueues entries not yet seen in this run; it ignores ones already
+	// queued, in flight or finished in this run. It returns how many were added.
+	Add(ctx context.Context, entries []Entry) (int, error)
+	// Claim moves up to n queued entries whose NotBefore has passed to in flight
+	// and returns them. It returns an empty slice when none is ready.
+	Claim(ctx context.Context, n int) ([]Entry, error)
+	// Pending reports how many entries are queued (ready or not) or in flight.
+	Pending(ctx context.Context) (int, error)
+}
+
+// Sink receives every Result. Commit must make the result durable together with
+// the entry's state and its discovered links (enqueued as by Frontier.Add), so that
+// a crash never loses a finished page nor keeps a half-committed one. For a retry
+// (State Queued) it requeues the entry with its NotBefore and Attempts.
+type Sink interface {
+	Commit(ctx context.Context, r *Result) error
+}
+
+// History gives what an earlier run archived for a URL, for conditional requests
+// and for finding links again in a page that answered 304.
+type History interface {
+	// Previous returns the validators and body of the latest archived 2xx response
+	// for url; ok is false when there is none.
+	Previous(ctx context.Context, url string) (prev Previous, ok bool, err error)
+}
+
+// Previous is an earlier archived response.
+type Previous struct {
+	ETag         string
+	LastModified string
+	Body         []byte
+	ContentType  string
+}
