@@ -367,6 +367,9 @@ type Stats struct {
 	PagesByStatus    map[string]int // "2xx", "3xx" (incl. 304), "4xx", "5xx"
 	FrontierByState  map[string]int // queued, in_flight, done, failed, skipped
 	FrontierByReason map[string]int // reason codes of failed, skipped and retried entries
+	FailedByReason   map[string]int // reason codes of failed entries (the pages given up on)
+	SkippedByReason  map[string]int // reason codes of skipped entries (robots, off-site, not HTML…)
+	ExtractFailures  int            // archived pages whose extraction failed
 
 	// Breakdowns of articles (by their latest version), largest first.
 	ArticlesBySite   []Count
@@ -388,8 +391,9 @@ func (s *Store) Stats(ctx context.Context) (*Stats, error) {
 	err = tx.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM articles WHERE latest_version_id IS NOT NULL),
 		(SELECT count(*) FROM versions), (SELECT count(*) FROM pages),
-		(SELECT count(*) FROM authors), (SELECT count(*) FROM editors), (SELECT count(*) FROM tags)`).Scan(
-		&st.Articles, &st.Versions, &st.Pages, &st.Authors, &st.Editors, &st.Tags)
+		(SELECT count(*) FROM authors), (SELECT count(*) FROM editors), (SELECT count(*) FROM tags),
+		(SELECT count(*) FROM pages WHERE extract_error <> '')`).Scan(
+		&st.Articles, &st.Versions, &st.Pages, &st.Authors, &st.Editors, &st.Tags, &st.ExtractFailures)
 	if err != nil {
 		return nil, wrap("stats", err)
 	}
@@ -401,6 +405,10 @@ func (s *Store) Stats(ctx context.Context) (*Stats, error) {
 		{`SELECT (status / 100) || 'xx', count(*) FROM pages GROUP BY 1`, &st.PagesByStatus, nil},
 		{`SELECT state, count(*) FROM frontier GROUP BY 1`, &st.FrontierByState, nil},
 		{`SELECT reason, count(*) FROM frontier WHERE reason <> '' GROUP BY 1`, &st.FrontierByReason, nil},
+		{`SELECT CASE WHEN reason <> '' THEN reason ELSE 'unknown' END, count(*) FROM frontier
+			WHERE state = 'failed' GROUP BY 1`, &st.FailedByReason, nil},
+		{`SELECT CASE WHEN reason <> '' THEN reason ELSE 'unknown' END, count(*) FROM frontier
+			WHERE state = 'skipped' GROUP BY 1`, &st.SkippedByReason, nil},
 		{`SELECT site_name, count(*) FROM articles WHERE latest_version_id IS NOT NULL
 			GROUP BY 1 ORDER BY 2 DESC, 1`, nil, &st.ArticlesBySite},
 		{`SELECT au.name, count(DISTINCT a.id) FROM articles a

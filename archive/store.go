@@ -98,6 +98,8 @@ type Store struct {
 	st       *stmts  // statements prepared on w
 	enc      *zstd.Encoder
 	dec      *zstd.Decoder
+
+	testRankWindow int // tests: overrides Search's rank and title windows
 }
 
 // Open opens the archive at path for reading and writing, creating the file and
@@ -196,9 +198,12 @@ func OpenReadOnly(ctx context.Context, path string, opts ...Option) (*Store, err
 	// mode=ro: SQLite opens the file read-only (it still joins the WAL through
 	// the -shm index when a writer has it open). query_only refuses writes even
 	// where mode=ro would not (e.g. temp tables). busy_timeout: see Open.
+	// cache_size(-32768): 32 MiB page cache per connection, so the doclists of
+	// common words stay hot between searches (the default is 2 MiB).
 	rdsn := fileURI(path) + "?mode=ro" +
 		"&_pragma=busy_timeout(" + busy + ")" +
 		"&_pragma=query_only(1)" +
+		"&_pragma=cache_size(-32768)" +
 		"&_pragma=temp_store(MEMORY)"
 	if err := s.openReaders(ctx, rdsn, o.readConns); err != nil {
 		return nil, err
@@ -211,6 +216,12 @@ func OpenReadOnly(ctx context.Context, path string, opts ...Option) (*Store, err
 			return nil, fmt.Errorf("archive: open %s: %w", path, ErrNotArchive)
 		}
 		return nil, wrap("open "+path, err)
+	}
+	if version == 0 {
+		// A file whose first migration never committed (e.g. a crawl killed while
+		// creating it) holds no archive yet.
+		s.Close()
+		return nil, fmt.Errorf("archive: open %s: %w (no schema yet)", path, ErrNotArchive)
 	}
 	if known := latestMigration(); version > known {
 		s.Close()

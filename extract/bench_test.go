@@ -63,11 +63,15 @@ func BenchmarkExtract(b *testing.B) {
 
 // BenchmarkExtractVsParse times parse-only and full extraction of the same
 // pages in one run, alternating, and reports extraction time / parse time as
-// "ratio" (the target is ≤ 1.3).
+// "ratio" (the target is ≤ 1.3). On a shared, busy machine the means are noisy,
+// so it also reports "best-ratio": the same ratio over each page's fastest
+// parse and fastest extraction.
 func BenchmarkExtractVsParse(b *testing.B) {
 	urls, pages := benchPages(b)
 	e := defaultExtractor(b)
 	var parse, extract time.Duration
+	bestParse := make([]time.Duration, len(pages))
+	bestExtract := make([]time.Duration, len(pages))
 	i := 0
 	for b.Loop() {
 		k := i % len(pages)
@@ -80,14 +84,28 @@ func BenchmarkExtractVsParse(b *testing.B) {
 			b.Fatal(err)
 		}
 		t2 := time.Now()
-		parse += t1.Sub(t0)
-		extract += t2.Sub(t1)
+		dp, de := t1.Sub(t0), t2.Sub(t1)
+		parse += dp
+		extract += de
+		if bestParse[k] == 0 || dp < bestParse[k] {
+			bestParse[k] = dp
+		}
+		if bestExtract[k] == 0 || de < bestExtract[k] {
+			bestExtract[k] = de
+		}
 		i++
 	}
-	if i > 0 && parse > 0 {
-		b.ReportMetric(float64(parse.Nanoseconds())/float64(i), "parse-ns/page")
-		b.ReportMetric(float64(extract.Nanoseconds())/float64(i), "extract-ns/page")
-		b.ReportMetric(float64(extract)/float64(parse), "ratio")
-		reportPages(b, i, extract)
+	if i < len(pages) || parse == 0 {
+		return
 	}
+	var bp, be time.Duration
+	for k := range pages {
+		bp += bestParse[k]
+		be += bestExtract[k]
+	}
+	b.ReportMetric(float64(parse.Nanoseconds())/float64(i), "parse-ns/page")
+	b.ReportMetric(float64(extract.Nanoseconds())/float64(i), "extract-ns/page")
+	b.ReportMetric(float64(extract)/float64(parse), "ratio")
+	b.ReportMetric(float64(be)/float64(bp), "best-ratio")
+	reportPages(b, i, extract)
 }

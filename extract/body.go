@@ -359,8 +359,13 @@ func trimLines(s string) string {
 // junkElement reports elements that never hold article text.
 func junkElement(n *html.Node) bool {
 	switch n.DataAtom {
+	case atom.Form:
+		// Some sites (ASP.NET) wrap the whole page in one form; only small
+		// forms (search, newsletter, comment) are furniture.
+		_, small := shortText(n, 1000)
+		return small
 	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg, atom.Iframe, atom.Object,
-		atom.Embed, atom.Form, atom.Button, atom.Input, atom.Select, atom.Textarea, atom.Nav,
+		atom.Embed, atom.Button, atom.Input, atom.Select, atom.Textarea, atom.Nav,
 		atom.Canvas, atom.Video, atom.Audio, atom.Map, atom.Dialog, atom.Head, atom.Title, atom.Meta,
 		atom.Link, atom.Math:
 		return true
@@ -477,6 +482,11 @@ func renderHTML(blocks []block) string {
 // renderText joins the blocks' text with blank lines; captions are not body text.
 func renderText(blocks []block) string {
 	var b strings.Builder
+	n := 0
+	for _, bl := range blocks {
+		n += len(bl.text) + 2
+	}
+	b.Grow(n)
 	for _, bl := range blocks {
 		if bl.text == "" || bl.kind == atom.Figcaption {
 			continue

@@ -40,13 +40,18 @@ func decode(header http.Header, body []byte) ([]byte, error) {
 	if err := checkHTML(contentType, body); err != nil {
 		return nil, err
 	}
-	enc, name, _ := charset.DetermineEncoding(body, contentType)
+	enc, name, certain := charset.DetermineEncoding(body, contentType)
+	if !certain && name == "windows-1252" && utf8.Valid(body) {
+		// Nothing declared the charset and the first kilobyte (all that
+		// DetermineEncoding reads) was ASCII: a page that is valid UTF-8 as a
+		// whole is UTF-8, which is what most pages without a declaration are.
+		name = "utf-8"
+	}
 	if name == "utf-8" || enc == nil {
-		b := bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
-		if !utf8.Valid(b) {
-			b = bytes.ToValidUTF8(b, []byte("\uFFFD"))
-		}
-		return b, nil
+		// Not validated here: invalid bytes pass through the parser and are
+		// replaced in the record's fields (see validUTF8), which costs far
+		// less than checking the whole page.
+		return bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")), nil
 	}
 	if strings.HasPrefix(name, "utf-16") {
 		// Only a BOM selects UTF-16 (a meta tag naming it is ignored, as in

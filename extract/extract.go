@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
@@ -77,12 +79,15 @@ type extraction struct {
 	a       *Article
 
 	scope   *html.Node // the rule's article element, or <body>
+	hits    [numScoped][]*html.Node
 	exclude map[*html.Node]bool
 
 	box       authorBox
 	bodyName  []string // byline found at the start of the body
 	bodyImage string   // first image in the body
-	wireAuth  []Author
+	// visibleDate is a dateline found at the start of the body.
+	visibleDate string
+	wireAuth    []Author
 }
 
 type authorBox struct {
@@ -106,6 +111,7 @@ func (x *extraction) run() *Article {
 	x.ld = parseJSONLD(p.ldScripts)
 
 	x.canonical()
+	x.linkBase()
 	x.rule = x.selectRule()
 	ruleSrc := ""
 	if x.rule != nil {
@@ -113,10 +119,13 @@ func (x *extraction) run() *Article {
 		ruleSrc = x.rule.source()
 	}
 	x.scope = p.body
-	if x.rule != nil && x.rule.sel.article != nil {
-		if n := x.rule.sel.article.MatchFirst(p.doc); n != nil {
-			x.scope = n
+	if x.rule != nil {
+		if x.rule.sel.article != nil {
+			if n := x.rule.sel.article.MatchFirst(p.doc); n != nil {
+				x.scope = n
+			}
 		}
+		x.query()
 	}
 	x.siteName(ruleSrc)
 	x.language()
@@ -130,7 +139,44 @@ func (x *extraction) run() *Article {
 	x.image(ruleSrc)
 	x.dates(ruleSrc)
 	x.isArticle()
+	x.validUTF8()
 	return a
+}
+
+// validUTF8 replaces invalid UTF-8 (from pages that lie about their charset) in
+// every text field of the record.
+func (x *extraction) validUTF8() {
+	a := x.a
+	fix := func(s *string) {
+		if !utf8.ValidString(*s) {
+			*s = strings.ToValidUTF8(*s, "\uFFFD")
+		}
+	}
+	for _, s := range []*string{&a.URL, &a.CanonicalURL, &a.SiteName, &a.Language, &a.Title, &a.PublishedAt,
+		&a.ModifiedAt, &a.Description, &a.BodyText, &a.BodyHTML, &a.Copyright} {
+		fix(s)
+	}
+	for i := range a.Authors {
+		fix(&a.Authors[i].Name)
+		fix(&a.Authors[i].Bio)
+		fix(&a.Authors[i].URL)
+	}
+	for i := range a.Editors {
+		fix(&a.Editors[i].Name)
+		fix(&a.Editors[i].Handle)
+		fix(&a.Editors[i].URL)
+	}
+	for i := range a.Tags {
+		fix(&a.Tags[i])
+	}
+	for i := range a.Related {
+		fix(&a.Related[i].Title)
+		fix(&a.Related[i].URL)
+	}
+	if a.Image != nil {
+		fix(&a.Image.URL)
+		fix(&a.Image.Caption)
+	}
 }
 
 func (x *extraction) canonical() {
@@ -145,12 +191,49 @@ func (x *extraction) canonical() {
 	case x.ld.url != "" && resolve(p.base, x.ld.url) != "":
 		a.CanonicalURL = resolve(p.base, x.ld.url)
 		x.set("canonical_url", SourceJSONLD)
-	case p.base != nil && p.base.IsAbs():
-		u := *p.base
+	case p.url != nil && p.url.IsAbs():
+		u := *p.url
 		u.Fragment = ""
 		a.CanonicalURL = u.String()
 		x.set("canonical_url", SourceHeuristic)
 	}
+}
+
+// linkBase settles the URL that the record's relative links resolve against.
+// A page served from another host than its canonical one (a mirror, the
+// loopback demo) but naming itself there — its absolute canonical URL, or
+// og:url when it has no canonical link, has the page URL's path — resolves
+// against the canonical URL, so its record does not change with the host or
+// port that served it. Otherwise (a canonical pointing to a home page, say)
+// the page URL and its <base href> stay the base.
+func (x *extraction) linkBase() {
+	p := x.p
+	if p.url == nil {
+		return
+	}
+	raw := p.canonicalRaw
+	if raw == "" {
+		raw = p.meta["og:url"]
+	}
+	c, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || !c.IsAbs() || c.Host == "" || !samePath(c.Path, p.url.Path) {
+		return
+	}
+	if strings.EqualFold(c.Host, p.url.Host) && c.Scheme == p.url.Scheme {
+		return // served from its own address: nothing to settle
+	}
+	c.Fragment, c.RawFragment = "", ""
+	if p.baseHref != "" {
+		if h, err := url.Parse(p.baseHref); err == nil {
+			c = c.ResolveReference(h)
+		}
+	}
+	p.base = c
+}
+
+// samePath compares two URL paths, ignoring a trailing slash.
+func samePath(a, b string) bool {
+	return strings.TrimSuffix(a, "/") == strings.TrimSuffix(b, "/")
 }
 
 // selectRule picks the first rule whose host matches the page, canonical or
@@ -158,8 +241,8 @@ func (x *extraction) canonical() {
 func (x *extraction) selectRule() *Rule {
 	p := x.p
 	hosts := []string{}
-	if p.base != nil {
-		hosts = append(hosts, strings.ToLower(p.base.Hostname()))
+	if p.url != nil {
+		hosts = append(hosts, strings.ToLower(p.url.Hostname()))
 	}
 	hosts = append(hosts, hostOf(x.a.CanonicalURL), hostOf(resolve(p.base, p.meta["og:url"])))
 	for _, h := range hosts {
@@ -188,7 +271,7 @@ func (x *extraction) selectRule() *Rule {
 func (x *extraction) isArticle() {
 	a, p := x.a, x.p
 	if x.rule != nil && x.rule.articlePath != nil {
-		if p.base != nil && x.rule.isArticlePath(p.base.Path) {
+		if p.url != nil && x.rule.isArticlePath(p.url.Path) {
 			a.IsArticle = true
 			return
 		}
@@ -244,24 +327,60 @@ func (x *extraction) language() {
 	}
 }
 
-// find returns the first match of sel inside the article scope (the whole page
-// when the rule's article element is absent). Searching only the scope keeps a
-// missing optional block from costing a walk over the whole page.
-func (x *extraction) find(sel cascadia.Selector) *html.Node {
-	if sel == nil {
-		return nil
+// query matches all the rule's scoped selectors in one walk over the article
+// scope. Scripts, styles, templates and SVG icons are not searched: they hold no
+// fields, and Shopify pages carry thousands of their nodes.
+func (x *extraction) query() {
+	parts := x.rule.parts
+	if len(parts) == 0 {
+		return
 	}
-	return sel.MatchFirst(x.scope)
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch n.DataAtom {
+			case atom.Script, atom.Style, atom.Template, atom.Svg, atom.Noscript:
+				return
+			}
+			bare := len(n.Attr) == 0
+			for i := range parts {
+				p := &parts[i]
+				if (bare && p.needsAttr) || (!multiHit(p.field) && len(x.hits[p.field]) > 0) {
+					continue
+				}
+				if p.sel.Match(n) {
+					// A node matching two alternatives of one field counts once.
+					if h := x.hits[p.field]; len(h) == 0 || h[len(h)-1] != n {
+						x.hits[p.field] = append(h, n)
+					}
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(x.scope)
 }
 
-func (x *extraction) findAll(sel cascadia.Selector) []*html.Node {
-	if sel == nil {
+// multiHit reports the fields whose every match is used; the others need
+// only their first.
+func multiHit(field int) bool { return field == selTags || field == selByline }
+
+// find returns the first element of the article scope matching the rule's
+// selector for field, or nil.
+func (x *extraction) find(field int) *html.Node {
+	if len(x.hits[field]) == 0 {
 		return nil
 	}
-	return sel.MatchAll(x.scope)
+	return x.hits[field][0]
 }
 
-// findHead looks for head elements (meta, link) first in <head>.
+// findAll returns all elements of the article scope matching the rule's
+// selector for field, in page order.
+func (x *extraction) findAll(field int) []*html.Node { return x.hits[field] }
+
+// findHead looks for head elements (meta, link) in <head>, then the page.
 func (x *extraction) findHead(sel cascadia.Selector) *html.Node {
 	if sel == nil {
 		return nil
@@ -271,7 +390,7 @@ func (x *extraction) findHead(sel cascadia.Selector) *html.Node {
 			return n
 		}
 	}
-	return x.find(sel)
+	return sel.MatchFirst(x.p.doc)
 }
 
 // value reads an element's value: content of a <meta>, datetime of a <time>,
@@ -298,20 +417,44 @@ func (x *extraction) title(ruleSrc string) {
 	a, p := x.a, x.p
 	var t, src string
 	if x.rule != nil {
-		if n := x.find(x.rule.sel.title); n != nil {
+		if n := x.find(selTitle); n != nil {
 			t, src = value(n), ruleSrc
 		}
 	}
+	// A <title> that names the site the page declares loses that name;
+	// otherwise it is cut the way readers cut it.
+	docTitle := collapse(p.title)
+	if st := stripSiteSuffix(docTitle, x.siteNames()...); st != docTitle {
+		docTitle = st
+	} else {
+		docTitle = documentTitle(docTitle, p.h1s)
+	}
+	ld := x.ld.headline
+	if x.ld.name != "" && x.ld.headline != "" {
+		// Some sites put their own name in "name" and the headline in
+		// "headline", others a long headline in "headline" and the short
+		// one in "name": the one matching the document title wins, name
+		// by default.
+		if !(textSimilarity(x.ld.headline, docTitle) > 0.75 && textSimilarity(x.ld.name, docTitle) <= 0.75) {
+			ld = x.ld.name
+		}
+	}
 	for _, c := range []struct{ v, src string }{
-		{x.ld.headline, SourceJSONLD},
+		{ld, SourceJSONLD},
+		{p.meta["dc:title"], SourceMeta},
+		{p.meta["dcterm:title"], SourceMeta},
 		{p.meta["og:title"], SourceOpenGraph},
+		{p.meta["title"], SourceMeta},
 		{p.meta["twitter:title"], SourceMeta},
-		{p.title, SourceMeta},
+		{p.meta["parsely-title"], SourceMeta},
 	} {
 		if t != "" {
 			break
 		}
 		t, src = collapse(c.v), c.src
+	}
+	if t == "" && docTitle != "" {
+		t, src = docTitle, SourceMeta
 	}
 	if t == "" && len(p.h1s) > 0 {
 		t, src = textOf(p.h1s[0]), SourceHeuristic
@@ -319,8 +462,134 @@ func (x *extraction) title(ruleSrc string) {
 	if t == "" {
 		return
 	}
-	a.Title = stripSiteSuffix(t, x.siteNames()...)
+	a.Title = t
+	if src == ruleSrc {
+		a.Title = stripSiteSuffix(t, x.siteNames()...)
+	}
 	x.set("title", src)
+}
+
+// titleSeparators are the characters that separate a document title's
+// parts ("Headline | Site", "Site » Section » Headline").
+const titleSeparators = "|-–—\\/>»"
+
+// documentTitle derives the headline from the <title> text the way readers
+// (Mozilla Readability) do: the part before the last separator, unless that
+// leaves too few words; the part after a colon unless a heading repeats the
+// whole title; the only <h1> when the title is implausibly short or long.
+func documentTitle(orig string, h1s []*html.Node) string {
+	orig = collapse(orig)
+	if orig == "" {
+		return ""
+	}
+	cur := orig
+	hierarchical := false
+	if i := lastSeparator(orig); i >= 0 {
+		hierarchical = strings.ContainsAny(separatorsIn(orig), "\\/>»")
+		cur = orig[:i]
+		if wordCount(cur) < 3 {
+			if j := firstSeparator(orig); j >= 0 {
+				cur = orig[j:]
+			}
+		}
+	} else if strings.Contains(orig, ": ") {
+		repeated := false
+		for _, h := range h1s {
+			if textOf(h) == orig {
+				repeated = true
+				break
+			}
+		}
+		if !repeated {
+			cur = orig[strings.LastIndexByte(orig, ':')+1:]
+			if wordCount(cur) < 3 {
+				cur = orig[strings.IndexByte(orig, ':')+1:]
+			} else if wordCount(orig[:strings.IndexByte(orig, ':')]) > 5 {
+				cur = orig
+			}
+		}
+	} else if (len(orig) > 150 || len(orig) < 15) && len(h1s) == 1 {
+		cur = textOf(h1s[0])
+	}
+	cur = collapse(cur)
+	if n := wordCount(cur); n <= 4 {
+		stripped := strings.Map(func(r rune) rune {
+			if strings.ContainsRune(titleSeparators, r) {
+				return -1
+			}
+			return r
+		}, orig)
+		if !hierarchical || n != wordCount(stripped)-1 {
+			cur = orig
+		}
+	}
+	return cur
+}
+
+// lastSeparator returns the index of the last separator character followed
+// by a space and preceded by one, or -1.
+func lastSeparator(s string) int {
+	for i := len(s) - 1; i > 0; i-- {
+		if s[i-1] != ' ' {
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if strings.ContainsRune(titleSeparators, r) && i+size < len(s) && s[i+size] == ' ' {
+			return i - 1
+		}
+	}
+	return -1
+}
+
+// firstSeparator returns the index just after the first separator character
+// of s, or -1.
+func firstSeparator(s string) int {
+	for i, r := range s {
+		if strings.ContainsRune(titleSeparators, r) {
+			return i + utf8.RuneLen(r)
+		}
+	}
+	return -1
+}
+
+// separatorsIn returns the separator characters that stand between spaces.
+func separatorsIn(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && s[i-1] == ' ' && strings.ContainsRune(titleSeparators, r) {
+			if j := i + utf8.RuneLen(r); j < len(s) && s[j] == ' ' {
+				b.WriteRune(r)
+			}
+		}
+	}
+	return b.String()
+}
+
+func wordCount(s string) int { return len(strings.Fields(s)) }
+
+// textSimilarity is the share of b's text (by length of its distinct words)
+// that a also has: 1 when every word of b is in a.
+func textSimilarity(a, b string) float64 {
+	split := func(s string) []string {
+		return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+			return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_')
+		})
+	}
+	ta, tb := split(a), split(b)
+	if len(ta) == 0 || len(tb) == 0 {
+		return 0
+	}
+	inA := make(map[string]bool, len(ta))
+	for _, w := range ta {
+		inA[w] = true
+	}
+	var uniq []string
+	for _, w := range tb {
+		if !inA[w] {
+			uniq = append(uniq, w)
+		}
+	}
+	return 1 - float64(len(strings.Join(uniq, " ")))/float64(len(strings.Join(tb, " ")))
 }
 
 func (x *extraction) description(ruleSrc string) {
@@ -363,7 +632,7 @@ func (x *extraction) tags(ruleSrc string) {
 		}
 	}
 	if x.rule != nil {
-		for _, n := range x.findAll(x.rule.sel.tags) {
+		for _, n := range x.findAll(selTags) {
 			add(value(n), ruleSrc)
 		}
 	}
@@ -386,7 +655,7 @@ func (x *extraction) authorBox(ruleSrc string) {
 	var nodes []*html.Node
 	src := ruleSrc
 	if x.rule != nil {
-		if n := x.find(x.rule.sel.authorBox); n != nil {
+		if n := x.find(selAuthorBox); n != nil {
 			nodes = []*html.Node{n}
 			b := &x.box
 			if nn := x.rule.sel.authorName; nn != nil {
@@ -494,8 +763,8 @@ func boxLink(links []Link, name string) string {
 func (x *extraction) related(ruleSrc string) {
 	a, p := x.a, x.p
 	self := a.CanonicalURL
-	if x.rule != nil && x.rule.sel.related != nil {
-		if n := x.find(x.rule.sel.related); n != nil {
+	if x.rule != nil {
+		if n := x.find(selRelated); n != nil {
 			x.exclude[n] = true
 			var match func(*html.Node) bool
 			if ls := x.rule.sel.relatedLinks; ls != nil {

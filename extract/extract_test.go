@@ -322,3 +322,129 @@ func TestIsArticle(t *testing.T) {
 		}
 	}
 }
+
+func TestNeedsAttr(t *testing.T) {
+	for sel, want := range map[string]bool{
+		"h1": false, ".a .b": true, "div.a": false, ".a > p": false, "[itemprop=author]": true,
+		"#x": true, ".a p:not(:has(.b))": false, "a[href]": false, ":not(p)": false,
+	} {
+		if got := needsAttr(sel); got != want {
+			t.Errorf("needsAttr(%q) = %v, want %v", sel, got, want)
+		}
+	}
+	if got := splitGroup(`a[title="x,y"], .b:not(.c, .d), e`); len(got) != 3 {
+		t.Errorf("splitGroup = %q", got)
+	}
+}
+
+// TestMirrorStable checks that a page served from another host than its
+// canonical one (the loopback demo, a mirror) gives the same record as at its
+// canonical address, except url: relative links resolve against the canonical
+// URL, so re-crawling the fixture site on a new port does not make new versions.
+func TestMirrorStable(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		e    *Extractor
+	}{{"rule", defaultExtractor(t)}, {"generic", New(nil)}} {
+		for _, h := range fixturePages(t) {
+			t.Run(tc.name+"/"+h, func(t *testing.T) {
+				page := readFixture(t, h)
+				want, err := tc.e.Extract(fixtureURL+h, nil, page)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, mirror := range []string{"http://127.0.0.1:1234/blogs/tesmanian-blog/", "http://127.0.0.1:40213/blogs/tesmanian-blog/"} {
+					got, err := tc.e.Extract(mirror+h, nil, page)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got.URL != mirror+h {
+						t.Errorf("url = %q, want %q", got.URL, mirror+h)
+					}
+					got.URL = want.URL
+					for _, d := range diffArticles(want, got) {
+						t.Error(d)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestLinkBase(t *testing.T) {
+	const body = `<p>Enough words to be a paragraph of the article, with a <a href="/other">link</a> inside it.</p>
+<p><img src="//cdn.example.com/i.jpg" alt="x"></p>`
+	for _, tc := range []struct {
+		name, pageURL, head, wantLink, wantImg string
+	}{
+		{"mirror of the canonical page", "http://127.0.0.1:9/news/a", `<link rel="canonical" href="https://example.com/news/a">`,
+			"https://example.com/other", "https://cdn.example.com/i.jpg"},
+		{"og:url without canonical", "http://127.0.0.1:9/news/a/", `<meta property="og:url" content="https://example.com/news/a">`,
+			"https://example.com/other", "https://cdn.example.com/i.jpg"},
+		{"canonical to another page", "http://127.0.0.1:9/news/a", `<link rel="canonical" href="https://example.com/">`,
+			"http://127.0.0.1:9/other", "http://cdn.example.com/i.jpg"},
+		{"relative canonical", "http://127.0.0.1:9/news/a", `<link rel="canonical" href="/news/a">`,
+			"http://127.0.0.1:9/other", "http://cdn.example.com/i.jpg"},
+		{"base href", "http://127.0.0.1:9/news/a", `<base href="https://static.example.org/x/"><link rel="canonical" href="https://example.com/">`,
+			"https://static.example.org/other", "https://cdn.example.com/i.jpg"},
+		{"base href on a mirror", "http://127.0.0.1:9/news/a", `<base href="/"><link rel="canonical" href="https://example.com/news/a">`,
+			"https://example.com/other", "https://cdn.example.com/i.jpg"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			page := "<html><head>" + tc.head + "<title>T</title></head><body><article>" + body + "</article></body></html>"
+			a, err := New(nil).Extract(tc.pageURL, nil, []byte(page))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(a.BodyHTML, `href="`+tc.wantLink+`"`) {
+				t.Errorf("body_html = %s, want link %s", a.BodyHTML, tc.wantLink)
+			}
+			if !strings.Contains(a.BodyHTML, `src="`+tc.wantImg+`"`) {
+				t.Errorf("body_html = %s, want image %s", a.BodyHTML, tc.wantImg)
+			}
+		})
+	}
+}
+
+func TestGenericHints(t *testing.T) {
+	for line, want := range map[string]bool{
+		"Posted by Michael David Smith on November 19, 2019, 6:21 AM EST": true,
+		"20 Nov, 2019 05:47":                             true,
+		"Updated Nov 19, 6:55 AM;Posted Nov 19, 6:51 AM": true,
+		"segunda-feira, 22 de janeiro de 2018 às 0:13":   true,
+		"05 Oct": true,
+		"On November 5, 2019, the council met to vote on the budget proposal.": false,
+		"Spending rises by 4 percent in 2020":                                  false,
+		"May":                                                                  false,
+	} {
+		if got := isDateline(line); got != want {
+			t.Errorf("isDateline(%q) = %v, want %v", line, got, want)
+		}
+	}
+	for name, want := range map[string]bool{
+		"article__share": true, "share-content": false, "imageEmbedCaption": true, "story-body__inner": false,
+		"dateline": true, "headline": false, "adrail": false, "ad-slot": true, "post-meta": true, "bylineWrapper": true,
+	} {
+		if got := furnitureName(name); got != want {
+			t.Errorf("furnitureName(%q) = %v, want %v", name, got, want)
+		}
+	}
+	for href, want := range map[string]bool{
+		"/2019/11/x": true, "https://www.example.com/a": true, "//cdn.example.com/a": true,
+		"https://example.org/a": false, "https://notexample.com/": false, "http://example.com:8080/a": true,
+	} {
+		if got := sameSite(href, "example.com"); got != want {
+			t.Errorf("sameSite(%q) = %v, want %v", href, got, want)
+		}
+	}
+	for in, want := range map[string]string{
+		"How to Build a Terrarium | eHow":                                   "How to Build a Terrarium",
+		"Lorem ipsum dolor sit amet – My website":                           "Lorem ipsum dolor sit amet",
+		"Short one | Site":                                                  "Short one | Site",
+		"Outside the web: standalone WebAssembly binaries using Emscripten": "standalone WebAssembly binaries using Emscripten",
+	} {
+		if got := documentTitle(in, nil); got != want {
+			t.Errorf("documentTitle(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

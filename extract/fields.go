@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -15,17 +16,25 @@ func (x *extraction) body(ruleSrc string) {
 	a, p := x.a, x.p
 	var roots []*html.Node
 	src := SourceHeuristic
-	if x.rule != nil && x.rule.sel.body != nil {
-		if n := x.find(x.rule.sel.body); n != nil {
+	if x.rule != nil {
+		if n := x.find(selBody); n != nil {
 			roots, src = []*html.Node{n}, ruleSrc
 		}
 	}
 	// Rule-declared elements that are not text, and the rule's credit elements.
 	if x.rule != nil {
-		for _, n := range x.findAll(x.rule.sel.drop) {
-			x.exclude[n] = true
+		if drop := x.rule.sel.scoped[selDrop]; drop != nil {
+			in := roots
+			if in == nil {
+				in = []*html.Node{x.scope}
+			}
+			for _, r := range in {
+				for _, n := range drop.MatchAll(r) {
+					x.exclude[n] = true
+				}
+			}
 		}
-		if n := x.find(x.rule.sel.editorCredit); n != nil {
+		if n := x.find(selEditorCredit); n != nil {
 			w := &walker{base: p.base}
 			w.walkRoot(n)
 			var links []Link
@@ -38,12 +47,12 @@ func (x *extraction) body(ruleSrc string) {
 			}
 			x.exclude[n] = true
 		}
-		if n := x.find(x.rule.sel.copyright); n != nil {
+		if n := x.find(selCopyright); n != nil {
 			a.Copyright = textOf(n)
 			x.set("copyright", ruleSrc)
 			x.exclude[n] = true
 		}
-		if n := x.find(x.rule.sel.imageCaption); n != nil {
+		if n := x.find(selImageCaption); n != nil {
 			x.caption(textOf(n))
 			x.exclude[n] = true
 		}
@@ -61,8 +70,17 @@ func (x *extraction) body(ruleSrc string) {
 		// class-name pruning (class names mislead it on some sites).
 		for _, lenient := range []bool{false, true} {
 			s := newScorer(lenient)
+			if p.url != nil {
+				s.host = strings.TrimPrefix(strings.ToLower(p.url.Hostname()), "www.")
+			}
 			s.visit(p.body, skip)
 			rs := s.bestRoots()
+			for _, r := range rs {
+				if st := s.stats[r]; st != nil {
+					s.keepText += st.text
+				}
+			}
+			s.keepText = s.keepText * 3 / 10
 			w := &walker{base: p.base, skip: func(n *html.Node) bool { return x.exclude[n] || s.cleanSkip(n) }}
 			for _, r := range rs {
 				w.walkRoot(r)
@@ -116,10 +134,24 @@ func (x *extraction) body(ruleSrc string) {
 		for _, r := range roots {
 			inRoots[r] = true
 		}
-		w := &walker{base: p.base, skip: func(n *html.Node) bool { return inRoots[n] || x.exclude[n] }}
+		w := &walker{base: p.base, skip: func(n *html.Node) bool { return inRoots[n] || x.exclude[n] || pageChrome(n) }}
 		w.walkRoot(region)
 		x.classify(w.blocks, false)
 	}
+}
+
+// pageChrome reports the page's own header, footer and navigation: their
+// credit lines (a site-wide "© 2024 Example News") are not the article's.
+func pageChrome(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.Footer, atom.Header, atom.Nav, atom.Aside:
+		return true
+	}
+	switch attr(n, "role") {
+	case "contentinfo", "banner", "navigation":
+		return true
+	}
+	return false
 }
 
 // firstWord returns the leading run of letters of a lowercased line.
@@ -135,7 +167,7 @@ func firstWord(low string) string {
 var (
 	captionWords = wordSet("featured cover top header lead image images photo photos photograph picture pictures pic credit credits illustration video")
 	sourceWords  = wordSet("source via credit courtesy")
-	boilerWords  = wordSet("please share sign subscribe follow like click tap advertisement related recommended read also")
+	boilerWords  = wordSet("please share sign subscribe follow like click tap advert adverts advertisement advertisements related recommended read also see comment comments enjoy enjoyed love tell leave")
 )
 
 func wordSet(s string) map[string]bool {
@@ -144,6 +176,24 @@ func wordSet(s string) map[string]bool {
 		m[w] = true
 	}
 	return m
+}
+
+// creditWords are the last words of photo credit lines (see reCredit).
+var creditWords = wordSet("images shutterstock photo afp reuters epa bloomberg press istock istockphoto")
+
+// lastWord returns the trailing run of letters of a lowercased line, ignoring
+// closing punctuation.
+func lastWord(low string) string {
+	low = strings.TrimRight(low, " .)")
+	i := len(low)
+	for i > 0 {
+		r, size := utf8.DecodeLastRuneInString(low[:i])
+		if !unicode.IsLetter(r) {
+			break
+		}
+		i -= size
+	}
+	return low[i:]
 }
 
 // firstImageURL reads the src of the first <img> in sanitized block markup.
@@ -179,8 +229,11 @@ func (x *extraction) classify(blocks []block, inBody bool) []block {
 	title := normTitle(a.Title)
 	kept := blocks[:0:0]
 	seenText := false
+	// seenLong is set by the first long paragraph: datelines and bylines
+	// come before it.
+	seenLong := false
 	afterImage := false
-	for i, b := range blocks {
+	for _, b := range blocks {
 		t := b.text
 		prevImage := afterImage
 		afterImage = b.hasImg && t == ""
@@ -241,10 +294,20 @@ func (x *extraction) classify(blocks []block, inBody bool) []block {
 			if x.rule != nil && matchesAny(x.rule.dropText, t) {
 				continue
 			}
-			if (boilerWords[first] || strings.Contains(low, "share your thoughts")) && reBoiler.MatchString(t) {
+			if (boilerWords[first] || strings.Contains(low, "share your thoughts") || (first == "" && len(t) < 12)) && reBoiler.MatchString(t) {
 				continue
 			}
-			if inBody && !seenText && i < 4 && len(t) < 100 &&
+			if inBody && !seenLong && strings.ContainsAny(t, "0123456789") && isDateline(t) {
+				if a.PublishedAt == "" {
+					x.visibleDate = t
+				}
+				continue
+			}
+			if len(t) < 120 && creditWords[lastWord(low)] && reCredit.MatchString(t) {
+				x.caption(t)
+				continue
+			}
+			if inBody && !seenLong && len(t) < 100 &&
 				(first == "by" || first == "written" || first == "words") && reByline.MatchString(t) {
 				if names := cleanByline(t); len(names) > 0 {
 					if len(x.bodyName) == 0 {
@@ -259,6 +322,7 @@ func (x *extraction) classify(blocks []block, inBody bool) []block {
 		}
 		if t != "" {
 			seenText = true
+			seenLong = seenLong || len(t) >= 150
 		}
 		kept = append(kept, b)
 	}
@@ -308,8 +372,13 @@ func (x *extraction) authors(ruleSrc string) {
 	var names []string
 	src := ""
 	if x.rule != nil {
-		if n := x.find(x.rule.sel.byline); n != nil {
-			names, src = cleanByline(value(n)), ruleSrc
+		// The first matching element that reads as names (the date and the
+		// comment count sit beside the byline in the same markup).
+		for _, n := range x.findAll(selByline) {
+			if names = cleanByline(value(n)); len(names) > 0 {
+				src = ruleSrc
+				break
+			}
 		}
 	}
 	if len(names) == 0 && x.box.found && x.box.name != "" {
@@ -346,7 +415,8 @@ func (x *extraction) authors(ruleSrc string) {
 		}
 	}
 	if len(names) == 0 {
-		for _, k := range []string{"author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl"} {
+		for _, k := range []string{"dc:creator", "dcterm:creator", "dcterms:creator", "dc.creator", "author", "article:author",
+			"parsely-author", "sailthru.author", "byl"} {
 			v := p.meta[k]
 			if v == "" || strings.HasPrefix(v, "http") {
 				continue
@@ -355,6 +425,12 @@ func (x *extraction) authors(ruleSrc string) {
 				names, src = ns, SourceMeta
 				break
 			}
+		}
+	}
+	if len(names) == 0 {
+		names = x.domByline()
+		if len(names) > 0 {
+			src = SourceHeuristic
 		}
 	}
 	seen := map[string]bool{}
@@ -378,11 +454,78 @@ func (x *extraction) authors(ruleSrc string) {
 	}
 }
 
+// domByline reads the names of the first element marked as a byline
+// (rel=author, itemprop=author, a byline class) whose text is short enough to
+// be one; an itemprop=name inside it wins. Only pages that name no author
+// elsewhere pay for this walk.
+func (x *extraction) domByline() []string {
+	var names []string
+	var walk func(n *html.Node) bool
+	walk = func(n *html.Node) bool {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode || junkElement(c) {
+				continue
+			}
+			if len(c.Attr) > 0 && bylineElement(c) && !inChrome(c) {
+				if t, ok := shortText(c, 100); ok && t != "" {
+					if nn := itempropName(c); nn != "" {
+						t = nn
+					}
+					if names = cleanByline(t); len(names) > 0 {
+						return true
+					}
+				}
+			}
+			if walk(c) {
+				return true
+			}
+		}
+		return false
+	}
+	walk(x.p.body)
+	return names
+}
+
+// inChrome reports whether n is hidden, or inside the page's header, footer,
+// navigation or a sidebar (an article's own header does not count).
+func inChrome(n *html.Node) bool {
+	chrome := false
+	for a := n; a != nil && a.Type == html.ElementNode; a = a.Parent {
+		switch {
+		case junkElement(a):
+			return true
+		case a.DataAtom == atom.Article || a.DataAtom == atom.Main:
+			chrome = false
+		case pageChrome(a):
+			chrome = true
+		}
+	}
+	return chrome
+}
+
+// itempropName returns the text of the first itemprop=name element under n.
+func itempropName(n *html.Node) string {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		if attr(c, "itemprop") == "name" {
+			if t := textOf(c); t != "" {
+				return t
+			}
+		}
+		if t := itempropName(c); t != "" {
+			return t
+		}
+	}
+	return ""
+}
+
 func (x *extraction) image(ruleSrc string) {
 	a, p := x.a, x.p
 	var u, src string
 	if x.rule != nil {
-		if n := x.find(x.rule.sel.image); n != nil {
+		if n := x.find(selImage); n != nil {
 			if n.DataAtom == atom.Img || n.DataAtom == atom.Source {
 				u = imageSource(p.base, n)
 			} else if img := firstImage(n); img != nil {
@@ -434,7 +577,7 @@ func (x *extraction) dates(ruleSrc string) {
 	a, p := x.a, x.p
 	visible, visibleSrc := "", ""
 	if x.rule != nil {
-		if n := x.find(x.rule.sel.published); n != nil {
+		if n := x.find(selPublished); n != nil {
 			if dt := attr(n, "datetime"); dt != "" {
 				a.PublishedAt = normDate(dt)
 				x.set("published_at", ruleSrc)

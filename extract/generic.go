@@ -16,6 +16,9 @@ type nodeStats struct {
 	text, links, commas int
 	score               float64
 	cand                bool
+	// para marks a paragraph-like element: a <p>, or a block holding only
+	// inline content.
+	para bool
 }
 
 type scorer struct {
@@ -24,6 +27,12 @@ type scorer struct {
 	// lenient turns off the class/id based pruning, for the second attempt
 	// on pages whose class names mislead it.
 	lenient bool
+	// keepText is the text length from which cleanSkip keeps an element
+	// whatever its class says: a hint never removes most of the article.
+	keepText int
+	// host is the page's host without "www.", for telling the site's own
+	// links from others.
+	host string
 }
 
 var (
@@ -63,6 +72,68 @@ func unlikely(n *html.Node) bool {
 		return attr(n, "role") == "navigation" || attr(n, "role") == "complementary"
 	}
 	return containsAny(ci, unlikelyHints) && !containsAny(ci, maybeHints)
+}
+
+// furnitureWords are class/id words naming the parts of an article page that
+// are not its text: credits, datelines, captions, share bars, promotions.
+// They are matched as whole words of a class name (see furniture).
+var furnitureWords = wordSet("share shares sharing social byline bylines dateline datelines timestamp date dates " +
+	"caption captions credit credits copyright related recirc newsletter subscribe subscription promo promotion " +
+	"advert advertisement advertising ad ads sponsor sponsored tags tag topics breadcrumb breadcrumbs comment comments " +
+	"author authors bio gallery slideshow carousel lightbox toolbar tools print pagination pager prev previous next " +
+	"outbrain taboola signup footer header meta nav navigation menu widget sidebar popular trending disclaimer cta")
+
+// contentWords name article text containers; a class name ending in one
+// ("share-content") is not furniture.
+var contentWords = wordSet("article body content text main story entry post prose")
+
+// furniture reports an element one of whose class names marks it as page
+// furniture: it holds a furniture word, and its last word is not a content
+// word. Class names split into words at "-", "_" and case changes of BEM-style
+// names ("article__share" is a share bar, "share-content" is not).
+func furniture(n *html.Node) bool {
+	for _, a := range n.Attr {
+		if a.Namespace != "" || (a.Key != "class" && a.Key != "id") {
+			continue
+		}
+		for _, name := range strings.Fields(a.Val) {
+			if furnitureName(name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func furnitureName(name string) bool {
+	found, last := false, ""
+	start := 0
+	for i := 0; i <= len(name); i++ {
+		if i < len(name) {
+			c := name[i]
+			lower := c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+			upper := c >= 'A' && c <= 'Z'
+			if lower || (upper && (i == start || !(name[i-1] >= 'a' && name[i-1] <= 'z'))) {
+				continue
+			}
+			if upper {
+				// camelCase boundary: the upper-case letter starts the next word.
+				if w := strings.ToLower(name[start:i]); w != "" {
+					found = found || furnitureWords[w]
+					last = w
+				}
+				start = i
+				continue
+			}
+		}
+		if i > start {
+			w := strings.ToLower(name[start:i])
+			found = found || furnitureWords[w]
+			last = w
+		}
+		start = i + 1
+	}
+	return found && !contentWords[last]
 }
 
 func classWeight(n *html.Node) float64 {
@@ -130,6 +201,9 @@ func (s *scorer) visit(n *html.Node, skip func(*html.Node) bool) (st nodeStats, 
 	}
 	para := n.DataAtom == atom.P || n.DataAtom == atom.Pre || n.DataAtom == atom.Td ||
 		(!hasBlock && isBlock(n) && n.DataAtom != atom.Li && !isHeading(n.DataAtom))
+	if para && isBlock(n) {
+		s.stats[n].para = true
+	}
 	if para && st.text >= 25 && float64(st.links) < 0.5*float64(st.text) {
 		score := 1 + float64(st.commas) + minf(float64(st.text)/100, 3)
 		a := n.Parent
@@ -242,14 +316,111 @@ func (s *scorer) bestRoots() []*html.Node {
 			roots = append(roots, sib)
 			continue
 		}
-		if sib.DataAtom == atom.P && st.text > 0 {
+		if st.para && st.text > 0 {
 			ld := float64(st.links) / float64(st.text)
 			if (st.text > 80 && ld < 0.25) || (st.text <= 80 && ld == 0 && st.commas+strings.Count(textOf(sib), ". ") > 0) {
 				roots = append(roots, sib)
 			}
 		}
 	}
-	return roots
+	return s.cousins(top, best, roots)
+}
+
+// cousins adds to roots the article's other parts: an article split into
+// chunks (around ads, or by a page builder) repeats its text container, so
+// well-scoring candidates of the same tag and class near the best one are
+// parts of it. The result is in page order.
+func (s *scorer) cousins(top *html.Node, best float64, roots []*html.Node) []*html.Node {
+	class := attr(top, "class")
+	if class == "" {
+		return roots
+	}
+	// The common ancestor must be close: a few levels above the best
+	// candidate, never the page body.
+	scope := top
+	for i := 0; i < 5 && scope.Parent != nil && scope.Parent.Type == html.ElementNode && scope.Parent.DataAtom != atom.Body; i++ {
+		scope = scope.Parent
+	}
+	var extra []*html.Node
+	for _, c := range s.cands {
+		if c == top || c.DataAtom != top.DataAtom || s.final(c) < best*0.25 || attr(c, "class") != class ||
+			!contains(scope, c) || contains(top, c) || contains(c, top) {
+			continue
+		}
+		dup := false
+		for _, r := range roots {
+			if contains(r, c) || contains(c, r) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			extra = append(extra, c)
+		}
+	}
+	if len(extra) == 0 {
+		return roots
+	}
+	want := map[*html.Node]bool{}
+	for _, r := range append(roots, extra...) {
+		want[r] = true
+	}
+	ordered := make([]*html.Node, 0, len(want))
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if want[n] {
+			ordered = append(ordered, n)
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode {
+				walk(c)
+			}
+		}
+	}
+	walk(scope)
+	return ordered
+}
+
+// internalLinks reports whether n holds links and all of them point to host
+// (or a subdomain of it) or are relative.
+func internalLinks(n *html.Node, host string) bool {
+	found, ok := false, true
+	var visit func(n *html.Node)
+	visit = func(n *html.Node) {
+		for c := n.FirstChild; c != nil && ok; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			if c.DataAtom == atom.A {
+				found = true
+				ok = sameSite(attr(c, "href"), host)
+				continue
+			}
+			visit(c)
+		}
+	}
+	visit(n)
+	return found && ok
+}
+
+// sameSite reports whether href is relative or its host is host or a
+// subdomain of it.
+func sameSite(href, host string) bool {
+	href = strings.TrimSpace(href)
+	i := strings.Index(href, "//")
+	if i < 0 || (i > 0 && href[i-1] != ':') {
+		return host != "" // relative
+	}
+	h := href[i+2:]
+	if j := strings.IndexAny(h, "/?#"); j >= 0 {
+		h = h[:j]
+	}
+	if j := strings.LastIndexByte(h, ':'); j >= 0 {
+		h = h[:j]
+	}
+	h = strings.TrimPrefix(strings.ToLower(h), "www.")
+	return host != "" && (h == host || strings.HasSuffix(h, "."+host))
 }
 
 func maxf(a, b float64) float64 {
@@ -266,7 +437,8 @@ func (s *scorer) cleanSkip(n *html.Node) bool {
 		return true
 	}
 	switch n.DataAtom {
-	case atom.Div, atom.Section, atom.Ul, atom.Ol, atom.Table, atom.Aside, atom.Header, atom.Dl:
+	case atom.Div, atom.Section, atom.Ul, atom.Ol, atom.Table, atom.Aside, atom.Header, atom.Dl,
+		atom.P, atom.Span, atom.Figure, atom.Li:
 	default:
 		return false
 	}
@@ -276,6 +448,17 @@ func (s *scorer) cleanSkip(n *html.Node) bool {
 	}
 	if st.text == 0 {
 		return false // images, embeds: keep
+	}
+	if !s.lenient && st.text < s.keepText && (n.DataAtom == atom.Header || furniture(n)) {
+		return true
+	}
+	switch n.DataAtom {
+	case atom.P, atom.Li:
+		// A short line that is all links to the site's own pages is a
+		// teaser of another article ("Read more: …", a related headline).
+		return !s.lenient && st.text < 250 && st.links*5 >= st.text*4 && internalLinks(n, s.host)
+	case atom.Span, atom.Figure:
+		return false // only class hints remove these
 	}
 	ld := float64(st.links) / float64(st.text)
 	if classWeight(n) < 0 && st.text < 1000 {

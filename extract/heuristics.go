@@ -21,9 +21,17 @@ var (
 	reSourceLine = regexp.MustCompile(`(?i)^(?:source|via|credit|courtesy(?: of)?)\s*[:\-–—]?\s*\S.{0,100}$`)
 	reCopyright  = regexp.MustCompile(`(?i)^(?:©|\(c\)\s|copyright\b)|all rights reserved`)
 	reByline     = regexp.MustCompile(`^(?i:by|written by|words by)\s+(.{2,80})$`)
-	reBoiler     = regexp.MustCompile(`(?i)^(?:please\s+)?share\s+(?:this|your thoughts|on\b)|share your thoughts in the comment|^(?:sign up|subscribe)\b.{0,80}\bnewsletter|^(?:follow|like) us on\b|^(?:click|tap) here to (?:subscribe|sign up|read)|^advertisement$|^(?:related|recommended|read more|read next|also read)\s*:`)
+	reBoiler     = regexp.MustCompile(`(?i)^(?:please\s+)?share\s+(?:this|your thoughts|on\b)|share your thoughts in the comment|^(?:sign up|subscribe)\b.{0,80}\bnewsletter|^(?:follow|like) us on\b|^(?:click|tap) here to (?:subscribe|sign up|read)|^advert(?:isement)?s?$|^(?:related|recommended|read more|read next|also read|see more|see also)\s*:|^subscribe(?:\s+(?:now|today|here|to\b.{0,150}))?[.!]?$|^(?:\d+\s+)?comments?$|^(?:like|enjoy(?:ed)?|love) this (?:story|article|post)\?|^follow\s+(?:\S+\s+){1,6}on\s+(?:facebook|twitter|instagram|youtube|linkedin|x)\b|^(?:tell us what you think|leave a (?:comment|reply))\b|^also on\s+\S+\.\w+\b`)
+	// reCredit is a photo credit line: agency names after a separator.
+	reCredit     = regexp.MustCompile(`(?i)(?:^|[|/(]\s*|(?:photo|image|picture)s?\s*:\s*)(?:getty images|shutterstock|ap photo|afp|reuters|epa|bloomberg|associated press|istock(?:photo)?)\)?\.?$`)
 	reHandle     = regexp.MustCompile(`@([A-Za-z0-9_]{1,30})`)
 	reFollowLink = regexp.MustCompile(`(?i)follow|twitter|\bx\b|linkedin|instagram|facebook|mastodon|bluesky|profile|website|more (?:articles|posts|stories) by|view all`)
+)
+
+// Replacers are immutable once built and safe for concurrent use.
+var (
+	nameSeparators = strings.NewReplacer(" and ", ",", " & ", ",", " und ", ",", " y ", ",", " et ", ",")
+	quoteFolder    = strings.NewReplacer("’", "'", "‘", "'", "“", `"`, "”", `"`, "\u00a0", " ")
 )
 
 // socialHosts are profile hosts an author or editor link may point to.
@@ -136,7 +144,7 @@ func parseWireLine(text string, links []Link) (authors []Author, editors []Edito
 
 // splitNames splits "A, B and C" / "A & B" into names.
 func splitNames(s string) []string {
-	s = strings.NewReplacer(" and ", ",", " & ", ",", " und ", ",", " y ", ",", " et ", ",").Replace(s)
+	s = nameSeparators.Replace(s)
 	var out []string
 	for _, p := range strings.Split(s, ",") {
 		if p = strings.TrimSpace(p); p != "" {
@@ -172,6 +180,13 @@ func cleanByline(s string) []string {
 	}
 	if i := strings.IndexAny(s, "|•·\n"); i >= 0 {
 		s = s[:i]
+	}
+	// "Jo Doe March 11, 2015 3:46 PM": the date after the names goes.
+	if i := strings.IndexAny(s, "0123456789"); i > 0 {
+		head := strings.TrimSpace(s[:i])
+		if j := strings.LastIndexByte(head, ' '); j > 0 && monthWords[strings.ToLower(strings.Trim(head[j+1:], ".,"))] {
+			s = head[:j]
+		}
 	}
 	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), ","))
 	var out []string
@@ -217,7 +232,7 @@ func stripSiteSuffix(title string, names ...string) string {
 
 // normTitle is a title's comparison key: case, spacing and quote style ignored.
 func normTitle(s string) string {
-	s = strings.NewReplacer("’", "'", "‘", "'", "“", `"`, "”", `"`, "\u00a0", " ").Replace(s)
+	s = quoteFolder.Replace(s)
 	return strings.ToLower(collapse(s))
 }
 
@@ -233,8 +248,8 @@ var offsetLayouts = []string{
 // normDate normalises a machine-readable date.
 func normDate(s string) string {
 	s = strings.TrimSpace(s)
-	if s == "" {
-		return ""
+	if len(s) <= len("2006-01-02T15:04:05") {
+		return s // no room for an offset: kept as given
 	}
 	for _, l := range offsetLayouts {
 		if t, err := time.Parse(l, s); err == nil {
@@ -272,6 +287,69 @@ func parseTextDate(s string) string {
 		return parseTextDate("Sep " + s[5:])
 	}
 	return ""
+}
+
+// dateWords are the words a dateline is made of, besides numbers: month and
+// weekday names, time-of-day and zone abbreviations, and the verbs and
+// prepositions around them ("Updated 6:55 AM, Nov. 19, 2019").
+var dateWords = wordSet("jan january feb february mar march apr april may jun june jul july aug august sep sept september " +
+	"oct october nov november dec december mon monday tue tues tuesday wed wednesday thu thur thurs thursday fri friday " +
+	"sat saturday sun sunday am pm a m p utc gmt est edt cst cdt mst mdt pst pdt bst cet cest ist jst aest " +
+	"published updated posted last modified on at by de às the of and th st nd rd um am")
+
+// monthWords are the month names among dateWords.
+var monthWords = wordSet("jan january feb february mar march apr april may jun june jul july aug august sep sept september " +
+	"oct october nov november dec december")
+
+// isDateline reports a short line that is a publication date or time, with
+// at most a few other words (a name, an agency): "Posted by Jo Doe on
+// November 19, 2019, 6:21 AM EST", "20 Nov, 2019 05:47".
+func isDateline(t string) bool {
+	if len(t) > 120 {
+		return false
+	}
+	other, numbers, month, year, clock := 0, 0, false, false, false
+	start := -1
+	isDigit := func(c byte) bool { return c >= '0' && c <= '9' }
+	word := func(w string) {
+		if isDigit(w[0]) {
+			numbers++
+			if len(w) == 4 && (w[:2] == "19" || w[:2] == "20") {
+				year = true
+			}
+			return
+		}
+		lw := strings.ToLower(w)
+		switch {
+		case monthWords[lw]:
+			month = true
+		case dateWords[lw]:
+		default:
+			other++
+		}
+	}
+	for i := 0; i <= len(t); i++ {
+		var c byte = ' '
+		if i < len(t) {
+			c = t[i]
+		}
+		letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+		digit := isDigit(c)
+		if start >= 0 && (!(letter || digit) || isDigit(t[start]) != digit) {
+			if c == ':' && isDigit(t[start]) && i+1 < len(t) && isDigit(t[i+1]) {
+				clock = true
+			}
+			word(t[start:i])
+			start = -1
+		}
+		if start < 0 && (letter || digit) {
+			start = i
+		}
+	}
+	if other > 4 || numbers == 0 {
+		return false
+	}
+	return (month && (year || clock || (numbers <= 2 && other == 0))) || (year && clock)
 }
 
 // isHeadingBlock reports a block that reads as a heading.
@@ -464,6 +542,26 @@ func genericLinkText(t string) bool {
 // countWords counts runs of letters and digits.
 func countWords(s string) int {
 	n, in := 0, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			return n + countWordsUnicode(s[i:], in)
+		}
+		w := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '\'' || c == '-'
+		if w && !in && c != '\'' && c != '-' {
+			n++
+			in = true
+		} else if !w {
+			in = false
+		}
+	}
+	return n
+}
+
+// countWordsUnicode continues countWords past the first non-ASCII byte; in
+// tells whether a word is open.
+func countWordsUnicode(s string, in bool) int {
+	n := 0
 	for _, r := range s {
 		w := unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '’' || r == '-'
 		if w && !in && r != '\'' && r != '’' && r != '-' {

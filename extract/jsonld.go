@@ -9,8 +9,9 @@ import (
 
 // ldArticle holds the fields read from a page's JSON-LD article object.
 type ldArticle struct {
-	found       bool // an article-typed object was found
-	headline    string
+	found       bool   // an article-typed object was found
+	headline    string // headline, else name
+	name        string // name, when it differs from headline
 	description string
 	authors     []ldPerson
 	published   string
@@ -44,6 +45,9 @@ var articleTypes = map[string]bool{
 func parseJSONLD(scripts []string) ldArticle {
 	var objs []map[string]any
 	for _, s := range scripts {
+		if !mayHoldArticle(s) {
+			continue // breadcrumbs, organisation, search box: not worth decoding
+		}
 		for _, v := range decodeLenient(s) {
 			collectObjects(v, &objs, 0)
 		}
@@ -82,8 +86,11 @@ func parseJSONLD(scripts []string) ldArticle {
 	}
 	a := ldArticle{found: true}
 	a.headline = ldString(art["headline"])
+	if n := ldString(art["name"]); n != a.headline {
+		a.name = n
+	}
 	if a.headline == "" {
-		a.headline = ldString(art["name"])
+		a.headline, a.name = a.name, ""
 	}
 	a.description = ldString(art["description"])
 	a.published = ldString(art["datePublished"])
@@ -119,6 +126,17 @@ func parseJSONLD(scripts []string) ldArticle {
 		a.authors = ldAuthors(art["creator"], byID)
 	}
 	return a
+}
+
+// mayHoldArticle is a cheap test for the type names parseJSONLD looks for.
+func mayHoldArticle(s string) bool {
+	for _, k := range []string{"Article", "article", "ARTICLE", "Posting", "posting", "Report", "report",
+		"@graph", "WebPage", "webpage", "ItemPage", "mainEntity"} {
+		if strings.Contains(s, k) {
+			return true
+		}
+	}
+	return false
 }
 
 func collectObjects(v any, out *[]map[string]any, depth int) {
@@ -275,6 +293,10 @@ func decodeLenient(s string) []any {
 	b = trimWrappers(b)
 	if len(b) == 0 {
 		return nil
+	}
+	var v any
+	if err := json.Unmarshal(b, &v); err == nil {
+		return []any{v}
 	}
 	if vs, ok := decodeAll(b); ok {
 		return vs

@@ -12,20 +12,28 @@ import (
 // page is what one pass over the document collects: head metadata, JSON-LD
 // scripts, and the headings that open author boxes and related-link blocks.
 type page struct {
-	doc    *html.Node
-	head   *html.Node
-	body   *html.Node
-	base   *url.URL
-	header http.Header
+	doc  *html.Node
+	head *html.Node
+	body *html.Node
+	// url is the address the page was fetched from; it decides the site rule
+	// and whether the page is an article.
+	url *url.URL
+	// base resolves the record's relative URLs: the page URL (or its
+	// <base href>) until extraction.linkBase settles it.
+	base     *url.URL
+	baseHref string // the first <base href>, as written
+	header   http.Header
 
 	lang      string
 	title     string // <title>
 	canonical string // <link rel=canonical>, resolved
-	meta      map[string]string
-	metaTags  []string // article:tag values, in order
-	ldScripts []string
-	h1s       []*html.Node
-	times     []*html.Node
+	// canonicalRaw is the canonical link's href as written.
+	canonicalRaw string
+	meta         map[string]string
+	metaTags     []string // article:tag values, in order
+	ldScripts    []string
+	h1s          []*html.Node
+	times        []*html.Node
 
 	// Headings found by their own text ("About the Author", "Reading next").
 	authorHeads  []*html.Node
@@ -33,10 +41,23 @@ type page struct {
 }
 
 func scanPage(doc *html.Node, base *url.URL, header http.Header) *page {
-	p := &page{doc: doc, base: base, header: header, meta: make(map[string]string, 32)}
+	p := &page{doc: doc, url: base, base: base, header: header, meta: make(map[string]string, 32)}
 	p.scan(doc, false)
 	if p.body == nil {
 		p.body = doc
+	}
+	if p.baseHref != "" {
+		if u, err := url.Parse(p.baseHref); err == nil {
+			if base != nil {
+				u = base.ResolveReference(u)
+			}
+			if u.IsAbs() {
+				p.base = u
+			}
+		}
+	}
+	if p.canonicalRaw != "" {
+		p.canonical = resolve(p.base, p.canonicalRaw)
 	}
 	return p
 }
@@ -78,8 +99,13 @@ func (p *page) scan(n *html.Node, inSVG bool) {
 			p.addMeta(c)
 			continue
 		case atom.Link:
-			if p.canonical == "" && strings.EqualFold(strings.TrimSpace(attr(c, "rel")), "canonical") {
-				p.canonical = resolve(p.base, attr(c, "href"))
+			if p.canonicalRaw == "" && strings.EqualFold(strings.TrimSpace(attr(c, "rel")), "canonical") {
+				p.canonicalRaw = strings.TrimSpace(attr(c, "href"))
+			}
+			continue
+		case atom.Base:
+			if p.baseHref == "" {
+				p.baseHref = strings.TrimSpace(attr(c, "href"))
 			}
 			continue
 		case atom.Script:
@@ -106,35 +132,89 @@ func (p *page) scan(n *html.Node, inSVG bool) {
 }
 
 func (p *page) addMeta(n *html.Node) {
-	content, ok := "", false
+	var content, property, name, itemprop, equiv string
+	hasContent := false
 	for _, a := range n.Attr {
-		if a.Key == "content" {
-			content, ok = a.Val, true
+		switch a.Key {
+		case "content":
+			content, hasContent = strings.TrimSpace(a.Val), true
+		case "property":
+			property = a.Val
+		case "name":
+			name = a.Val
+		case "itemprop":
+			itemprop = a.Val
+		case "http-equiv":
+			equiv = a.Val
 		}
 	}
-	if !ok {
+	if !hasContent {
 		return
 	}
-	content = strings.TrimSpace(content)
-	for _, key := range []string{"property", "name", "itemprop", "http-equiv"} {
-		k := strings.ToLower(strings.TrimSpace(attr(n, key)))
+	for i, k := range [4]string{property, name, itemprop, equiv} {
 		if k == "" {
 			continue
 		}
-		if key == "http-equiv" {
+		k = strings.ToLower(strings.TrimSpace(k))
+		if i == 3 {
 			k = "http-equiv:" + k
 		}
 		// A property attribute may hold several space-separated names.
-		for _, name := range strings.Fields(k) {
-			if name == "article:tag" {
+		for _, key := range strings.Fields(k) {
+			if key == "article:tag" {
 				p.metaTags = append(p.metaTags, content)
 				continue
 			}
-			if _, seen := p.meta[name]; !seen && content != "" {
-				p.meta[name] = content
+			if _, seen := p.meta[key]; !seen && content != "" {
+				p.meta[key] = content
 			}
 		}
 	}
+}
+
+// bylineElement reports an element marked as an author credit: rel=author,
+// an itemprop naming the author, or a class or id containing "byline",
+// "author", "dateline" or "writtenby".
+func bylineElement(n *html.Node) bool {
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "rel":
+			if strings.EqualFold(strings.TrimSpace(a.Val), "author") {
+				return true
+			}
+		case "itemprop":
+			if strings.Contains(strings.ToLower(a.Val), "author") {
+				return true
+			}
+		case "class", "id":
+			if containsFold(a.Val, "byline") || containsFold(a.Val, "author") || containsFold(a.Val, "dateline") ||
+				containsFold(a.Val, "writtenby") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// containsFold reports whether s contains the lowercase ASCII word sub,
+// ignoring ASCII case, without allocating.
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		j := 0
+		for ; j < len(sub); j++ {
+			c := s[i+j]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != sub[j] {
+				break
+			}
+		}
+		if j == len(sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // heading phrases, compared after lowercasing and trimming punctuation.
@@ -161,9 +241,9 @@ func (p *page) checkHeadingText(t *html.Node) {
 	if len(s) < 4 || len(s) > 80 {
 		return
 	}
-	// Cheap gate: the phrases start with one of these letters.
-	first := strings.TrimLeft(s, " \t\r\n")
-	if first == "" || !strings.ContainsRune("aArRmMyYsSfFkK", rune(first[0])) {
+	// Cheap gate: the phrases are short and start with one of these letters.
+	first := strings.TrimSpace(s)
+	if len(first) < 4 || len(first) > 32 || !strings.ContainsRune("aArRmMyYsSfFkK", rune(first[0])) {
 		return
 	}
 	k := strings.ToLower(strings.Trim(collapse(s), " :.-–—|»›>"))

@@ -110,5 +110,25 @@ func TestReferenceArticle(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkReference(t, a, "")
+		if a.Sources["body_text"] != SourceHeuristic || a.Sources["related"] != SourceHeuristic {
+			t.Errorf("sources = %v, want the heuristic body and related links", a.Sources)
+		}
+	})
+	t.Run("generic layer only, loopback", func(t *testing.T) {
+		// The mirror's record links to the canonical site, not to the port
+		// that served it.
+		a, err := New(nil).Extract("http://127.0.0.1:1234/blogs/tesmanian-blog/"+referenceHandle, nil, page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkReference(t, a, "")
+		for _, l := range a.Related {
+			if !strings.HasPrefix(l.URL, fixtureURL) {
+				t.Errorf("related link %s does not resolve against the canonical URL", l.URL)
+			}
+		}
+		if a.Image == nil || !strings.HasPrefix(a.Image.URL, "https://www.tesmanian.com/") {
+			t.Errorf("image = %+v, want an https URL on the canonical host", a.Image)
+		}
 	})
 }

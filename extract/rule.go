@@ -52,6 +52,19 @@ type Rule struct {
 	dropText    []*regexp.Regexp
 	sel         compiledSelectors
 	sigSel      cascadia.Selector
+	// parts are the scoped selectors split into their alternatives, for the
+	// single walk over the article (see extraction.query).
+	parts []selPart
+}
+
+// selPart is one alternative of a scoped field's selector group. needsAttr
+// is true when its rightmost compound starts with a class, id or attribute
+// test, so it cannot match an element without attributes; the walk skips such
+// tests on the many bare <p>, <span> and <li> elements.
+type selPart struct {
+	field     int
+	sel       cascadia.Sel
+	needsAttr bool
 }
 
 // Signature lists page features that identify a site regardless of the host that
@@ -110,11 +123,28 @@ type Selectors struct {
 	Copyright string `json:"copyright"`
 }
 
+// Fields searched inside the article scope, all in one walk over it.
+const (
+	selTitle = iota
+	selTags
+	selByline
+	selPublished
+	selBody
+	selDrop
+	selAuthorBox
+	selEditorCredit
+	selRelated
+	selImage
+	selImageCaption
+	selCopyright
+	numScoped
+)
+
 // compiledSelectors mirrors Selectors; a nil Selector means "not given".
 type compiledSelectors struct {
-	article, title, tags, byline, published, description, body, drop cascadia.Selector
-	authorBox, authorName, authorBio, authorLink, editorCredit       cascadia.Selector
-	related, relatedLinks, image, imageCaption, copyright            cascadia.Selector
+	article, description                            cascadia.Selector
+	authorName, authorBio, authorLink, relatedLinks cascadia.Selector // inside their box
+	scoped                                          [numScoped]cascadia.Selector
 }
 
 //go:embed rules/*.json
@@ -193,29 +223,94 @@ func (r *Rule) compile() error {
 		dst   *cascadia.Selector
 	}{
 		{"article", s.Article, &c.article},
-		{"title", s.Title, &c.title},
-		{"tags", s.Tags, &c.tags},
-		{"byline", s.Byline, &c.byline},
-		{"published", s.Published, &c.published},
+		{"title", s.Title, &c.scoped[selTitle]},
+		{"tags", s.Tags, &c.scoped[selTags]},
+		{"byline", s.Byline, &c.scoped[selByline]},
+		{"published", s.Published, &c.scoped[selPublished]},
 		{"description", s.Description, &c.description},
-		{"body", s.Body, &c.body},
-		{"drop", s.Drop, &c.drop},
-		{"author_box", s.AuthorBox, &c.authorBox},
+		{"body", s.Body, &c.scoped[selBody]},
+		{"drop", s.Drop, &c.scoped[selDrop]},
+		{"author_box", s.AuthorBox, &c.scoped[selAuthorBox]},
 		{"author_name", s.AuthorName, &c.authorName},
 		{"author_bio", s.AuthorBio, &c.authorBio},
 		{"author_link", s.AuthorLink, &c.authorLink},
-		{"editor_credit", s.EditorCredit, &c.editorCredit},
-		{"related", s.Related, &c.related},
+		{"editor_credit", s.EditorCredit, &c.scoped[selEditorCredit]},
+		{"related", s.Related, &c.scoped[selRelated]},
 		{"related_links", s.RelatedLinks, &c.relatedLinks},
-		{"image", s.Image, &c.image},
-		{"image_caption", s.ImageCaption, &c.imageCaption},
-		{"copyright", s.Copyright, &c.copyright},
+		{"image", s.Image, &c.scoped[selImage]},
+		{"image_caption", s.ImageCaption, &c.scoped[selImageCaption]},
+		{"copyright", s.Copyright, &c.scoped[selCopyright]},
 	} {
 		if *f.dst, err = compileSelector("selectors."+f.field, f.src); err != nil {
 			return err
 		}
 	}
+	scopedSrc := [numScoped]string{selTitle: s.Title, selTags: s.Tags, selByline: s.Byline,
+		selPublished: s.Published, selBody: s.Body, selDrop: s.Drop, selAuthorBox: s.AuthorBox,
+		selEditorCredit: s.EditorCredit, selRelated: s.Related, selImage: s.Image,
+		selImageCaption: s.ImageCaption, selCopyright: s.Copyright}
+	r.parts = r.parts[:0]
+	for field, src := range scopedSrc {
+		if strings.TrimSpace(src) == "" || field == selDrop {
+			continue
+		}
+		group, err := cascadia.ParseGroup(src)
+		if err != nil {
+			return fmt.Errorf("selector %q: %w", src, err)
+		}
+		alts := splitGroup(src)
+		for i, sel := range group {
+			needs := len(alts) == len(group) && needsAttr(alts[i])
+			r.parts = append(r.parts, selPart{field: field, sel: sel, needsAttr: needs})
+		}
+	}
 	return nil
+}
+
+// splitGroup splits a selector group at its top-level commas.
+func splitGroup(src string) []string {
+	var out []string
+	depth, start := 0, 0
+	var quote byte
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		switch {
+		case quote != 0:
+			if c == '\\' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '(' || c == '[':
+			depth++
+		case c == ')' || c == ']':
+			depth--
+		case c == ',' && depth == 0:
+			out = append(out, strings.TrimSpace(src[start:i]))
+			start = i + 1
+		}
+	}
+	return append(out, strings.TrimSpace(src[start:]))
+}
+
+// needsAttr reports whether a complex selector's rightmost compound begins with
+// a class, id or attribute test.
+func needsAttr(sel string) bool {
+	depth, last := 0, 0
+	for i := 0; i < len(sel); i++ {
+		switch c := sel[i]; {
+		case c == '(' || c == '[':
+			depth++
+		case c == ')' || c == ']':
+			depth--
+		case depth == 0 && (c == ' ' || c == '>' || c == '+' || c == '~'):
+			last = i + 1
+		}
+	}
+	compound := strings.TrimSpace(sel[last:])
+	return compound != "" && strings.IndexByte(".#[", compound[0]) >= 0
 }
 
 func compileRegexp(field, src string) (*regexp.Regexp, error) {

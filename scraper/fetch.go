@@ -21,7 +21,8 @@ import (
 	"golang.org/x/net/publicsuffix"
 )
 
-// Sentinel errors for refused or failed fetches; check with errors.Is.
+// Sentinel errors for failed fetches; check with errors.Is. Their text ends
+// up in Result.Detail, under the reason codes redirect_limit and timeout.
 var (
 	// ErrRedirectLimit means a request was redirected more than
 	// Config.MaxRedirects times.
@@ -32,27 +33,7 @@ var (
 	// ErrIdleTimeout means the server sent nothing for Config.IdleReadTimeout
 	// while the body was being read.
 	ErrIdleTimeout = errors.New("idle read timeout")
-	// ErrRobotsDisallowed means robots.txt forbids the URL; it is never
-	// requested.
-	ErrRobotsDisallowed = errors.New("disallowed by robots.txt")
 )
-
-// FetchError is a failed fetch of one URL. Status is 0 when no response
-// was received.
-type FetchError struct {
-	URL    string
-	Status int
-	Err    error
-}
-
-func (e *FetchError) Error() string {
-	if e.Status != 0 {
-		return fmt.Sprintf("fetch %s: HTTP %d: %v", e.URL, e.Status, e.Err)
-	}
-	return fmt.Sprintf("fetch %s: %v", e.URL, e.Err)
-}
-
-func (e *FetchError) Unwrap() error { return e.Err }
 
 // fetchIDHeader carries a request's id from colly to the transport and the
 // redirect policy, which see only the *http.Request colly builds. It is
@@ -174,6 +155,7 @@ func (f *fetcher) state(id string) *fetchState {
 // the type without parameters; the archived header is the original).
 type shimTransport struct{ f *fetcher }
 
+// RoundTrip implements http.RoundTripper.
 func (s *shimTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	st := s.f.state(req.Header.Get(fetchIDHeader))
 	ctx, cancel := context.WithCancel(req.Context())
@@ -225,6 +207,7 @@ func newIdleBody(rc io.ReadCloser, idle time.Duration, cancel context.CancelFunc
 	return b
 }
 
+// Read re-arms the idle timer, then reads.
 func (b *idleBody) Read(p []byte) (int, error) {
 	b.timer.Reset(b.idle)
 	n, err := b.rc.Read(p)
@@ -234,6 +217,7 @@ func (b *idleBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// Close stops the timer, closes the body and ends the hop's context.
 func (b *idleBody) Close() error {
 	b.timer.Stop()
 	err := b.rc.Close()

@@ -17,13 +17,19 @@ package main
 //	NEWSARCHIVE_BENCH_CPUPROFILE  write each mode's CPU profile to this path, with the
 //	                              mode inserted before the extension (cpu.prof →
 //	                              cpu.pipeline.prof); read it with go tool pprof -top
+//	NEWSARCHIVE_BENCH_TRACE       likewise, an execution trace (go tool trace; e.g.
+//	                              go tool trace -pprof=sync FILE for where goroutines wait)
+//	NEWSARCHIVE_BENCH_DB          keep the pipeline's archive in this (new) file instead
+//	                              of a temporary one, to inspect it afterwards
 //
 // The generated site is served on 127.0.0.1 by this (parent) process; each mode
 // crawls it in a child process (crawlbench.RunChild) so that the CPU time and peak
 // memory reported are the crawler's alone. The server's own counters give the
-// requests, distinct URLs and duplicate fetches of each mode; they are reset
-// between modes. Every mode gets the same page budget (the site's article count)
-// and parallelism; Delay is 0 (loopback).
+// requests and duplicate fetches of each mode (reset between modes); unique
+// pages are the distinct URLs a crawler got a response for, as it counts them.
+// Every mode gets the same page budget (the site's article count) and
+// parallelism, and starts from the home page; the pipeline's Delay is 0
+// (loopback). Run each mode once (-benchtime 1x); take medians with -count.
 
 import (
 	"context"
@@ -44,6 +50,9 @@ import (
 	"github.com/newsarchive/newsarchive/scraper"
 )
 
+// benchArgDB is the pipeline mode's argument naming the archive file to keep.
+const benchArgDB = "db"
+
 // benchModePipeline is the full newsarchive pipeline: fetch, store raw, extract,
 // store record, index.
 const benchModePipeline = "pipeline"
@@ -61,8 +70,8 @@ func TestCrawlBenchChild(t *testing.T) {
 	}
 }
 
-// benchPipeline crawls args[url] with the crawl command's code path into a fresh
-// archive in a temporary directory.
+// benchPipeline crawls args[url] with the crawl command's code path (crawl) into
+// a fresh archive: args[db], or a file in a temporary directory removed after.
 func benchPipeline(ctx context.Context, args map[string]string) (crawlbench.Result, error) {
 	par, err := crawlbench.IntArg(args, crawlbench.ArgParallelism, 32)
 	if err != nil {
@@ -72,18 +81,24 @@ func benchPipeline(ctx context.Context, args map[string]string) (crawlbench.Resu
 	if err != nil {
 		return crawlbench.Result{}, err
 	}
-	dir, err := os.MkdirTemp("", "newsarchive-bench-")
-	if err != nil {
-		return crawlbench.Result{}, err
+	db := args[benchArgDB]
+	if db == "" {
+		dir, err := os.MkdirTemp("", "newsarchive-bench-")
+		if err != nil {
+			return crawlbench.Result{}, err
+		}
+		defer os.RemoveAll(dir)
+		db = filepath.Join(dir, "bench.db")
+	} else if _, err := os.Stat(db); err == nil {
+		return crawlbench.Result{}, fmt.Errorf("%s exists; the benchmark needs a fresh archive", db)
 	}
-	defer os.RemoveAll(dir)
 
 	cfg := scraper.DefaultConfig()
 	cfg.Parallelism = par
 	cfg.Delay = 0
 	cfg.MaxPages = maxPages
 	opts := &crawlOptions{
-		db:    filepath.Join(dir, "bench.db"),
+		db:    db,
 		seeds: []string{args[crawlbench.ArgURL]},
 		cfg:   cfg,
 		quiet: true,
@@ -104,26 +119,26 @@ func benchPipeline(ctx context.Context, args map[string]string) (crawlbench.Resu
 	if sum.Interrupted {
 		return crawlbench.Result{}, fmt.Errorf("pipeline crawl interrupted")
 	}
-	// The archive keys pages by URL within a run: one page per URL.
-	return m.Stop(crawlbench.Result{Pages: int(sum.Pages), Unique: int(sum.Pages)}), nil
+	// Pages counts the raw pages archived; Unique the frontier entries done,
+	// each a distinct URL of this run.
+	unique := sum.Outcomes[string(scraper.StateDone)]
+	if unique == 0 {
+		unique = int(sum.Pages)
+	}
+	return m.Stop(crawlbench.Result{Pages: int(sum.Pages), Unique: unique}), nil
 }
 
 // benchRow is one mode's line of the table.
 type benchRow struct {
 	mode     string
 	res      crawlbench.Result
-	requests int64 // requests the server answered
-	distinct int64 // distinct URLs among them
-	dups     int64 // requests beyond the first for a URL
+	requests int64 // requests the server received (cancelled ones included)
+	dups     int64 // requests for a URL the server had already been asked for
 }
 
-// pagesPerSec is the server-counted distinct URLs per second of the crawl.
-func (r benchRow) pagesPerSec() float64 {
-	if r.res.Elapsed <= 0 {
-		return 0
-	}
-	return float64(r.distinct) / r.res.Elapsed.Seconds()
-}
+// pagesPerSec is unique pages per second: distinct URLs the crawler got a
+// response for (requests it cancelled at its page budget do not count).
+func (r benchRow) pagesPerSec() float64 { return r.res.PagesPerSec() }
 
 func (r benchRow) cpuMsPerPage() float64 {
 	return float64(r.res.CPUPerPage()) / float64(time.Millisecond)
@@ -151,6 +166,7 @@ func BenchmarkCrawl(b *testing.B) {
 		modes = strings.Split(s, ",")
 	}
 	profile := os.Getenv("NEWSARCHIVE_BENCH_CPUPROFILE")
+	tracePath := os.Getenv("NEWSARCHIVE_BENCH_TRACE")
 
 	site := startBenchSite(b, pages, latency)
 	ctx, cancel := context.WithTimeout(context.Background(), 55*time.Minute)
@@ -167,15 +183,20 @@ func BenchmarkCrawl(b *testing.B) {
 				crawlbench.ArgMaxPages:    strconv.Itoa(pages),
 			}
 			if profile != "" {
-				ext := filepath.Ext(profile)
-				args[crawlbench.ArgCPUProfile] = strings.TrimSuffix(profile, ext) + "." + mode + ext
+				args[crawlbench.ArgCPUProfile] = benchModeFile(profile, mode)
+			}
+			if db := os.Getenv("NEWSARCHIVE_BENCH_DB"); db != "" && mode == benchModePipeline {
+				args[benchArgDB] = db
+			}
+			if tracePath != "" {
+				args[crawlbench.ArgTrace] = benchModeFile(tracePath, mode)
 			}
 			res, err := crawlbench.RunChild(ctx, mode, args)
 			if err != nil {
 				b.Fatalf("%s: %v", mode, err)
 			}
-			req, distinct, dups := site.counts()
-			rows = append(rows, benchRow{mode: mode, res: res, requests: req, distinct: distinct, dups: dups})
+			rows = append(rows, benchRow{mode: mode, res: res,
+				requests: int64(site.site.TotalRequests()), dups: int64(site.site.DuplicateFetches())})
 		}
 		benchReport(b, pages, par, latency, rows)
 	}
@@ -186,12 +207,12 @@ func benchReport(b *testing.B, pages, par int, latency time.Duration, rows []ben
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "\ncrawl benchmark: generated site of %d articles, parallelism %d, server latency %v\n", pages, par, latency)
 	tw := tabwriter.NewWriter(&sb, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "mode\tpages\tunique\tdup fetches\tseconds\tunique pages/s\tCPU ms/page\tpeak RSS MB\t")
+	fmt.Fprintln(tw, "mode\trequests\tresponses\tunique\tdup fetches\tseconds\tunique pages/s\tCPU ms/page\tpeak RSS MB\t")
 	byMode := map[string]benchRow{}
 	for _, r := range rows {
 		byMode[r.mode] = r
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.1f\t%.1f\t%.2f\t%.1f\t\n",
-			r.mode, r.res.Pages, r.distinct, r.dups, r.res.Elapsed.Seconds(), r.pagesPerSec(), r.cpuMsPerPage(), r.peakMB())
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%.1f\t%.1f\t%.2f\t%.1f\t\n",
+			r.mode, r.requests, r.res.Pages, r.res.Unique, r.dups, r.res.Elapsed.Seconds(), r.pagesPerSec(), r.cpuMsPerPage(), r.peakMB())
 		b.ReportMetric(r.pagesPerSec(), r.mode+"_pages/s")
 		b.ReportMetric(r.cpuMsPerPage(), r.mode+"_cpu_ms/page")
 		b.ReportMetric(r.peakMB(), r.mode+"_peak_MB")
@@ -215,6 +236,12 @@ func benchReport(b *testing.B, pages, par int, latency time.Duration, rows []ben
 		b.ReportMetric(ratio, "pipeline/"+base.mode)
 	}
 	fmt.Print(sb.String())
+}
+
+// benchModeFile inserts mode before path's extension: cpu.prof → cpu.pipeline.prof.
+func benchModeFile(path, mode string) string {
+	ext := filepath.Ext(path)
+	return strings.TrimSuffix(path, ext) + "." + mode + ext
 }
 
 func benchEnvInt(b *testing.B, name string, def int) int {
@@ -243,10 +270,3 @@ func startBenchSite(b *testing.B, pages int, latency time.Duration) *benchSite {
 }
 
 func (s *benchSite) reset() { s.site.ResetCounters() }
-
-// counts returns the requests received since the last reset, the distinct URLs
-// among them and the duplicate fetches.
-func (s *benchSite) counts() (requests, distinct, dups int64) {
-	total, d := int64(s.site.TotalRequests()), int64(s.site.DuplicateFetches())
-	return total, total - d, d
-}

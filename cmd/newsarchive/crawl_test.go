@@ -4,15 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -69,6 +71,9 @@ func fixtureArticles(t *testing.T) []string {
 func archivedArticles(t *testing.T, db string) map[string]int {
 	t.Helper()
 	st, err := archive.OpenReadOnly(t.Context(), db)
+	if errors.Is(err, archive.ErrNotArchive) {
+		return map[string]int{} // e.g. killed before the schema was created
+	}
 	if err != nil {
 		t.Fatalf("open archive: %v", err)
 	}
@@ -87,6 +92,9 @@ func archivedArticles(t *testing.T, db string) map[string]int {
 func integrityOK(t *testing.T, db string) {
 	t.Helper()
 	st, err := archive.OpenReadOnly(t.Context(), db)
+	if errors.Is(err, archive.ErrNotArchive) {
+		return // killed before the schema was created: nothing to check yet
+	}
 	if err != nil {
 		t.Fatalf("open archive: %v", err)
 	}
@@ -189,58 +197,84 @@ func TestRecrawlConditional(t *testing.T) {
 	assertEveryArticleOnce(t, db)
 }
 
-// TestCrashResume kills real crawls with SIGKILL at random moments, resumes each,
-// and checks the archive stays intact with every article archived exactly once.
+// TestCrashResume kills real crawls with SIGKILL at random moments and resumes
+// each: after every kill and every resume the archive is intact, and the resumed
+// crawl ends with every article archived exactly once.
 func TestCrashResume(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash loop skipped in -short mode")
 	}
 	site := testsite.NewFixture(testsite.FixtureOptions{RewriteOrigin: true})
 	// Slow the site down so that kills land in the middle of the crawl.
+	var served atomic.Int64
 	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		time.Sleep(15 * time.Millisecond)
 		site.ServeHTTP(w, r)
+		served.Add(1)
 	})
 	srv := httptest.NewServer(slow)
 	defer srv.Close()
-	db := filepath.Join(t.TempDir(), "crash.db")
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
+	crawlCmd := func(db string) *exec.Cmd {
+		cmd := exec.Command(exe, "crawl", "--db", db, "--delay", "0", "--parallelism", "4", "--quiet", srv.URL+"/")
+		cmd.Env = append(os.Environ(), "NEWSARCHIVE_TEST_MAIN=1")
+		return cmd
+	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	rounds := 20
 	if os.Getenv("NEWSARCHIVE_CI") == "" {
-		rounds = 8
+		rounds = 6
 	}
+	total := len(fixtureArticles(t))
+	midCrawl := 0
 	for i := range rounds {
-		cmd := exec.Command(exe, "crawl", "--db", db, "--delay", "0", "--parallelism", "4", "--quiet", srv.URL+"/")
-		cmd.Env = append(os.Environ(), "NEWSARCHIVE_TEST_MAIN=1")
-		var errb bytes.Buffer
-		cmd.Stderr = &errb
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		wait := time.Duration(20+rng.IntN(400)) * time.Millisecond
-		time.Sleep(wait)
-		_ = cmd.Process.Signal(syscall.SIGKILL)
-		_ = cmd.Wait()
-		integrityOK(t, db)
-		got := archivedArticles(t, db)
-		for u, n := range got {
-			if n != 1 {
-				t.Fatalf("round %d: article %s archived %d times", i, u, n)
+		db := filepath.Join(t.TempDir(), fmt.Sprintf("crash%d.db", i))
+		// One or two kills at random moments, then a resume that runs to the end.
+		for k := range 1 + rng.IntN(2) {
+			cmd := crawlCmd(db)
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
 			}
+			// Kill after the server has answered a random number of requests
+			// (the fixture crawl makes about 35), plus a random few ms, so kills
+			// land anywhere from start-up to the end of the crawl.
+			before := served.Load()
+			want := before + int64(rng.IntN(36))
+			deadline := time.Now().Add(20 * time.Second)
+			for served.Load() < want && time.Now().Before(deadline) {
+				time.Sleep(time.Millisecond)
+			}
+			wait := time.Duration(rng.IntN(20)) * time.Millisecond
+			time.Sleep(wait)
+			_ = cmd.Process.Signal(syscall.SIGKILL)
+			_ = cmd.Wait()
+			if _, err := os.Stat(db); err != nil {
+				continue // killed before the archive was created
+			}
+			integrityOK(t, db)
+			got := archivedArticles(t, db)
+			for u, n := range got {
+				if n != 1 {
+					t.Fatalf("round %d kill %d: article %s archived %d times", i, k, u, n)
+				}
+			}
+			if len(got) > 0 && len(got) < total {
+				midCrawl++
+			}
+			t.Logf("round %d: killed after %d requests (+%v) with %d of %d articles archived", i, served.Load()-before, wait, len(got), total)
 		}
+		if out, err := crawlCmd(db).CombinedOutput(); err != nil {
+			t.Fatalf("round %d: resumed crawl: %v\n%s", i, err, out)
+		}
+		integrityOK(t, db)
+		assertEveryArticleOnce(t, db)
 	}
-	// A last, uninterrupted run completes the crawl.
-	cmd := exec.Command(exe, "crawl", "--db", db, "--delay", "0", "--quiet", srv.URL+"/")
-	cmd.Env = append(os.Environ(), "NEWSARCHIVE_TEST_MAIN=1")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("final crawl: %v\n%s", err, out)
+	if midCrawl == 0 {
+		t.Errorf("no kill landed in the middle of a crawl; the test proves nothing")
 	}
-	integrityOK(t, db)
-	assertEveryArticleOnce(t, db)
 }
 
 func TestDemoTwiceNoDuplicates(t *testing.T) {

@@ -69,8 +69,13 @@ func commands() []command {
 		{"crawl", "crawl a site into the archive", runCrawl},
 		{"demo", "serve the bundled fixture site on loopback, crawl and archive it", runDemo},
 		{"extract", "print the article record of saved pages or URLs", runExtract},
+		{"eval", "score extraction against an article-body or metadata benchmark", runEval},
 		{"show", "print an archived article (by id or URL)", runShow},
 		{"stats", "summarise an archive", runStats},
+		{"search", "full-text search of the archived articles", runSearch},
+		{"export", "export articles or the related-link graph as JSONL or CSV", runExport},
+		{"sql", "run a read-only SQL query on the archive", runSQL},
+		{"serve", "browse and search the archive in a web browser", runServe},
 	}
 }
 

@@ -249,7 +249,7 @@ func (s *sink) capture(r *scraper.Result) archive.Capture {
 		ContentType: resp.ContentType, Body: resp.Body, Truncated: resp.Truncated,
 		NotModified: resp.NotModified,
 	}
-	if resp.NotModified || r.Entry.Kind != scraper.KindPage || !isHTML(resp.ContentType) ||
+	if r.State != scraper.StateDone || resp.NotModified || r.Entry.Kind != scraper.KindPage || !isHTML(resp.ContentType) ||
 		resp.Status < 200 || resp.Status > 299 || len(resp.Body) == 0 {
 		return c
 	}

@@ -9,14 +9,19 @@ import (
 )
 
 const statsExamples = `  newsarchive stats --db tesmanian.db
-  newsarchive stats --json | jq .FrontierByReason
+  newsarchive stats --json | jq .FailedByReason
+  newsarchive stats --top 0          # every author, editor, site and month
+
+Shows counts, articles per site, author, editor and month, pages by HTTP status,
+frontier entries by state, failed and skipped URLs by reason code, and every
+crawl run with its outcome counts.
 `
 
 func runStats(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "stats", "stats [--db PATH] [--json]", statsExamples)
 	db := fs.String("db", "", "archive database file (default $NEWSARCHIVE_DB or newsarchive.db)")
 	asJSON := fs.Bool("json", false, "print the statistics as JSON")
-	top := fs.Int("top", 10, "rows per breakdown")
+	top := fs.Int("top", 10, "rows per breakdown (0: all)")
 	if err := parseFlags(e, fs, args); err != nil {
 		return err
 	}
@@ -40,8 +45,14 @@ func runStats(ctx context.Context, e *env, args []string) error {
 		st.Articles, st.Versions, st.Pages, st.Authors, st.Editors, st.Tags)
 	fmt.Fprintf(w, "pages by status:   %s\n", formatCounts(st.PagesByStatus))
 	fmt.Fprintf(w, "frontier by state: %s\n", formatCounts(st.FrontierByState))
-	if len(st.FrontierByReason) > 0 {
-		fmt.Fprintf(w, "failed/skipped by reason: %s\n", formatCounts(st.FrontierByReason))
+	if len(st.FailedByReason) > 0 {
+		fmt.Fprintf(w, "failed by reason:  %s\n", formatCounts(st.FailedByReason))
+	}
+	if len(st.SkippedByReason) > 0 {
+		fmt.Fprintf(w, "skipped by reason: %s\n", formatCounts(st.SkippedByReason))
+	}
+	if st.ExtractFailures > 0 {
+		fmt.Fprintf(w, "extraction failed: %d archived page(s)\n", st.ExtractFailures)
 	}
 	section := func(title string, cs []archive.Count) {
 		if len(cs) == 0 {
@@ -49,7 +60,7 @@ func runStats(ctx context.Context, e *env, args []string) error {
 		}
 		fmt.Fprintf(w, "\n%s:\n", title)
 		for i, c := range cs {
-			if i == *top {
+			if *top > 0 && i == *top {
 				fmt.Fprintf(w, "  … %d more\n", len(cs)-*top)
 				break
 			}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime/pprof"
+	"runtime/trace"
 	"strings"
 )
 
@@ -29,6 +30,10 @@ const (
 	// ArgCPUProfile is the argument that makes ServeChild write a CPU profile
 	// of the mode's run to the file it names.
 	ArgCPUProfile = "cpuprofile"
+
+	// ArgTrace is the argument that makes ServeChild write an execution trace
+	// (runtime/trace) of the mode's run to the file it names.
+	ArgTrace = "trace"
 
 	// ChildTestName is the test every test binary that uses RunChild must
 	// define; it calls ServeChild.
@@ -69,8 +74,9 @@ func ChildMode() (mode string, ok bool) {
 //	}
 //
 // with modes mapping mode names to ModeFuncs. args are passed through to the
-// ModeFunc; ArgCPUProfile among them makes the child write a CPU profile. The
-// child's stderr is passed through to os.Stderr. Cancelling ctx kills the child.
+// ModeFunc; ArgCPUProfile and ArgTrace among them make the child write a CPU
+// profile or an execution trace of the run. The child's stderr is passed through
+// to os.Stderr. Cancelling ctx kills the child.
 func RunChild(ctx context.Context, mode string, args map[string]string) (Result, error) {
 	if mode == "" {
 		return Result{}, errors.New("crawlbench: empty mode")
@@ -171,6 +177,20 @@ func serveChild(ctx context.Context, mode string, modes map[string]ModeFunc) (Re
 		}
 		defer func() {
 			pprof.StopCPUProfile()
+			f.Close()
+		}()
+	}
+	if path := args[ArgTrace]; path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return Result{}, fmt.Errorf("trace: %w", err)
+		}
+		if err := trace.Start(f); err != nil {
+			f.Close()
+			return Result{}, fmt.Errorf("trace: %w", err)
+		}
+		defer func() {
+			trace.Stop()
 			f.Close()
 		}()
 	}

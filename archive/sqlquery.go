@@ -1,0 +1,110 @@
+package archive
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// ErrWriteRefused is returned by Query for a statement that would modify a
+// database, attach one, or change a setting.
+var ErrWriteRefused = errors.New("read-only SQL: statement refused")
+
+// SQLRows is the result of Query; Close it.
+type SQLRows struct {
+	*sql.Rows
+	conn *sql.Conn
+	db   *sql.DB
+}
+
+// Close releases the rows and their connection.
+func (r *SQLRows) Close() error {
+	return errors.Join(r.Rows.Close(), r.conn.Close(), r.db.Close())
+}
+
+// readPragmas are the PRAGMAs Query allows, and only without an argument
+// that sets a value: they report on the schema and the file.
+var readPragmas = map[string]bool{
+	"table_info": true, "table_xinfo": true, "table_list": true, "index_list": true, "index_info": true,
+	"index_xinfo": true, "foreign_key_list": true, "collation_list": true, "function_list": true,
+	"module_list": true, "pragma_list": true, "compile_options": true, "database_list": true,
+	"page_count": true, "page_size": true, "freelist_count": true, "schema_version": true,
+	"user_version": true, "application_id": true, "encoding": true, "journal_mode": true,
+	"integrity_check": true, "quick_check": true, "foreign_key_check": true, "data_version": true,
+}
+
+// readOnlyAuthorizer admits reading statements only. It is the last of three
+// locks (with mode=ro and query_only): those two already refuse writes to the
+// file, but not ATTACH (reading any other file on the machine), temp objects
+// or PRAGMAs that change the connection.
+func readOnlyAuthorizer(action sqlite.AuthorizerActionCode, arg1, arg2, _, _ string) sqlite.AuthorizerReturnCode {
+	switch action {
+	case sqlite.AuthSelect, sqlite.AuthRead, sqlite.AuthFunction, sqlite.AuthRecursive:
+		return sqlite.AuthorizerOK
+	case sqlite.AuthPragma:
+		if readPragmas[strings.ToLower(arg1)] && (arg2 == "" || isPragmaTableArg(arg1)) {
+			return sqlite.AuthorizerOK
+		}
+	}
+	return sqlite.AuthorizerDeny
+}
+
+// isPragmaTableArg reports whether the PRAGMA's argument names a table or
+// index (which reads) rather than a value to set.
+func isPragmaTableArg(name string) bool {
+	switch strings.ToLower(name) {
+	case "table_info", "table_xinfo", "index_list", "index_info", "index_xinfo", "foreign_key_list",
+		"integrity_check", "quick_check", "foreign_key_check", "table_list":
+		return true
+	}
+	return false
+}
+
+// Query runs one read-only SQL statement given by a person (the sql command)
+// on its own connection, opened read-only (mode=ro, query_only) and guarded by
+// an authorizer that refuses anything but reading: INSERT, UPDATE, DELETE,
+// CREATE, DROP, ATTACH and setting PRAGMAs fail with ErrWriteRefused before
+// they run. It works while a crawl writes to the file.
+func (s *Store) Query(ctx context.Context, query string, args ...any) (*SQLRows, error) {
+	// busy_timeout: see Open. One connection: the authorizer is installed on
+	// it, and nothing else uses it.
+	db, err := sql.Open("sqlite", fileURI(s.path)+"?mode=ro&_pragma=busy_timeout(5000)&_pragma=query_only(1)")
+	if err != nil {
+		return nil, wrap("sql", err)
+	}
+	db.SetMaxOpenConns(1)
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		db.Close()
+		return nil, wrap("sql", err)
+	}
+	err = conn.Raw(func(dc any) error {
+		reg, ok := dc.(sqlite.AuthorizerRegisterer)
+		if !ok {
+			return errors.New("driver has no authorizer")
+		}
+		return reg.RegisterAuthorizer(readOnlyAuthorizer)
+	})
+	if err != nil {
+		conn.Close()
+		db.Close()
+		return nil, wrap("sql", err)
+	}
+	rows, err := conn.QueryContext(ctx, query, args...)
+	if err != nil {
+		conn.Close()
+		db.Close()
+		var se *sqlite.Error
+		if errors.As(err, &se) && (se.Code()&0xff == sqlite3.SQLITE_AUTH || se.Code()&0xff == sqlite3.SQLITE_READONLY) ||
+			strings.Contains(err.Error(), "not authorized") {
+			return nil, fmt.Errorf("archive: %w: %w", ErrWriteRefused, err)
+		}
+		return nil, wrap("sql", err)
+	}
+	return &SQLRows{Rows: rows, conn: conn, db: db}, nil
+}

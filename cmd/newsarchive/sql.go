@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/newsarchive/newsarchive/archive"
+)
+
+const sqlExamples = `  newsarchive sql "SELECT name, count(*) FROM authors JOIN version_authors ON author_id = id GROUP BY 1"
+  newsarchive sql --json "SELECT id, title FROM versions WHERE published_at LIKE '2021-02%'" | jq .title
+  newsarchive sql "SELECT v.title FROM articles_fts JOIN versions v ON v.id = articles_fts.rowid WHERE articles_fts MATCH 'clubhouse'"
+  newsarchive sql "PRAGMA table_info(versions)"
+
+The schema is documented in archive/migrations/0001_init.sql; the same file opens
+as-is in the sqlite3 shell and in Datasette. Only reading is allowed: the
+database is opened read-only and any statement that would write, ATTACH another
+file or set a PRAGMA is refused (exit status 2). Text output is tab-separated
+with a header line; --json prints one object per row (BLOBs as base64).
+`
+
+func runSQL(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "sql", "sql [--db PATH] [--json] \"SELECT …\"", sqlExamples)
+	db := fs.String("db", "", "archive database file (default $NEWSARCHIVE_DB or newsarchive.db)")
+	asJSON := fs.Bool("json", false, "print one JSON object per row")
+	if err := parseFlags(e, fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 || strings.TrimSpace(fs.Arg(0)) == "" {
+		return usagef("sql takes one SQL statement (quote it)")
+	}
+	store, err := archive.OpenReadOnly(ctx, dbPath(e, *db))
+	if err != nil {
+		return fmt.Errorf("open archive: %w", err)
+	}
+	defer store.Close()
+	rows, err := store.Query(ctx, fs.Arg(0))
+	if errors.Is(err, archive.ErrWriteRefused) {
+		return usagef("statement refused: the archive is read-only here (SELECT, WITH and reading PRAGMAs only)")
+	}
+	if err != nil {
+		return fmt.Errorf("sql: %w", err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return fmt.Errorf("sql: %w", err)
+	}
+	w := bufio.NewWriter(e.stdout)
+	defer w.Flush()
+	if !*asJSON {
+		fmt.Fprintln(w, strings.Join(cols, "\t"))
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return fmt.Errorf("sql: %w", err)
+		}
+		if *asJSON {
+			// An ordered object: the columns as selected.
+			var b strings.Builder
+			b.WriteByte('{')
+			for i, c := range cols {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				k, _ := json.Marshal(c)
+				v, err := json.Marshal(jsonValue(vals[i]))
+				if err != nil {
+					return fmt.Errorf("sql: column %s: %w", c, err)
+				}
+				b.Write(k)
+				b.WriteByte(':')
+				b.Write(v)
+			}
+			b.WriteString("}\n")
+			if _, err := w.WriteString(b.String()); err != nil {
+				return err
+			}
+			continue
+		}
+		for i, v := range vals {
+			if i > 0 {
+				w.WriteByte('\t')
+			}
+			w.WriteString(textValue(v))
+		}
+		w.WriteByte('\n')
+	}
+	if err := rows.Err(); err != nil {
+		if errors.Is(err, archive.ErrWriteRefused) {
+			return usagef("statement refused: the archive is read-only here")
+		}
+		return fmt.Errorf("sql: %w", err)
+	}
+	return nil
+}
+
+// jsonValue keeps text BLOBs readable; other BLOBs become base64.
+func jsonValue(v any) any {
+	if b, ok := v.([]byte); ok && utf8.Valid(b) {
+		return string(b)
+	}
+	return v
+}
+
+// textValue prints one cell on one line: NULL as empty, newlines and tabs escaped.
+func textValue(v any) string {
+	var s string
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case []byte:
+		if !utf8.Valid(x) {
+			return "<blob " + strconv.Itoa(len(x)) + " bytes>"
+		}
+		s = string(x)
+	case string:
+		s = x
+	case float64:
+		s = strconv.FormatFloat(x, 'g', -1, 64)
+	default:
+		s = fmt.Sprint(x)
+	}
+	return strings.NewReplacer("\\", `\\`, "\t", `\t`, "\n", `\n`, "\r", `\r`).Replace(s)
+}
