@@ -43,11 +43,15 @@ type hostState struct {
 // scheduler hands tasks to workers, at most parallelism at a time per host
 // and no two starts on a host closer than its delay.
 type scheduler struct {
-	mu          sync.Mutex
-	hosts       map[string]*hostState
-	order       []string // round-robin order of hosts
-	rr          int
-	changed     chan struct{} // closed and replaced on every change
+	mu    sync.Mutex
+	hosts map[string]*hostState
+	order []string // round-robin order of hosts
+	rr    int
+	// changed holds a wake-up token (capacity 1): a change wakes one waiting
+	// worker, not all of them; a worker that takes a task passes the token on
+	// while tasks remain queued. Waking every idle worker on every change (a
+	// broadcast) cost more scheduler time than the fetches at 64 workers.
+	changed     chan struct{}
 	queued      int
 	parallelism int
 	delay       time.Duration
@@ -58,7 +62,7 @@ type scheduler struct {
 func newScheduler(parallelism int, delay, maxDelay time.Duration) *scheduler {
 	return &scheduler{
 		hosts:       make(map[string]*hostState),
-		changed:     make(chan struct{}),
+		changed:     make(chan struct{}, 1),
 		parallelism: parallelism,
 		delay:       delay,
 		maxDelay:    maxDelay,
@@ -77,8 +81,10 @@ func (s *scheduler) hostLocked(h string) *hostState {
 }
 
 func (s *scheduler) signalLocked() {
-	close(s.changed)
-	s.changed = make(chan struct{})
+	select {
+	case s.changed <- struct{}{}:
+	default: // a token is already pending
+	}
 }
 
 // add queues t; robots tasks go first in their host's queue.
@@ -135,10 +141,12 @@ func (s *scheduler) next(ctx context.Context) (*task, error) {
 			hs.nextStart = now.Add(hs.delay)
 			s.queued--
 			s.rr = (s.rr + i + 1) % n
+			if s.queued > 0 {
+				s.signalLocked() // another task may be ready: wake the next worker
+			}
 			s.mu.Unlock()
 			return t, nil
 		}
-		changed := s.changed
 		s.mu.Unlock()
 
 		var tc <-chan time.Time
@@ -154,7 +162,7 @@ func (s *scheduler) next(ctx context.Context) (*task, error) {
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
-		case <-changed:
+		case <-s.changed:
 		case <-tc:
 		}
 	}

@@ -146,6 +146,28 @@ func TestCrawlFixtureSite(t *testing.T) {
 		}
 	}
 	integrityOK(t, db)
+
+	// Every response is archived once: no raw page twice, and as many raw pages
+	// as the summary reports.
+	st, err := archive.OpenReadOnly(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rows, err := st.Query(t.Context(), `SELECT count(*), count(DISTINCT url || ' ' || fetched_at) FROM pages`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pages, distinct int64
+	for rows.Next() {
+		if err := rows.Scan(&pages, &distinct); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows.Close()
+	if pages != distinct || pages != sum.Pages {
+		t.Errorf("raw pages: %d rows, %d distinct, summary says %d; want all equal", pages, distinct, sum.Pages)
+	}
 }
 
 func TestRecrawlConditional(t *testing.T) {

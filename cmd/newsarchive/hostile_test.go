@@ -614,8 +614,13 @@ func (hr *hostileRun) checkReasons(t *testing.T) {
 		}
 	}
 	code, out, _ := runCmd(t, "stats", "--db", hr.db)
-	if code != 0 || !strings.Contains(out, "failed/skipped by reason:") {
-		t.Errorf("stats text output (exit %d) has no failure breakdown:\n%s", code, out)
+	if code != 0 {
+		t.Fatalf("stats exit %d", code)
+	}
+	for _, r := range []string{"timeout", "too_large", "robots", "redirect_limit", "trap", "not_html", "http_status"} {
+		if !strings.Contains(out, r) {
+			t.Errorf("stats text output never names reason %q:\n%s", r, out)
+		}
 	}
 }
 

@@ -5,8 +5,8 @@
 //
 //	newsarchive <command> [flags] [arguments]
 //
-// Commands: crawl, demo, extract, show, stats. Run `newsarchive <command> --help`
-// for each command's flags, examples and exit status.
+// Run `newsarchive --help` for the list of commands and `newsarchive <command>
+// --help` for each command's flags, examples and exit status.
 package main
 
 import (

@@ -145,6 +145,7 @@ func (s *sink) loop() {
 		case first = <-s.in:
 		case <-s.closing:
 			// Drain whatever is still queued, then stop.
+			batch = batch[:0]
 			for {
 				select {
 				case p := <-s.in:
