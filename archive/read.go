@@ -369,6 +369,9 @@ type Stats struct {
 	FrontierByReason map[string]int // reason codes of failed, skipped and retried entries
 	FailedByReason   map[string]int // reason codes of failed entries (the pages given up on)
 	SkippedByReason  map[string]int // reason codes of skipped entries (robots, off-site, not HTML…)
+	// TruncatedPages counts raw pages cut at the body-size cap: kept, never
+	// presented as complete records.
+	TruncatedPages int
 	ExtractFailures  int            // archived pages whose extraction failed
 
 	// Breakdowns of articles (by their latest version), largest first.
@@ -392,8 +395,10 @@ func (s *Store) Stats(ctx context.Context) (*Stats, error) {
 		(SELECT count(*) FROM articles WHERE latest_version_id IS NOT NULL),
 		(SELECT count(*) FROM versions), (SELECT count(*) FROM pages),
 		(SELECT count(*) FROM authors), (SELECT count(*) FROM editors), (SELECT count(*) FROM tags),
-		(SELECT count(*) FROM pages WHERE extract_error <> '')`).Scan(
-		&st.Articles, &st.Versions, &st.Pages, &st.Authors, &st.Editors, &st.Tags, &st.ExtractFailures)
+		(SELECT count(*) FROM pages WHERE extract_error <> ''),
+		(SELECT count(*) FROM pages WHERE truncated)`).Scan(
+		&st.Articles, &st.Versions, &st.Pages, &st.Authors, &st.Editors, &st.Tags, &st.ExtractFailures,
+		&st.TruncatedPages)
 	if err != nil {
 		return nil, wrap("stats", err)
 	}

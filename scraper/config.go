@@ -105,6 +105,14 @@ type Config struct {
 	RobotsTTL time.Duration
 }
 
+// Safe bounds applied by default, so that no crawler trap (an endless
+// calendar, generated pages) can hold a crawl forever. Listing pagination,
+// sitemaps and feeds add no depth, so real articles sit a few hops from a seed.
+const (
+	DefaultMaxDepth   = 25
+	DefaultHostBudget = 200_000
+)
+
 // DefaultConfig returns the defaults: polite (robots.txt, 1 s per host, 2 in
 // parallel per host) and bounded (16 MiB bodies, 10 redirects, 3 retries).
 func DefaultConfig() Config {
@@ -114,6 +122,8 @@ func DefaultConfig() Config {
 		Delay:                 time.Second,
 		MaxCrawlDelay:         60 * time.Second,
 		Workers:               64,
+		MaxDepth:              DefaultMaxDepth,
+		PerHostPageBudget:     DefaultHostBudget,
 		ConnectTimeout:        10 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ResponseHeaderTimeout: 20 * time.Second,

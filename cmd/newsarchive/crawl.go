@@ -69,7 +69,10 @@ func parseCrawlFlags(e *env, args []string) (*crawlOptions, error) {
 	fs.IntVar(&cfg.Parallelism, "parallelism", cfg.Parallelism, "concurrent requests per host")
 	fs.DurationVar(&cfg.Delay, "delay", cfg.Delay, "minimum delay between requests to one host (0 allowed; robots.txt Crawl-delay raises it)")
 	fs.IntVar(&cfg.MaxPages, "max-pages", cfg.MaxPages, "stop after fetching this many pages (0 = no limit)")
-	fs.IntVar(&cfg.MaxDepth, "max-depth", cfg.MaxDepth, "follow links at most this many hops from a seed (0 = no limit)")
+	fs.IntVar(&cfg.MaxDepth, "max-depth", cfg.MaxDepth, "follow links at most this many hops from a seed; pagination, sitemaps and feeds add none (0 = no limit)")
+	fs.IntVar(&cfg.PerHostPageBudget, "host-budget", cfg.PerHostPageBudget, "fetch at most this many pages per host in one run (0 = no limit)")
+	fs.IntVar(&cfg.MaxRedirects, "max-redirects", cfg.MaxRedirects, "redirects followed for one request; more, or a loop, fails it")
+	fs.IntVar(&cfg.MaxURLLength, "max-url-length", cfg.MaxURLLength, "longer URLs are skipped as traps")
 	var domains, include, exclude stringList
 	fs.Var(&domains, "domain", "also crawl this domain and its subdomains (repeatable; default: the seeds' hosts)")
 	fs.Var(&include, "include", "only follow URLs matching this regexp (repeatable)")
@@ -78,7 +81,12 @@ func parseCrawlFlags(e *env, args []string) (*crawlOptions, error) {
 	fs.BoolVar(&cfg.IgnoreRobots, "ignore-robots", false, "DO NOT obey robots.txt (impolite; logged loudly)")
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body", cfg.MaxBodyBytes, "cap on a page's decoded size in bytes; longer pages are kept truncated and marked so")
 	fs.IntVar(&cfg.MaxRetries, "retries", cfg.MaxRetries, "retries for network errors, 5xx, 408 and 429")
-	fs.DurationVar(&cfg.OverallTimeout, "timeout", cfg.OverallTimeout, "overall deadline for one request")
+	fs.DurationVar(&cfg.OverallTimeout, "timeout", cfg.OverallTimeout, "overall deadline for one request, body included")
+	fs.DurationVar(&cfg.ConnectTimeout, "connect-timeout", cfg.ConnectTimeout, "deadline for the TCP connect")
+	fs.DurationVar(&cfg.TLSHandshakeTimeout, "tls-timeout", cfg.TLSHandshakeTimeout, "deadline for the TLS handshake")
+	fs.DurationVar(&cfg.ResponseHeaderTimeout, "header-timeout", cfg.ResponseHeaderTimeout, "deadline for the response headers")
+	fs.DurationVar(&cfg.IdleReadTimeout, "idle-timeout", cfg.IdleReadTimeout, "give up when the body stalls this long")
+	fs.DurationVar(&cfg.MaxRetryAfter, "max-retry-after", cfg.MaxRetryAfter, "cap on a server's Retry-After")
 	quiet := fs.Bool("quiet", false, "no progress and only warnings in the log")
 	asJSON := fs.Bool("json", false, "print the final summary as JSON (logs as JSON on stderr)")
 	if err := parseFlags(e, fs, args); err != nil {
@@ -114,19 +122,23 @@ func parseCrawlFlags(e *env, args []string) (*crawlOptions, error) {
 
 // crawlSummary is the final report of a crawl (also its --json form).
 type crawlSummary struct {
-	DB          string         `json:"db"`
-	RunID       int64          `json:"run_id"`
-	Resumed     bool           `json:"resumed"`
-	Interrupted bool           `json:"interrupted"`
-	Pages       int64          `json:"pages_archived"`
-	Articles    int64          `json:"articles"`
-	NewArticles int64          `json:"new_articles"`
-	NewVersions int64          `json:"new_versions"`
-	Unchanged   int64          `json:"unchanged_articles"`
-	NotModified int64          `json:"not_modified"`
-	ExtractFail int64          `json:"extract_failures"`
+	DB          string `json:"db"`
+	RunID       int64  `json:"run_id"`
+	Resumed     bool   `json:"resumed"`
+	Interrupted bool   `json:"interrupted"`
+	Pages       int64  `json:"pages_archived"`
+	Articles    int64  `json:"articles"`
+	NewArticles int64  `json:"new_articles"`
+	NewVersions int64  `json:"new_versions"`
+	Unchanged   int64  `json:"unchanged_articles"`
+	NotModified int64  `json:"not_modified"`
+	ExtractFail int64  `json:"extract_failures"`
+	// Outcomes counts the entries that reached a final state in this run (done,
+	// failed, skipped); Reasons counts their reason codes. Retries are counted
+	// apart, and entries left queued by an interruption are in neither.
 	Outcomes    map[string]int `json:"outcomes"`
 	Reasons     map[string]int `json:"reasons"`
+	Retries     int64          `json:"retries"`
 	Seconds     float64        `json:"seconds"`
 	PagesPerSec float64        `json:"pages_per_second"`
 }
@@ -184,15 +196,17 @@ func crawl(ctx context.Context, e *env, logger *slog.Logger, opts *crawlOptions)
 	}
 
 	elapsed := time.Since(start)
+	outcomes, reasons := counts.finals()
 	sum := &crawlSummary{
+		Outcomes: outcomes, Reasons: reasons,
 		DB: opts.db, RunID: runID, Resumed: resumed,
 		Interrupted: res.Interrupted || ctx.Err() != nil,
 		Pages:       counts.pages.Load(), Articles: counts.articles.Load(),
 		NewArticles: counts.newArticles.Load(), NewVersions: counts.newVersions.Load(),
 		Unchanged: counts.unchanged.Load(), NotModified: counts.notModified.Load(),
 		ExtractFail: counts.extractFails.Load(),
-		Outcomes:    intCounts(res.ByState), Reasons: intCounts(res.ByReason),
-		Seconds: elapsed.Seconds(),
+		Retries:     res.Retries,
+		Seconds:     elapsed.Seconds(),
 	}
 	if elapsed > 0 {
 		sum.PagesPerSec = float64(sum.Pages) / elapsed.Seconds()
@@ -242,6 +256,9 @@ func printCrawlSummary(w io.Writer, s *crawlSummary, asJSON bool) {
 	if len(s.Reasons) > 0 {
 		fmt.Fprintf(w, "  by reason: %s\n", formatCounts(s.Reasons))
 	}
+	if s.Retries > 0 {
+		fmt.Fprintf(w, "  retries:   %d\n", s.Retries)
+	}
 	if s.ExtractFail > 0 {
 		fmt.Fprintf(w, "  extraction failures: %d (raw pages kept)\n", s.ExtractFail)
 	}
@@ -260,15 +277,6 @@ func patterns(res []*regexp.Regexp) []string {
 	out := make([]string, len(res))
 	for i, re := range res {
 		out[i] = re.String()
-	}
-	return out
-}
-
-// intCounts converts a count map with string-like keys for printing and JSON.
-func intCounts[K ~string](m map[K]int64) map[string]int {
-	out := make(map[string]int, len(m))
-	for k, v := range m {
-		out[string(k)] = int(v)
 	}
 	return out
 }

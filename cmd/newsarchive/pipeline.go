@@ -77,6 +77,41 @@ type pipelineCounts struct {
 	unchanged    atomic.Int64 // articles whose content was already archived
 	extractFails atomic.Int64 // pages whose extraction failed (raw page kept)
 	notModified  atomic.Int64 // 304 answers
+
+	mu       sync.Mutex
+	outcomes map[string]int // final state of each entry: done, failed, skipped
+	reasons  map[string]int // reason codes of final states (retries excluded)
+}
+
+// final records an entry's final state and reason; retries and entries handed
+// back unfetched (state queued) are not final.
+func (pc *pipelineCounts) final(state, reason string) {
+	if state == string(scraper.StateQueued) {
+		return
+	}
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if pc.outcomes == nil {
+		pc.outcomes, pc.reasons = map[string]int{}, map[string]int{}
+	}
+	pc.outcomes[state]++
+	if reason != "" {
+		pc.reasons[reason]++
+	}
+}
+
+// finals returns copies of the final-state and reason counts.
+func (pc *pipelineCounts) finals() (outcomes, reasons map[string]int) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	outcomes, reasons = map[string]int{}, map[string]int{}
+	for k, v := range pc.outcomes {
+		outcomes[k] = v
+	}
+	for k, v := range pc.reasons {
+		reasons[k] = v
+	}
+	return outcomes, reasons
 }
 
 // sink is the crawl's scraper.Sink: it extracts article records in the calling
@@ -202,6 +237,7 @@ func (s *sink) flush(batch []*pending) {
 }
 
 func (s *sink) count(c archive.Capture, r archive.CommitResult) {
+	s.counts.final(c.State, c.Reason)
 	if c.Page != nil {
 		s.counts.pages.Add(1)
 		if c.Page.NotModified {

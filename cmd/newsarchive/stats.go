@@ -51,6 +51,9 @@ func runStats(ctx context.Context, e *env, args []string) error {
 	if len(st.SkippedByReason) > 0 {
 		fmt.Fprintf(w, "skipped by reason: %s\n", formatCounts(st.SkippedByReason))
 	}
+	if st.TruncatedPages > 0 {
+		fmt.Fprintf(w, "too large:         %d page(s) kept truncated at the size cap (no record)\n", st.TruncatedPages)
+	}
 	if st.ExtractFailures > 0 {
 		fmt.Fprintf(w, "extraction failed: %d archived page(s)\n", st.ExtractFailures)
 	}
