@@ -103,6 +103,11 @@ type Config struct {
 	MaxURLLength int
 	// RobotsTTL is how long a fetched robots.txt is trusted.
 	RobotsTTL time.Duration
+
+	// RecordWire records every exchange as it crossed the wire into
+	// Response.Wire (for WARC capture). It makes requests HTTP/1.1 only and
+	// does TLS in the crawler's own dialer; off, the fetch path is unchanged.
+	RecordWire bool
 }
 
 // Safe bounds applied by default, so that no crawler trap (an endless

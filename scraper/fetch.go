@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"strings"
@@ -71,6 +72,8 @@ type fetchState struct {
 
 	handoff      string // a redirect target not followed here, canonical
 	handoffScope bool   // the target is out of scope
+
+	wire []*wireRec // hops recorded when Config.RecordWire is set
 }
 
 // fetchOutcome is what one request produced.
@@ -112,6 +115,10 @@ func newFetcher(cfg Config, follow func(string, *url.URL) (bool, bool)) *fetcher
 		// Compression stays on and Accept-Encoding unset: the transport then
 		// asks for gzip and decodes it as a stream, so colly's MaxBodySize
 		// applies to decoded bytes and a gzip bomb is cut at the cap.
+	}
+	if cfg.RecordWire {
+		f.base.DialContext, f.base.DialTLSContext = recordingDialers(dialer, cfg.TLSHandshakeTimeout)
+		f.base.ForceAttemptHTTP2 = false
 	}
 	jar, _ := cookiejar.New(&cookiejar.Options{PublicSuffixList: publicsuffix.List})
 
@@ -159,12 +166,26 @@ type shimTransport struct{ f *fetcher }
 func (s *shimTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	st := s.f.state(req.Header.Get(fetchIDHeader))
 	ctx, cancel := context.WithCancel(req.Context())
+	var rec *wireRec
+	if s.f.cfg.RecordWire && st != nil {
+		rec = &wireRec{url: req.URL.String(), started: time.Now()}
+		ctx = httptrace.WithClientTrace(ctx, rec.trace())
+	}
 	out := req.Clone(ctx)
 	out.Header.Del(fetchIDHeader)
 	resp, err := s.f.base.RoundTrip(out)
 	if err != nil {
 		cancel()
+		if rec != nil {
+			rec.finish()
+		}
 		return nil, err
+	}
+	if rec != nil {
+		st.mu.Lock()
+		st.wire = append(st.wire, rec)
+		st.mu.Unlock()
+		resp.Body = &wireBody{ReadCloser: resp.Body, rec: rec}
 	}
 	if st != nil {
 		st.mu.Lock()
@@ -366,6 +387,10 @@ func (f *fetcher) fetch(u string, kind Kind, origin string, robots bool, prev *P
 	}
 	resp.Body = body
 	resp.ContentType = contentType(st.header.Get("Content-Type"), body)
+	for _, rec := range st.wire {
+		rec.finish()
+		resp.Wire = append(resp.Wire, rec.exchange())
+	}
 	out.resp = resp
 	return out
 }

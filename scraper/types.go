@@ -71,6 +71,9 @@ type Response struct {
 	Duration    time.Duration
 	ContentType string // media type of the body, from the header or sniffed
 	NotModified bool   // the server answered 304 to a conditional request
+	// Wire holds the exchanges of this fetch as they crossed the wire, one per
+	// hop in order (redirects first); set only when Config.RecordWire is.
+	Wire []Exchange
 }
 
 // Result is the outcome of processing one entry. The frontier commits it
