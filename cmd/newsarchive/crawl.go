@@ -152,6 +152,11 @@ func crawl(ctx context.Context, e *env, logger *slog.Logger, opts *crawlOptions)
 	if err != nil {
 		return nil, fmt.Errorf("load extraction rules: %w", err)
 	}
+	unlock, err := lockArchive(opts.db)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	store, err := archive.Open(ctx, opts.db)
 	if err != nil {
 		return nil, fmt.Errorf("open archive: %w", err)

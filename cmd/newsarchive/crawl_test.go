@@ -335,3 +335,16 @@ func TestUsageErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestSecondCrawlRefused(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "a.db")
+	unlock, err := lockArchive(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	code, _, stderr := runCmd(t, "crawl", "--db", db, "--delay", "0", "--quiet", "http://127.0.0.1:1/")
+	if code != exitError || !strings.Contains(stderr, "another crawl is writing") {
+		t.Errorf("exit %d, stderr %q; want a one-line refusal", code, stderr)
+	}
+}
