@@ -371,8 +371,8 @@ type Stats struct {
 	SkippedByReason  map[string]int // reason codes of skipped entries (robots, off-site, not HTML…)
 	// TruncatedPages counts raw pages cut at the body-size cap: kept, never
 	// presented as complete records.
-	TruncatedPages int
-	ExtractFailures  int            // archived pages whose extraction failed
+	TruncatedPages  int
+	ExtractFailures int // archived pages whose extraction failed
 
 	// Breakdowns of articles (by their latest version), largest first.
 	ArticlesBySite   []Count

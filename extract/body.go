@@ -30,6 +30,9 @@ type walker struct {
 	base *url.URL
 	// skip reports elements to leave out entirely (with their subtree).
 	skip func(*html.Node) bool
+	// textOnly leaves the blocks' markup empty, for walks that only read
+	// text and links (credit lines outside the body, author boxes).
+	textOnly bool
 
 	blocks []block
 	text   strings.Builder
@@ -76,7 +79,7 @@ func (w *walker) element(c *html.Node) {
 	case atom.Br:
 		w.space = false
 		w.text.WriteByte('\n')
-		w.markup.WriteString("<br>")
+		w.writeMarkup("<br>")
 		return
 	case atom.Hr, atom.Wbr:
 		return
@@ -88,7 +91,11 @@ func (w *walker) element(c *html.Node) {
 		start := w.text.Len()
 		if href != "" {
 			w.flushSpace()
-			w.push("a", `<a href="`+html.EscapeString(href)+`">`)
+			if w.textOnly {
+				w.open = append(w.open, openInline{name: "a"})
+			} else {
+				w.push("a", `<a href="`+html.EscapeString(href)+`">`)
+			}
 		}
 		gen := w.gen
 		w.walk(c)
@@ -110,7 +117,7 @@ func (w *walker) element(c *html.Node) {
 		if w.text.Len() > 0 {
 			w.space = false
 			w.text.WriteByte('\n')
-			w.markup.WriteString("<br>")
+			w.writeMarkup("<br>")
 		}
 		w.cell = 0
 		w.walk(c)
@@ -119,7 +126,7 @@ func (w *walker) element(c *html.Node) {
 		if w.cell > 0 && w.text.Len() > 0 {
 			w.space = false
 			w.text.WriteString(" | ")
-			w.markup.WriteString(" | ")
+			w.writeMarkup(" | ")
 		}
 		w.cell++
 		w.walk(c)
@@ -165,9 +172,17 @@ func (w *walker) element(c *html.Node) {
 }
 
 func (w *walker) inline(c *html.Node, tag string) {
+	if w.textOnly {
+		w.walk(c)
+		return
+	}
 	w.flushSpace()
 	mark := w.markup.Len()
-	w.push(tag, "<"+tag+">")
+	open := "<em>"
+	if tag == "strong" {
+		open = "<strong>"
+	}
+	w.push(tag, open)
 	before := w.text.Len()
 	gen := w.gen
 	w.walk(c)
@@ -179,7 +194,17 @@ func (w *walker) inline(c *html.Node, tag string) {
 		w.markup.WriteString(s)
 		return
 	}
-	w.markup.WriteString("</" + tag + ">")
+	w.markup.WriteString("</")
+	w.markup.WriteString(tag)
+	w.markup.WriteByte('>')
+}
+
+// writeMarkup appends s to the current block's markup, unless the walk
+// reads text only.
+func (w *walker) writeMarkup(s string) {
+	if !w.textOnly {
+		w.markup.WriteString(s)
+	}
 }
 
 // push opens an inline element; flush closes and reopens the open ones so every
@@ -192,7 +217,11 @@ func (w *walker) push(name, tag string) {
 func (w *walker) pop() {
 	o := w.open[len(w.open)-1]
 	w.open = w.open[:len(w.open)-1]
-	w.markup.WriteString("</" + o.name + ">")
+	if !w.textOnly {
+		w.markup.WriteString("</")
+		w.markup.WriteString(o.name)
+		w.markup.WriteByte('>')
+	}
 }
 
 type openInline struct{ name, tag string }
@@ -203,12 +232,15 @@ func (w *walker) image(c *html.Node) {
 		return
 	}
 	w.flushSpace()
+	w.hasImg = true
+	if w.textOnly {
+		return
+	}
 	w.markup.WriteString(`<img src="`)
 	w.markup.WriteString(html.EscapeString(src))
 	w.markup.WriteString(`" alt="`)
 	w.markup.WriteString(html.EscapeString(collapse(attr(c, "alt"))))
 	w.markup.WriteString(`">`)
-	w.hasImg = true
 }
 
 // imageSource returns an <img>'s absolute URL: src, or the lazy-loading
@@ -240,7 +272,9 @@ func (w *walker) addText(s string) {
 	if w.pre > 0 {
 		w.flushSpace()
 		w.text.WriteString(s)
-		escapeTo(&w.markup, s)
+		if !w.textOnly {
+			escapeTo(&w.markup, s)
+		}
 		return
 	}
 	if strings.Contains(s, "\u00a0") {
@@ -252,10 +286,17 @@ func (w *walker) addText(s string) {
 		if i < len(s) && !isSpaceByte(s[i]) {
 			continue
 		}
+		if i < len(s) && s[i] == ' ' && i > start && i+1 < len(s) && !isSpaceByte(s[i+1]) {
+			// A single space between words stays in the run written at
+			// once: it is what the collapsed space would be.
+			continue
+		}
 		if i > start {
 			w.flushSpace()
 			w.text.WriteString(s[start:i])
-			escapeTo(&w.markup, s[start:i])
+			if !w.textOnly {
+				escapeTo(&w.markup, s[start:i])
+			}
 		}
 		if i < len(s) {
 			w.space = true
@@ -277,7 +318,9 @@ func (w *walker) flushSpace() {
 	if n := w.text.Len(); n > 0 {
 		if last := w.text.String()[n-1]; last != '\n' && last != ' ' {
 			w.text.WriteByte(' ')
-			w.markup.WriteByte(' ')
+			if !w.textOnly {
+				w.markup.WriteByte(' ')
+			}
 		}
 	}
 }
@@ -314,15 +357,9 @@ func (w *walker) flush() {
 		text = strings.Trim(raw, "\n")
 	}
 	if text != "" || w.hasImg {
-		for i := len(w.open) - 1; i >= 0; i-- {
-			w.markup.WriteString("</" + w.open[i].name + ">")
-		}
-		markup := strings.TrimSpace(w.markup.String())
-		for strings.HasSuffix(markup, "<br>") {
-			markup = strings.TrimSpace(strings.TrimSuffix(markup, "<br>"))
-		}
-		for strings.HasPrefix(markup, "<br>") {
-			markup = strings.TrimSpace(strings.TrimPrefix(markup, "<br>"))
+		markup := ""
+		if !w.textOnly {
+			markup = w.closeMarkup()
 		}
 		w.blocks = append(w.blocks, block{
 			node: w.owner, kind: w.kind, text: text, html: markup,
@@ -333,12 +370,32 @@ func (w *walker) flush() {
 	w.gen++
 	w.text.Reset()
 	w.markup.Reset()
-	for _, o := range w.open {
-		w.markup.WriteString(o.tag)
+	if !w.textOnly {
+		for _, o := range w.open {
+			w.markup.WriteString(o.tag)
+		}
 	}
 	w.hasImg = false
 	w.links = nil
 	w.linkN = 0
+}
+
+// closeMarkup closes the open inline elements and returns the block's
+// markup without leading or trailing line breaks.
+func (w *walker) closeMarkup() string {
+	for i := len(w.open) - 1; i >= 0; i-- {
+		w.markup.WriteString("</")
+		w.markup.WriteString(w.open[i].name)
+		w.markup.WriteByte('>')
+	}
+	markup := strings.TrimSpace(w.markup.String())
+	for strings.HasSuffix(markup, "<br>") {
+		markup = strings.TrimSpace(strings.TrimSuffix(markup, "<br>"))
+	}
+	for strings.HasPrefix(markup, "<br>") {
+		markup = strings.TrimSpace(strings.TrimPrefix(markup, "<br>"))
+	}
+	return markup
 }
 
 // trimLines trims each line and drops empty lines.

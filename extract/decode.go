@@ -12,6 +12,7 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 )
 
 // Errors returned by Extract for input that holds no page to extract. They are
@@ -61,7 +62,9 @@ func decode(header http.Header, body []byte) ([]byte, error) {
 			enc = unicode.UTF16(unicode.BigEndian, unicode.UseBOM)
 		}
 	}
-	out, err := enc.NewDecoder().Bytes(body)
+	// Sized for the common case (mostly ASCII markup, letters taking up to
+	// two bytes in UTF-8) so the output is not grown step by step.
+	out, _, err := transform.Append(enc.NewDecoder(), make([]byte, 0, 2*len(body)+512), body)
 	if err != nil {
 		// A decoder error means malformed input for that charset; fall back to
 		// the bytes as UTF-8 with invalid sequences replaced rather than fail.

@@ -209,6 +209,9 @@ func resolve(base *url.URL, ref string) string {
 		strings.HasPrefix(lower, "vbscript:") {
 		return ""
 	}
+	if u, ok := resolveFast(base, ref); ok {
+		return u
+	}
 	u, err := url.Parse(ref)
 	if err != nil {
 		return ""
@@ -220,6 +223,58 @@ func resolve(base *url.URL, ref string) string {
 		return ""
 	}
 	return u.String()
+}
+
+// resolveFast resolves the common plain references without parsing them: an
+// absolute http(s) URL, a scheme-relative one or a root-relative path, made only of characters that
+// url.URL.String writes back unchanged and without dot segments. ok is false
+// for anything else, which resolve hands to net/url.
+func resolveFast(base *url.URL, ref string) (string, bool) {
+	var rest string
+	switch {
+	case strings.HasPrefix(ref, "https://"):
+		rest = ref[len("https://"):]
+	case strings.HasPrefix(ref, "http://"):
+		rest = ref[len("http://"):]
+	case strings.HasPrefix(ref, "//"):
+		if base == nil || (base.Scheme != "http" && base.Scheme != "https") {
+			return "", false
+		}
+		rest = ref[2:]
+		ref = base.Scheme + ":" + ref
+	case len(ref) > 1 && ref[0] == '/' && ref[1] != '/':
+		if base == nil || base.User != nil || base.Host == "" || (base.Scheme != "http" && base.Scheme != "https") ||
+			!plainRef(ref) {
+			return "", false
+		}
+		return base.Scheme + "://" + base.Host + ref, true
+	default:
+		return "", false
+	}
+	if rest == "" || rest[0] == '/' || strings.ContainsAny(rest, "@[]") || !plainRef(rest) {
+		return "", false
+	}
+	return ref, true
+}
+
+// plainRef reports whether a URL part holds only unreserved and sub-delimiter
+// characters, no dot segment ("/." is refused, conservatively), and no empty
+// fragment.
+func plainRef(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case c == '.':
+			if i > 0 && s[i-1] == '/' {
+				return false
+			}
+		case strings.IndexByte("-_~:/?#!$&'()*+,;=", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return !strings.HasSuffix(s, "#") && !strings.HasSuffix(s, "?")
 }
 
 // hostOf returns the lowercase host (without port) of an absolute URL, or "".

@@ -88,6 +88,8 @@ type extraction struct {
 	// visibleDate is a dateline found at the start of the body.
 	visibleDate string
 	wireAuth    []Author
+
+	low []byte // scratch: the line classify is looking at, lowercased
 }
 
 type authorBox struct {
@@ -121,7 +123,7 @@ func (x *extraction) run() *Article {
 	x.scope = p.body
 	if x.rule != nil {
 		if x.rule.sel.article != nil {
-			if n := x.rule.sel.article.MatchFirst(p.doc); n != nil {
+			if n := matchFirst(x.rule.sel.article, p.body); n != nil {
 				x.scope = n
 			}
 		}
@@ -335,20 +337,47 @@ func (x *extraction) query() {
 	if len(parts) == 0 {
 		return
 	}
+	// For "A B" parts: the last parent looked at, and whether it is or is
+	// inside an A. Siblings share the answer.
+	type ancMemo struct {
+		parent *html.Node
+		inside bool
+	}
+	memo := make([]ancMemo, len(parts))
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		if n.Type == html.ElementNode {
-			switch n.DataAtom {
-			case atom.Script, atom.Style, atom.Template, atom.Svg, atom.Noscript:
+			if opaque(n) {
 				return
 			}
 			bare := len(n.Attr) == 0
+			class, classRead := "", false
 			for i := range parts {
 				p := &parts[i]
 				if (bare && p.needsAttr) || (!multiHit(p.field) && len(x.hits[p.field]) > 0) {
 					continue
 				}
-				if p.sel.Match(n) {
+				if p.class != "" {
+					if !classRead {
+						class, classRead = attr(n, "class"), true
+					}
+					if !strings.Contains(class, p.class) {
+						continue
+					}
+				}
+				match := false
+				if p.self != nil {
+					if p.self.Match(n) {
+						m := &memo[i]
+						if m.parent != n.Parent || m.parent == nil {
+							m.parent, m.inside = n.Parent, hasAncestor(p.anc, n.Parent)
+						}
+						match = m.inside
+					}
+				} else {
+					match = p.sel.Match(n)
+				}
+				if match {
 					// A node matching two alternatives of one field counts once.
 					if h := x.hits[p.field]; len(h) == 0 || h[len(h)-1] != n {
 						x.hits[p.field] = append(h, n)
@@ -361,6 +390,68 @@ func (x *extraction) query() {
 		}
 	}
 	walk(x.scope)
+}
+
+// hasAncestor reports whether n or one of its ancestors is an element
+// that sel matches.
+func hasAncestor(sel cascadia.Sel, n *html.Node) bool {
+	for ; n != nil; n = n.Parent {
+		if n.Type == html.ElementNode && sel.Match(n) {
+			return true
+		}
+	}
+	return false
+}
+
+// opaque reports the elements whose subtrees rule selectors never search:
+// scripts, styles, templates and SVG icons hold no fields, and Shopify pages
+// carry thousands of their nodes.
+func opaque(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.Script, atom.Style, atom.Template, atom.Svg, atom.Noscript:
+		return true
+	}
+	return false
+}
+
+// matchFirst returns the first element of root's subtree (root included), in
+// page order, that sel matches, or nil; opaque subtrees are not searched.
+func matchFirst(sel cascadia.Selector, root *html.Node) *html.Node {
+	if root.Type == html.ElementNode {
+		if opaque(root) {
+			return nil
+		}
+		if sel.Match(root) {
+			return root
+		}
+	}
+	for c := root.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		if m := matchFirst(sel, c); m != nil {
+			return m
+		}
+	}
+	return nil
+}
+
+// matchAll calls fn on every element of root's subtree (root included) that
+// sel matches, in page order; opaque subtrees are not searched.
+func matchAll(sel cascadia.Selector, root *html.Node, fn func(*html.Node)) {
+	if root.Type == html.ElementNode {
+		if opaque(root) {
+			return
+		}
+		if sel.Match(root) {
+			fn(root)
+		}
+	}
+	for c := root.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode {
+			matchAll(sel, c, fn)
+		}
+	}
 }
 
 // multiHit reports the fields whose every match is used; the others need
@@ -414,13 +505,30 @@ func (x *extraction) siteNames() []string {
 }
 
 func (x *extraction) title(ruleSrc string) {
-	a, p := x.a, x.p
+	a := x.a
 	var t, src string
 	if x.rule != nil {
 		if n := x.find(selTitle); n != nil {
 			t, src = value(n), ruleSrc
 		}
 	}
+	if t == "" {
+		t, src = x.genericTitle()
+	}
+	if t == "" {
+		return
+	}
+	a.Title = t
+	if src == ruleSrc {
+		a.Title = stripSiteSuffix(t, x.siteNames()...)
+	}
+	x.set("title", src)
+}
+
+// genericTitle reads the headline from JSON-LD, the meta tags, the document
+// title or the only <h1>, and names the layer it came from.
+func (x *extraction) genericTitle() (t, src string) {
+	p := x.p
 	// A <title> that names the site the page declares loses that name;
 	// otherwise it is cut the way readers cut it.
 	docTitle := collapse(p.title)
@@ -459,14 +567,7 @@ func (x *extraction) title(ruleSrc string) {
 	if t == "" && len(p.h1s) > 0 {
 		t, src = textOf(p.h1s[0]), SourceHeuristic
 	}
-	if t == "" {
-		return
-	}
-	a.Title = t
-	if src == ruleSrc {
-		a.Title = stripSiteSuffix(t, x.siteNames()...)
-	}
-	x.set("title", src)
+	return t, src
 }
 
 // titleSeparators are the characters that separate a document title's
@@ -677,7 +778,8 @@ func (x *extraction) authorBox(ruleSrc string) {
 	}
 	if nodes == nil {
 		src = SourceHeuristic
-		for _, h := range x.p.authorHeads {
+		heads, _ := x.p.boxHeads()
+		for _, h := range heads {
 			nodes = boxNodes(h, nil, func(s *html.Node) bool {
 				// The box ends where long article text or another box starts.
 				t, _ := textLens(s, false)
@@ -697,13 +799,15 @@ func (x *extraction) authorBox(ruleSrc string) {
 	}
 	x.box.found = true
 	x.box.src = src
-	x.fillBox(nodes)
+	if b := &x.box; b.name == "" || b.bio == "" || b.url == "" {
+		x.fillBox(nodes) // the rule's selectors left part of the box unread
+	}
 }
 
 // fillBox completes the box's name, bio and link from its text blocks.
 func (x *extraction) fillBox(nodes []*html.Node) {
 	b := &x.box
-	w := &walker{base: x.p.base, skip: func(n *html.Node) bool {
+	w := &walker{base: x.p.base, textOnly: true, skip: func(n *html.Node) bool {
 		return n.DataAtom == atom.H1 || n.DataAtom == atom.H2 && authorPhrases[strings.ToLower(textOf(n))]
 	}}
 	for _, n := range nodes {
@@ -777,7 +881,8 @@ func (x *extraction) related(ruleSrc string) {
 			}
 		}
 	}
-	for _, h := range p.relatedHeads {
+	_, heads := p.boxHeads()
+	for _, h := range heads {
 		nodes := boxNodes(h, nil, func(s *html.Node) bool { return !linkDense(s) })
 		if len(nodes) == 0 {
 			continue

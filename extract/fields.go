@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 	"unicode"
@@ -29,13 +30,11 @@ func (x *extraction) body(ruleSrc string) {
 				in = []*html.Node{x.scope}
 			}
 			for _, r := range in {
-				for _, n := range drop.MatchAll(r) {
-					x.exclude[n] = true
-				}
+				matchAll(drop, r, func(n *html.Node) { x.exclude[n] = true })
 			}
 		}
 		if n := x.find(selEditorCredit); n != nil {
-			w := &walker{base: p.base}
+			w := &walker{base: p.base, textOnly: true}
 			w.walkRoot(n)
 			var links []Link
 			for _, bl := range w.blocks {
@@ -134,7 +133,8 @@ func (x *extraction) body(ruleSrc string) {
 		for _, r := range roots {
 			inRoots[r] = true
 		}
-		w := &walker{base: p.base, skip: func(n *html.Node) bool { return inRoots[n] || x.exclude[n] || pageChrome(n) }}
+		w := &walker{base: p.base, textOnly: true,
+			skip: func(n *html.Node) bool { return inRoots[n] || x.exclude[n] || pageChrome(n) }}
 		w.walkRoot(region)
 		x.classify(w.blocks, false)
 	}
@@ -154,14 +154,26 @@ func pageChrome(n *html.Node) bool {
 	return false
 }
 
-// firstWord returns the leading run of letters of a lowercased line.
-func firstWord(low string) string {
-	for i, r := range low {
+// firstWord returns the leading run of letters of a line, lowercased.
+func firstWord(s string) string {
+	for i, r := range s {
 		if !unicode.IsLetter(r) {
-			return low[:i]
+			return strings.ToLower(s[:i])
 		}
 	}
-	return low
+	return strings.ToLower(s)
+}
+
+// appendLower appends s to buf with ASCII letters lowercased.
+func appendLower(buf []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf = append(buf, c)
+	}
+	return buf
 }
 
 var (
@@ -178,22 +190,55 @@ func wordSet(s string) map[string]bool {
 	return m
 }
 
+// creditLabels are the labels of image credit lines ("Photo: Jane Doe",
+// "Фото: ТАСС", "Crédit : AFP") in the languages news sites use most,
+// lowercased.
+var creditLabels = map[string]bool{
+	"image": true, "images": true, "photo": true, "photos": true, "picture": true, "pic": true,
+	"illustration": true, "credit": true, "credits": true, "source": true, "image credit": true,
+	"photo credit": true, "image source": true, "photo source": true, "photograph": true,
+	"bild": true, "bilder": true, "foto": true, "fotos": true, "quelle": true, "bildquelle": true,
+	"fotoquelle": true, "imagen": true, "imágenes": true, "fuente": true, "crédito": true,
+	"créditos": true, "imagem": true, "fonte": true, "crédit": true, "crédits": true,
+	"crédit photo": true, "illustration photo": true, "immagine": true, "fotografia": true,
+	"bron": true, "beeld": true, "zdjęcie": true, "źródło": true, "fotografie": true,
+	"zdroj": true, "zdroj foto": true, "kuva": true, "kép": true, "fotó": true, "forrás": true,
+	"фото": true, "изображение": true, "источник": true, "иллюстрация": true, "снимок": true,
+	"фотография": true, "джерело": true, "зображення": true, "görsel": true, "kaynak": true,
+	"写真": true, "图片": true, "图": true, "사진": true, "출처": true,
+}
+
+// isCreditLine reports a short line of the form "<label>: <name>" whose
+// label is an image credit label in one of several languages (see
+// creditLabels). It is only asked of the line right after an image.
+func isCreditLine(t string) bool {
+	i := strings.IndexAny(t, ":：")
+	if i <= 0 {
+		return false
+	}
+	rest := strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(t[i:], ":"), "："))
+	if rest == "" || wordCount(t) > 8 || strings.ContainsAny(rest, ".!?") && strings.Count(rest, " ") > 3 {
+		return false
+	}
+	return creditLabels[strings.ToLower(collapse(t[:i]))]
+}
+
 // creditWords are the last words of photo credit lines (see reCredit).
 var creditWords = wordSet("images shutterstock photo afp reuters epa bloomberg press istock istockphoto")
 
-// lastWord returns the trailing run of letters of a lowercased line, ignoring
-// closing punctuation.
-func lastWord(low string) string {
-	low = strings.TrimRight(low, " .)")
-	i := len(low)
+// lastWord returns the trailing run of letters of a line, lowercased,
+// ignoring closing punctuation.
+func lastWord(s string) string {
+	s = strings.TrimRight(s, " .)")
+	i := len(s)
 	for i > 0 {
-		r, size := utf8.DecodeLastRuneInString(low[:i])
+		r, size := utf8.DecodeLastRuneInString(s[:i])
 		if !unicode.IsLetter(r) {
 			break
 		}
 		i -= size
 	}
-	return low[i:]
+	return strings.ToLower(s[i:])
 }
 
 // firstImageURL reads the src of the first <img> in sanitized block markup.
@@ -226,7 +271,10 @@ func textLen(blocks []block) int {
 // mined for credits.
 func (x *extraction) classify(blocks []block, inBody bool) []block {
 	a := x.a
-	title := normTitle(a.Title)
+	title := ""
+	if inBody {
+		title = normTitle(a.Title)
+	}
 	kept := blocks[:0:0]
 	seenText := false
 	// seenLong is set by the first long paragraph: datelines and bylines
@@ -246,10 +294,12 @@ func (x *extraction) classify(blocks []block, inBody bool) []block {
 		}
 		if short && t != "" {
 			// Cheap gates keep the regular expressions off ordinary paragraphs.
-			low := strings.ToLower(t)
-			first := firstWord(low)
+			first := firstWord(t)
+			x.low = appendLower(x.low[:0], t)
+			low := x.low
 			if b.kind == atom.Figcaption || (captionWords[first] && reCaption.MatchString(t)) ||
-				(prevImage && sourceWords[first] && reSourceLine.MatchString(t)) {
+				(prevImage && sourceWords[first] && reSourceLine.MatchString(t)) ||
+				(prevImage && isCreditLine(t)) {
 				if b.kind == atom.Figcaption && !reCaption.MatchString(t) && !prevImage {
 					if !x.leadFigure(b, blocks) {
 						if inBody {
@@ -261,8 +311,8 @@ func (x *extraction) classify(blocks []block, inBody bool) []block {
 				x.caption(t)
 				continue
 			}
-			if len(t) < 250 && (strings.Contains(low, "©") || strings.HasPrefix(low, "(c) ") ||
-				strings.HasPrefix(low, "copyright") || strings.Contains(low, "rights reserved")) &&
+			if len(t) < 250 && (strings.Contains(t, "©") || bytes.HasPrefix(low, []byte("(c) ")) ||
+				bytes.HasPrefix(low, []byte("copyright")) || bytes.Contains(low, []byte("rights reserved"))) &&
 				reCopyright.MatchString(t) {
 				if a.Copyright == "" {
 					a.Copyright = t
@@ -270,7 +320,7 @@ func (x *extraction) classify(blocks []block, inBody bool) []block {
 				}
 				continue
 			}
-			if strings.Contains(low, "edit") {
+			if bytes.Contains(low, []byte("edit")) && bytes.Contains(low, []byte("by")) {
 				if eds, ok := parseEditorLine(t, b.links); ok {
 					if len(a.Editors) == 0 && len(eds) > 0 {
 						a.Editors = eds
@@ -279,7 +329,7 @@ func (x *extraction) classify(blocks []block, inBody bool) []block {
 					continue
 				}
 			}
-			if strings.Contains(low, "by ") {
+			if bytes.Contains(low, []byte("by ")) {
 				if auth, eds, ok := parseWireLine(t, b.links); ok {
 					if len(a.Editors) == 0 && len(eds) > 0 {
 						a.Editors = eds
@@ -291,10 +341,14 @@ func (x *extraction) classify(blocks []block, inBody bool) []block {
 					continue
 				}
 			}
+			credit := len(t) < 120 && creditWords[lastWord(t)]
+			if !inBody && !credit {
+				continue // outside the body only credit lines are of interest
+			}
 			if x.rule != nil && matchesAny(x.rule.dropText, t) {
 				continue
 			}
-			if (boilerWords[first] || strings.Contains(low, "share your thoughts") || (first == "" && len(t) < 12)) && reBoiler.MatchString(t) {
+			if isBoilerplate(t, low, first) {
 				continue
 			}
 			if inBody && !seenLong && strings.ContainsAny(t, "0123456789") && isDateline(t) {
@@ -303,7 +357,7 @@ func (x *extraction) classify(blocks []block, inBody bool) []block {
 				}
 				continue
 			}
-			if len(t) < 120 && creditWords[lastWord(low)] && reCredit.MatchString(t) {
+			if credit && reCredit.MatchString(t) {
 				x.caption(t)
 				continue
 			}
@@ -353,6 +407,16 @@ func (x *extraction) caption(t string) {
 	if x.a.Image.Caption == "" {
 		x.a.Image.Caption = t
 	}
+}
+
+// isBoilerplate reports a short line that is page furniture ("Share this",
+// "Sign up for our newsletter", "Related: …"); low is the line with ASCII
+// lowercased, first its first word, lowercased.
+func isBoilerplate(t string, low []byte, first string) bool {
+	if bytes.Contains(low, []byte("share your thoughts in the comment")) {
+		return true
+	}
+	return (boilerWords[first] || (first == "" && len(t) < 12)) && reBoiler.MatchString(t)
 }
 
 func matchesAny(res []*regexp.Regexp, s string) bool {
@@ -415,14 +479,17 @@ func (x *extraction) authors(ruleSrc string) {
 		}
 	}
 	if len(names) == 0 {
-		for _, k := range []string{"dc:creator", "dcterm:creator", "dcterms:creator", "dc.creator", "author", "article:author",
-			"parsely-author", "sailthru.author", "byl"} {
-			v := p.meta[k]
-			if v == "" || strings.HasPrefix(v, "http") {
-				continue
+		// A name key may be repeated, one tag per author (Dublin Core's
+		// DC.Creator, citation_author).
+		for _, k := range metaAuthorKeys {
+			for _, v := range p.metaAuthors[k] {
+				if v == "" || strings.HasPrefix(v, "http") || strings.HasPrefix(v, "/") {
+					continue
+				}
+				names = append(names, metaNames(v)...)
 			}
-			if ns := cleanByline(v); len(ns) > 0 {
-				names, src = ns, SourceMeta
+			if len(names) > 0 {
+				src = SourceMeta
 				break
 			}
 		}
@@ -452,6 +519,25 @@ func (x *extraction) authors(ruleSrc string) {
 	if len(a.Authors) > 0 {
 		x.set("authors", src)
 	}
+}
+
+// metaAuthorKeys are the meta names and properties that hold author names,
+// most trusted first; page.metaAuthors keeps every value of each.
+var metaAuthorKeys = []string{"dc:creator", "dcterm:creator", "dcterms:creator", "dc.creator", "author",
+	"article:author", "citation_author", "parsely-author", "sailthru.author", "byl"}
+
+// metaNames reads the names in one author meta value: a list ("A, B and
+// C"), or one name written surname first ("Kooman, F.", "Jong, Michiel de"),
+// as library catalogues and Dublin Core do.
+func metaNames(v string) []string {
+	v = collapse(v)
+	if parts := strings.Split(v, ","); len(parts) == 2 && !strings.ContainsAny(v, "&;|") &&
+		!strings.Contains(v, " and ") && wordCount(parts[0]) == 1 && wordCount(parts[1]) <= 3 {
+		if looksLikeName(v) && !strings.HasPrefix(strings.ToLower(v), "by ") {
+			return []string{v}
+		}
+	}
+	return cleanByline(v)
 }
 
 // domByline reads the names of the first element marked as a byline

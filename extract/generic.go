@@ -178,15 +178,50 @@ func (s *scorer) visit(n *html.Node, skip func(*html.Node) bool) (st nodeStats, 
 		return st, isBlock(n)
 	}
 	hasBlock := false
+	// Runs of inline content between block children (text written straight
+	// into a <div>, paragraphs separated by <br><br>) are paragraphs too, as
+	// Readability's DIV-to-P conversion makes them.
+	var runs []nodeStats
+	var run nodeStats
+	lastBR := false
+	endRun := func() {
+		if run.text > 0 {
+			runs = append(runs, run)
+		}
+		run, lastBR = nodeStats{}, false
+	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		cs, cb := s.visit(c, skip)
 		st.text += cs.text
 		st.links += cs.links
 		st.commas += cs.commas
 		hasBlock = hasBlock || cb
+		switch {
+		case cb:
+			endRun()
+		case c.Type == html.ElementNode && c.DataAtom == atom.Br:
+			if lastBR {
+				endRun()
+			} else {
+				lastBR = true
+			}
+		case c.Type == html.TextNode && cs.text == 0:
+			// white space between <br>s
+		default:
+			run.text += cs.text
+			run.links += cs.links
+			run.commas += cs.commas
+			lastBR = false
+		}
 	}
+	endRun()
 	if n.Type != html.ElementNode {
 		return st, true
+	}
+	if hasBlock && isBlock(n) {
+		for _, r := range runs {
+			s.scoreParagraph(n, r)
+		}
 	}
 	if n.DataAtom == atom.A {
 		st.links = st.text
@@ -204,26 +239,35 @@ func (s *scorer) visit(n *html.Node, skip func(*html.Node) bool) (st nodeStats, 
 	if para && isBlock(n) {
 		s.stats[n].para = true
 	}
-	if para && st.text >= 25 && float64(st.links) < 0.5*float64(st.text) {
-		score := 1 + float64(st.commas) + minf(float64(st.text)/100, 3)
-		a := n.Parent
-		for level := 0; a != nil && level < 4; level++ {
-			if a.Type != html.ElementNode {
-				break
-			}
-			c := s.candidate(a)
-			switch level {
-			case 0:
-				c.score += score
-			case 1:
-				c.score += score / 2
-			default:
-				c.score += score / float64(level*3)
-			}
-			a = a.Parent
-		}
+	if para {
+		s.scoreParagraph(n.Parent, st)
 	}
 	return st, isBlock(n) || hasBlock
+}
+
+// scoreParagraph gives a paragraph's points to its ancestors, starting with
+// a (its parent): the full score, then half, then a third and less.
+// Paragraphs shorter than 25 characters or mostly links score nothing.
+func (s *scorer) scoreParagraph(a *html.Node, st nodeStats) {
+	if st.text < 25 || float64(st.links) >= 0.5*float64(st.text) {
+		return
+	}
+	score := 1 + float64(st.commas) + minf(float64(st.text)/100, 3)
+	for level := 0; a != nil && level < 4; level++ {
+		if a.Type != html.ElementNode {
+			break
+		}
+		c := s.candidate(a)
+		switch level {
+		case 0:
+			c.score += score
+		case 1:
+			c.score += score / 2
+		default:
+			c.score += score / float64(level*3)
+		}
+		a = a.Parent
+	}
 }
 
 func (s *scorer) candidate(n *html.Node) *nodeStats {
@@ -305,8 +349,8 @@ func (s *scorer) bestRoots() []*html.Node {
 			continue
 		}
 		st := s.stats[sib]
-		if st == nil {
-			continue
+		if st == nil || (!s.lenient && furniture(sib)) {
+			continue // a disclaimer or credit block beside the text is not text
 		}
 		bonus := 0.0
 		if topClass != "" && attr(sib, "class") == topClass {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -21,17 +22,21 @@ var (
 	reSourceLine = regexp.MustCompile(`(?i)^(?:source|via|credit|courtesy(?: of)?)\s*[:\-–—]?\s*\S.{0,100}$`)
 	reCopyright  = regexp.MustCompile(`(?i)^(?:©|\(c\)\s|copyright\b)|all rights reserved`)
 	reByline     = regexp.MustCompile(`^(?i:by|written by|words by)\s+(.{2,80})$`)
-	reBoiler     = regexp.MustCompile(`(?i)^(?:please\s+)?share\s+(?:this|your thoughts|on\b)|share your thoughts in the comment|^(?:sign up|subscribe)\b.{0,80}\bnewsletter|^(?:follow|like) us on\b|^(?:click|tap) here to (?:subscribe|sign up|read)|^advert(?:isement)?s?$|^(?:related|recommended|read more|read next|also read|see more|see also)\s*:|^subscribe(?:\s+(?:now|today|here|to\b.{0,150}))?[.!]?$|^(?:\d+\s+)?comments?$|^(?:like|enjoy(?:ed)?|love) this (?:story|article|post)\?|^follow\s+(?:\S+\s+){1,6}on\s+(?:facebook|twitter|instagram|youtube|linkedin|x)\b|^(?:tell us what you think|leave a (?:comment|reply))\b|^also on\s+\S+\.\w+\b`)
+	reBoiler     = regexp.MustCompile(`(?i)^(?:please\s+)?share\s+(?:this|your thoughts|on\b)|^(?:sign up|subscribe)\b.{0,80}\bnewsletter|^(?:follow|like) us on\b|^(?:click|tap) here to (?:subscribe|sign up|read)|^advert(?:isement)?s?$|^(?:related|recommended|read more|read next|also read|see more|see also)\s*:|^subscribe(?:\s+(?:now|today|here|to\b.{0,150}))?[.!]?$|^(?:\d+\s+)?comments?$|^(?:like|enjoy(?:ed)?|love) this (?:story|article|post)\?|^follow\s+(?:\S+\s+){1,6}on\s+(?:facebook|twitter|instagram|youtube|linkedin|x)\b|^(?:tell us what you think|leave a (?:comment|reply))\b|^also on\s+\S+\.\w+\b`)
+	// reBoiler's alternatives are all anchored at the start, so a match is
+	// tried at one position only; the one unanchored phrase is tested apart
+	// (see isBoilerplate).
 	// reCredit is a photo credit line: agency names after a separator.
-	reCredit     = regexp.MustCompile(`(?i)(?:^|[|/(]\s*|(?:photo|image|picture)s?\s*:\s*)(?:getty images|shutterstock|ap photo|afp|reuters|epa|bloomberg|associated press|istock(?:photo)?)\)?\.?$`)
-	reHandle     = regexp.MustCompile(`@([A-Za-z0-9_]{1,30})`)
-	reFollowLink = regexp.MustCompile(`(?i)follow|twitter|\bx\b|linkedin|instagram|facebook|mastodon|bluesky|profile|website|more (?:articles|posts|stories) by|view all`)
+	reCredit = regexp.MustCompile(`(?i)(?:^|[|/(]\s*|(?:photo|image|picture)s?\s*:\s*)(?:getty images|shutterstock|ap photo|afp|reuters|epa|bloomberg|associated press|istock(?:photo)?)\)?\.?$`)
+	// reWithAuthors is a parenthesised list of co-authors.
+	reWithAuthors = regexp.MustCompile(`(?i)\s*\((?:with|avec|mit|con|com|met|z)\s+([^()]+)\)`)
+	reHandle      = regexp.MustCompile(`@([A-Za-z0-9_]{1,30})`)
+	reFollowLink  = regexp.MustCompile(`(?i)follow|twitter|\bx\b|linkedin|instagram|facebook|mastodon|bluesky|profile|website|more (?:articles|posts|stories) by|view all`)
 )
 
 // Replacers are immutable once built and safe for concurrent use.
 var (
 	nameSeparators = strings.NewReplacer(" and ", ",", " & ", ",", " und ", ",", " y ", ",", " et ", ",")
-	quoteFolder    = strings.NewReplacer("’", "'", "‘", "'", "“", `"`, "”", `"`, "\u00a0", " ")
 )
 
 // socialHosts are profile hosts an author or editor link may point to.
@@ -108,7 +113,8 @@ func profileLink(links []Link, handle, name string) string {
 
 // parseWireLine reads "Reporting by A and B; Editing by C" credit lines.
 func parseWireLine(text string, links []Link) (authors []Author, editors []Editor, ok bool) {
-	if len(text) > 300 || !reWireLine.MatchString(text) {
+	if len(text) > 300 || !(containsFold(text, "reporting") || containsFold(text, "writ") ||
+		containsFold(text, "compiled")) || !reWireLine.MatchString(text) {
 		return nil, nil, false
 	}
 	t := strings.Trim(strings.TrimSpace(text), "()")
@@ -189,10 +195,14 @@ func cleanByline(s string) []string {
 		}
 	}
 	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), ","))
+	if strings.IndexByte(s, '(') >= 0 {
+		// "A (with B and C)": co-authors credited in parentheses.
+		s = reWithAuthors.ReplaceAllString(s, ", $1")
+	}
 	var out []string
 	for _, n := range splitNames(s) {
 		n = strings.TrimSpace(strings.TrimPrefix(n, "@"))
-		if looksLikeName(n) {
+		if looksLikeName(n) && !dateWords[strings.ToLower(strings.Trim(n, ".,"))] {
 			out = append(out, n)
 		}
 	}
@@ -232,8 +242,34 @@ func stripSiteSuffix(title string, names ...string) string {
 
 // normTitle is a title's comparison key: case, spacing and quote style ignored.
 func normTitle(s string) string {
-	s = quoteFolder.Replace(s)
-	return strings.ToLower(collapse(s))
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch r {
+		case '’', '‘':
+			r = '\''
+		case '“', '”':
+			r = '"'
+		}
+		if unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' {
+			space = true
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		if r < utf8.RuneSelf {
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			b.WriteByte(byte(r))
+			continue
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
 }
 
 // Date handling. Values with an offset become RFC 3339; values without one are
@@ -539,32 +575,24 @@ func genericLinkText(t string) bool {
 	return false
 }
 
-// countWords counts runs of letters and digits.
+// countWords counts runs of letters and digits; apostrophes and hyphens
+// join words but do not start them.
 func countWords(s string) int {
 	n, in := 0, false
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s); {
 		c := s[i]
-		if c >= 0x80 {
-			return n + countWordsUnicode(s[i:], in)
+		var w, joiner bool
+		if c < utf8.RuneSelf {
+			w = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '\'' || c == '-'
+			joiner = c == '\'' || c == '-'
+			i++
+		} else {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			w = unicode.IsLetter(r) || unicode.IsDigit(r) || r == '’'
+			joiner = r == '’'
+			i += size
 		}
-		w := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '\'' || c == '-'
-		if w && !in && c != '\'' && c != '-' {
-			n++
-			in = true
-		} else if !w {
-			in = false
-		}
-	}
-	return n
-}
-
-// countWordsUnicode continues countWords past the first non-ASCII byte; in
-// tells whether a word is open.
-func countWordsUnicode(s string, in bool) int {
-	n := 0
-	for _, r := range s {
-		w := unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '’' || r == '-'
-		if w && !in && r != '\'' && r != '’' && r != '-' {
+		if w && !in && !joiner {
 			n++
 			in = true
 		} else if !w {

@@ -30,14 +30,48 @@ type page struct {
 	// canonicalRaw is the canonical link's href as written.
 	canonicalRaw string
 	meta         map[string]string
-	metaTags     []string // article:tag values, in order
-	ldScripts    []string
-	h1s          []*html.Node
-	times        []*html.Node
+	// metaAuthors holds every value of the author keys (see
+	// metaAuthorKeys), which pages repeat for several authors.
+	metaAuthors map[string][]string
+	metaTags    []string // article:tag values, in order
+	ldScripts   []string
+	h1s         []*html.Node
+	times       []*html.Node
 
-	// Headings found by their own text ("About the Author", "Reading next").
+	// Headings found by their own text ("About the Author", "Reading next"),
+	// looked for only when a field needs them (see boxHeads).
+	headsFound   bool
 	authorHeads  []*html.Node
 	relatedHeads []*html.Node
+}
+
+// boxHeads returns the headings that open "About the Author" boxes and
+// related-link blocks, finding them on first use: pages whose site rule
+// locates both boxes never pay for the walk.
+func (p *page) boxHeads() (author, related []*html.Node) {
+	if !p.headsFound {
+		p.headsFound = true
+		p.findHeads(p.doc)
+	}
+	return p.authorHeads, p.relatedHeads
+}
+
+// findHeads walks the text of the page (not scripts, styles, templates,
+// head elements or SVG) for box heading phrases.
+func (p *page) findHeads(n *html.Node) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			p.checkHeadingText(c)
+		case html.ElementNode:
+			switch c.DataAtom {
+			case atom.Title, atom.Meta, atom.Link, atom.Base, atom.Script, atom.Style, atom.Noscript,
+				atom.Template, atom.Svg:
+				continue
+			}
+			p.findHeads(c)
+		}
+	}
 }
 
 func scanPage(doc *html.Node, base *url.URL, header http.Header) *page {
@@ -64,14 +98,7 @@ func scanPage(doc *html.Node, base *url.URL, header http.Header) *page {
 
 func (p *page) scan(n *html.Node, inSVG bool) {
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		switch c.Type {
-		case html.TextNode:
-			if !inSVG {
-				p.checkHeadingText(c)
-			}
-			continue
-		case html.ElementNode:
-		default:
+		if c.Type != html.ElementNode {
 			continue
 		}
 		switch c.DataAtom {
@@ -168,8 +195,23 @@ func (p *page) addMeta(n *html.Node) {
 			if _, seen := p.meta[key]; !seen && content != "" {
 				p.meta[key] = content
 			}
+			if content != "" && isMetaAuthorKey(key) {
+				if p.metaAuthors == nil {
+					p.metaAuthors = map[string][]string{}
+				}
+				p.metaAuthors[key] = append(p.metaAuthors[key], content)
+			}
 		}
 	}
+}
+
+func isMetaAuthorKey(k string) bool {
+	for _, a := range metaAuthorKeys {
+		if k == a {
+			return true
+		}
+	}
+	return false
 }
 
 // bylineElement reports an element marked as an author credit: rel=author,
@@ -241,16 +283,25 @@ func (p *page) checkHeadingText(t *html.Node) {
 	if len(s) < 4 || len(s) > 80 {
 		return
 	}
-	// Cheap gate: the phrases are short and start with one of these letters.
-	first := strings.TrimSpace(s)
-	if len(first) < 4 || len(first) > 32 || !strings.ContainsRune("aArRmMyYsSfFkK", rune(first[0])) {
+	// Cheap gate: the phrases are short and start with one of these letters
+	// (most text nodes this short are the white space between tags).
+	i := 0
+	for i < len(s) && isSpaceByte(s[i]) {
+		i++
+	}
+	if i == len(s) || strings.IndexByte("aArRmMyYsSfFkK", s[i]) < 0 {
 		return
 	}
-	k := strings.ToLower(strings.Trim(collapse(s), " :.-–—|»›>"))
-	if k == "" {
+	first := strings.TrimSpace(s[i:])
+	if len(first) < 4 || len(first) > 32 {
 		return
 	}
-	isAuthor, isRelated := authorPhrases[k], relatedPhrases[k]
+	var buf [32]byte
+	k, ok := phraseKey(buf[:0], first)
+	if !ok {
+		return
+	}
+	isAuthor, isRelated := authorPhrases[string(k)], relatedPhrases[string(k)]
 	if !isAuthor && !isRelated {
 		return
 	}
@@ -276,6 +327,37 @@ func (p *page) checkHeadingText(t *html.Node) {
 	} else {
 		p.relatedHeads = append(p.relatedHeads, h)
 	}
+}
+
+// phraseKey appends to buf the comparison key of a short heading text: ASCII
+// lowercased, runs of white space (no-break spaces too) made one space, the
+// punctuation around it (" :.-–—|»›>") trimmed. ok is false for text with
+// other non-ASCII characters, which no heading phrase has.
+func phraseKey(buf []byte, s string) (key []byte, ok bool) {
+	s = strings.Trim(s, " \t\n\r\f:.-–—|»›>")
+	space := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == 0xc2 && i+1 < len(s) && s[i+1] == 0xa0: // no-break space
+			i++
+			space = true
+			continue
+		case c >= 0x80:
+			return nil, false
+		case isSpaceByte(c):
+			space = true
+			continue
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		if space && len(buf) > 0 {
+			buf = append(buf, ' ')
+		}
+		space = false
+		buf = append(buf, c)
+	}
+	return buf, len(buf) > 0
 }
 
 // onlyChild reports whether c is parent's only child with content (ignoring

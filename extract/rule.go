@@ -65,6 +65,17 @@ type selPart struct {
 	field     int
 	sel       cascadia.Sel
 	needsAttr bool
+	// anc and self are set when the alternative is "A B" (two compound
+	// selectors joined by the descendant combinator): self is matched
+	// first, then an ancestor matching anc is looked for, and the walk
+	// remembers the answer for the siblings that follow (see
+	// extraction.query). A byline selector such as ".meta p" would
+	// otherwise climb the tree from every paragraph of the page.
+	anc, self cascadia.Sel
+	// class is a class name the matched element must have (the rightmost
+	// compound starts with it), tested as a substring of the class
+	// attribute before the selector runs; "" when there is none.
+	class string
 }
 
 // Signature lists page features that identify a site regardless of the host that
@@ -260,8 +271,19 @@ func (r *Rule) compile() error {
 		}
 		alts := splitGroup(src)
 		for i, sel := range group {
-			needs := len(alts) == len(group) && needsAttr(alts[i])
-			r.parts = append(r.parts, selPart{field: field, sel: sel, needsAttr: needs})
+			part := selPart{field: field, sel: sel}
+			if len(alts) == len(group) {
+				part.needsAttr = needsAttr(alts[i])
+				part.class = leadingClass(alts[i])
+				if anc, self, ok := splitDescendant(alts[i]); ok {
+					a, errA := cascadia.Parse(anc)
+					b, errB := cascadia.Parse(self)
+					if errA == nil && errB == nil {
+						part.anc, part.self = a, b
+					}
+				}
+			}
+			r.parts = append(r.parts, part)
 		}
 	}
 	return nil
@@ -295,9 +317,73 @@ func splitGroup(src string) []string {
 	return append(out, strings.TrimSpace(src[start:]))
 }
 
-// needsAttr reports whether a complex selector's rightmost compound begins with
-// a class, id or attribute test.
-func needsAttr(sel string) bool {
+// splitDescendant splits a complex selector made of exactly two compound
+// selectors joined by white space (the descendant combinator) into them; ok
+// is false for any other shape.
+func splitDescendant(sel string) (anc, self string, ok bool) {
+	sel = strings.TrimSpace(sel)
+	depth, split := 0, -1
+	var quote byte
+	for i := 0; i < len(sel); i++ {
+		c := sel[i]
+		switch {
+		case quote != 0:
+			if c == '\\' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '(' || c == '[':
+			depth++
+		case c == ')' || c == ']':
+			depth--
+		case depth > 0:
+		case c == '>' || c == '+' || c == '~' || c == '\\':
+			return "", "", false
+		case c == ' ' || c == '\t' || c == '\n':
+			if split >= 0 && strings.TrimSpace(sel[split:i]) != "" {
+				return "", "", false // a third compound
+			}
+			if split < 0 {
+				anc = sel[:i]
+			}
+			split = i
+		}
+	}
+	if split < 0 {
+		return "", "", false
+	}
+	self = strings.TrimSpace(sel[split:])
+	return anc, self, anc != "" && self != ""
+}
+
+// leadingClass returns the class name that a complex selector's rightmost
+// compound begins with (".badge" in ".banner .badge"), or "" when it begins
+// otherwise or the name holds escapes.
+func leadingClass(sel string) string {
+	compound := sel[rightmostCompound(sel):]
+	compound = strings.TrimSpace(compound)
+	if !strings.HasPrefix(compound, ".") {
+		return ""
+	}
+	name := compound[1:]
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			if c == '\\' {
+				return ""
+			}
+			return name[:i]
+		}
+	}
+	return name
+}
+
+// rightmostCompound returns the index where a complex selector's rightmost
+// compound selector starts.
+func rightmostCompound(sel string) int {
 	depth, last := 0, 0
 	for i := 0; i < len(sel); i++ {
 		switch c := sel[i]; {
@@ -309,7 +395,13 @@ func needsAttr(sel string) bool {
 			last = i + 1
 		}
 	}
-	compound := strings.TrimSpace(sel[last:])
+	return last
+}
+
+// needsAttr reports whether a complex selector's rightmost compound begins with
+// a class, id or attribute test.
+func needsAttr(sel string) bool {
+	compound := strings.TrimSpace(sel[rightmostCompound(sel):])
 	return compound != "" && strings.IndexByte(".#[", compound[0]) >= 0
 }
 
