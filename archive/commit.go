@@ -128,6 +128,7 @@ type prepared struct {
 	contentHash string
 	authors     string // names joined by ", "
 	links       []entryGroup
+	linkURLs    []string // the URLs in links
 }
 
 // Commit writes a batch of captures in one transaction and reports, in input
@@ -155,7 +156,7 @@ func (s *Store) Commit(ctx context.Context, runID int64, caps []Capture) ([]Comm
 			return nil, fmt.Errorf("archive: commit: capture %d (%s): %w: article without page", i, c.Entry.URL, ErrInvalid)
 		}
 	}
-	preps, err := s.prepareCaptures(caps)
+	preps, err := s.prepareCaptures(runID, caps)
 	if err != nil {
 		return nil, err
 	}
@@ -175,11 +176,17 @@ func (s *Store) Commit(ctx context.Context, runID int64, caps []Capture) ([]Comm
 	if err := tx.Commit(); err != nil {
 		return nil, wrap("commit", err)
 	}
+	var known []string
+	for i := range caps {
+		known = append(known, caps[i].Entry.URL)
+		known = append(known, preps[i].linkURLs...)
+	}
+	s.known.add(runID, known)
 	return results, nil
 }
 
 // prepareCaptures runs the per-capture CPU work on up to GOMAXPROCS goroutines.
-func (s *Store) prepareCaptures(caps []Capture) ([]prepared, error) {
+func (s *Store) prepareCaptures(runID int64, caps []Capture) ([]prepared, error) {
 	preps := make([]prepared, len(caps))
 	workers := min(len(caps), runtime.GOMAXPROCS(0))
 	var (
@@ -198,6 +205,7 @@ func (s *Store) prepareCaptures(caps []Capture) ([]prepared, error) {
 					return
 				}
 				errs[i] = s.prepare(&caps[i], &preps[i], h)
+				s.prepareLinks(runID, &caps[i], &preps[i])
 			}
 		}()
 	}
@@ -252,8 +260,16 @@ func (s *Store) prepare(c *Capture, p *prepared, h hash.Hash) error {
 		}
 		p.authors = strings.Join(names, ", ")
 	}
-	p.links = groupEntries(c.Links)
 	return nil
+}
+
+// prepareLinks groups the links of c to enqueue for run runID. Links already
+// in the run's frontier would be left alone by the enqueue statement: they
+// are skipped before the write transaction.
+func (s *Store) prepareLinks(runID int64, c *Capture, p *prepared) {
+	links := s.known.filter(runID, c.Links)
+	p.links = groupEntries(links)
+	p.linkURLs = entryURLs(links)
 }
 
 // ContentHash returns the hex SHA-256 of an article's normalised content: the

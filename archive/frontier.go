@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"hash/maphash"
 	"slices"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -69,6 +71,10 @@ func (s *Store) Enqueue(ctx context.Context, runID int64, entries []QueueEntry) 
 	if len(entries) == 0 {
 		return 0, nil
 	}
+	entries = s.known.filter(runID, entries)
+	if len(entries) == 0 {
+		return 0, nil
+	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, wrap("enqueue", err)
@@ -81,7 +87,100 @@ func (s *Store) Enqueue(ctx context.Context, runID int64, entries []QueueEntry) 
 	if err := tx.Commit(); err != nil {
 		return 0, wrap("enqueue", err)
 	}
+	s.known.add(runID, entryURLs(entries))
 	return n, nil
+}
+
+// maxKnownURLs bounds knownURLs: past it the set starts over (it is only a
+// cache of what the frontier table holds). 2^19 keys take about 20 MiB.
+const maxKnownURLs = 1 << 19
+
+// knownURLs remembers URLs that have a frontier row owned by one run, so that
+// enqueueing them again, which the enqueue statement would leave as they are,
+// skips the SQL entirely. A news page links ~150 URLs and nearly all of them
+// are already queued or done: without the set each costs a B-tree probe and a
+// conflict check inside the write transaction. Rows never leave a run except
+// to a later run, and the set is reset when the run changes, so a URL in the
+// set is always a no-op to enqueue. URLs are added only after the transaction
+// that wrote them committed. Keys are two independent 64-bit hashes of the
+// URL; a false hit needs a 128-bit collision.
+type knownURLs struct {
+	mu     sync.Mutex
+	runID  int64
+	s1, s2 maphash.Seed
+	m      map[[2]uint64]struct{}
+}
+
+func newKnownURLs() *knownURLs {
+	return &knownURLs{s1: maphash.MakeSeed(), s2: maphash.MakeSeed()}
+}
+
+func (k *knownURLs) key(u string) [2]uint64 {
+	return [2]uint64{maphash.String(k.s1, u), maphash.String(k.s2, u)}
+}
+
+// filter returns the entries of run runID not known to be in its frontier.
+// It may return entries itself when none is known.
+func (k *knownURLs) filter(runID int64, entries []QueueEntry) []QueueEntry {
+	if k == nil || len(entries) == 0 {
+		return entries
+	}
+	keys := make([][2]uint64, len(entries))
+	for i := range entries {
+		keys[i] = k.key(entries[i].URL)
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.runID != runID || len(k.m) == 0 {
+		return entries
+	}
+	var out []QueueEntry
+	for i, key := range keys {
+		if _, ok := k.m[key]; ok {
+			if out == nil {
+				out = make([]QueueEntry, 0, len(entries))
+				out = append(out, entries[:i]...)
+			}
+			continue
+		}
+		if out != nil {
+			out = append(out, entries[i])
+		}
+	}
+	if out == nil {
+		return entries
+	}
+	return out
+}
+
+// add records that urls now have frontier rows owned by run runID (their
+// transaction committed).
+func (k *knownURLs) add(runID int64, urls []string) {
+	if k == nil || len(urls) == 0 {
+		return
+	}
+	keys := make([][2]uint64, len(urls))
+	for i, u := range urls {
+		keys[i] = k.key(u)
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.runID != runID || k.m == nil || len(k.m)+len(keys) > maxKnownURLs {
+		k.runID = runID
+		k.m = make(map[[2]uint64]struct{}, max(len(keys), 1024))
+	}
+	for _, key := range keys {
+		k.m[key] = struct{}{}
+	}
+}
+
+// entryURLs returns the URLs of entries.
+func entryURLs(entries []QueueEntry) []string {
+	out := make([]string, len(entries))
+	for i, e := range entries {
+		out[i] = e.URL
+	}
+	return out
 }
 
 // entryGroup is a run of entries that share everything but the URL, so one

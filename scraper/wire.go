@@ -70,6 +70,11 @@ func (c *wireConn) bind(r *wireRec) {
 	c.mu.Lock()
 	c.cur = r
 	// A request retried by the transport on a fresh connection starts over.
+	// The first capacities fit most requests and news pages, sparing the
+	// append growth.
+	if r.req == nil {
+		r.req, r.resp = make([]byte, 0, 1<<10), make([]byte, 0, 64<<10)
+	}
 	r.req, r.resp = r.req[:0], r.resp[:0]
 	c.mu.Unlock()
 }
@@ -195,3 +200,9 @@ func recordingDialers(d *net.Dialer, handshake time.Duration) (
 	}
 	return dial, dialTLS
 }
+
+// ContentType returns the media type a crawl gives a body served with this
+// Content-Type header value: the header's, or sniffed when the header is
+// missing or generic. Importers of archived responses (WARC) use it so that
+// a stored response is treated exactly as a fetched one.
+func ContentType(header string, body []byte) string { return contentType(header, body) }

@@ -65,6 +65,7 @@ func TestCrawlBenchChild(t *testing.T) {
 	}
 	modes := crawlbench.BaselineModes()
 	modes[benchModePipeline] = benchPipeline
+	modes[benchModePipelineWARC] = benchPipelineWARC // warc_bench_test.go
 	if err := crawlbench.ServeChild(context.Background(), os.Stdout, modes); err != nil {
 		t.Fatal(err)
 	}
@@ -102,6 +103,8 @@ func benchPipeline(ctx context.Context, args map[string]string) (crawlbench.Resu
 		seeds: []string{args[crawlbench.ArgURL]},
 		cfg:   cfg,
 		quiet: true,
+		// crawl --warc DIR (benchPipelineWARC)
+		warcDir: args[benchArgWARC], warcMaxSize: defaultWARCMaxSize,
 	}
 	e := &env{
 		stdout:   io.Discard,

@@ -30,6 +30,10 @@ type crawlOptions struct {
 	quiet    bool
 	json     bool
 	progress bool
+	// warcDir, when set, also writes every exchange to WARC files there
+	// (warccapture.go), rotated at warcMaxSize bytes.
+	warcDir     string
+	warcMaxSize int64
 }
 
 const crawlExamples = `  newsarchive crawl https://www.tesmanian.com/blogs/tesmanian-blog
@@ -89,8 +93,13 @@ func parseCrawlFlags(e *env, args []string) (*crawlOptions, error) {
 	fs.DurationVar(&cfg.MaxRetryAfter, "max-retry-after", cfg.MaxRetryAfter, "cap on a server's Retry-After")
 	quiet := fs.Bool("quiet", false, "no progress and only warnings in the log")
 	asJSON := fs.Bool("json", false, "print the final summary as JSON (logs as JSON on stderr)")
+	warcDir := fs.String("warc", "", "also write every request and response, as they crossed the wire, to WARC/1.1 files in this directory (HTTP/1.1 only)")
+	warcMax := fs.Int64("warc-max-size", defaultWARCMaxSize, "start a new WARC file before one would grow past this many bytes")
 	if err := parseFlags(e, fs, args); err != nil {
 		return nil, err
+	}
+	if *warcMax <= 0 {
+		return nil, usagef("--warc-max-size must be > 0")
 	}
 	cfg.AllowedDomains = append(cfg.AllowedDomains, domains...)
 	for _, p := range include {
@@ -117,6 +126,8 @@ func parseCrawlFlags(e *env, args []string) (*crawlOptions, error) {
 		quiet:    *quiet,
 		json:     *asJSON,
 		progress: e.isTTY && !*quiet,
+
+		warcDir: *warcDir, warcMaxSize: *warcMax,
 	}, nil
 }
 
@@ -181,6 +192,15 @@ func crawl(ctx context.Context, e *env, logger *slog.Logger, opts *crawlOptions)
 
 	counts := &pipelineCounts{}
 	sk := newSink(store, runID, ex, logger, counts)
+	if opts.warcDir != "" { // crawl --warc (warccapture.go)
+		opts.cfg.RecordWire = true
+		sk.warc, err = newWARCRecorder(opts.warcDir, max(opts.warcMaxSize, 0), opts.cfg.UserAgent, !opts.cfg.IgnoreRobots, settings, logger)
+		if err != nil {
+			sk.Close()
+			return nil, fmt.Errorf("open WARC writer: %w", err)
+		}
+		defer sk.warc.Close()
+	}
 	fr := &frontier{store: store, runID: runID}
 	c, err := scraper.New(opts.cfg, fr, sk, &history{store: store}, logger)
 	if err != nil {

@@ -18,6 +18,8 @@ const exportExamples = `  newsarchive export > articles.jsonl
   newsarchive export --format csv --author "Eva Fox" > eva.csv
   newsarchive export --since 2021-02-01 --until 2021-02-28 clubhouse | jq .record.title
   newsarchive export --links --format csv > graph.csv      # from_id,from_url,to_url,to_id,title
+  newsarchive export --format wacz --output site.wacz      # WARCs + CDXJ + pages, for ReplayWeb.page / pywb
+  newsarchive export --format warc > site.warc.gz          # the raw captures alone
 
 Articles are written in archive order, one per line (JSONL: the latest record as
 stored, under "record", with the archive's ids and dates), streaming: memory
@@ -54,9 +56,10 @@ var exportCSVHeader = []string{"id", "canonical_url", "site_name", "title", "aut
 	"modified_at", "language", "tags", "description", "word_count", "first_seen", "last_seen", "versions", "body_text"}
 
 func runExport(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "export", "export [--db PATH] [--format jsonl|csv] [--links] [filters] [QUERY]", exportExamples)
+	fs := newFlagSet(e, "export", "export [--db PATH] [--format jsonl|csv|wacz|warc] [--links] [filters] [QUERY]", exportExamples)
 	db := fs.String("db", "", "archive database file (default $NEWSARCHIVE_DB or newsarchive.db)")
-	format := fs.String("format", "jsonl", "output format: jsonl or csv")
+	format := fs.String("format", "jsonl", "output format: jsonl or csv (articles), wacz or warc (the raw captures, see export_warc.go)")
+	output := fs.String("output", "", "with --format wacz|warc: write to this file instead of stdout")
 	links := fs.Bool("links", false, "export the related-link graph as an edge list instead of articles")
 	filters := addFilterFlags(fs)
 	limit := fs.Int("limit", 0, "at most this many articles (0: all)")
@@ -66,8 +69,14 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 1 {
 		return usagef("export takes at most one QUERY")
 	}
+	if *format == "wacz" || *format == "warc" {
+		if fs.NArg() > 0 || *links {
+			return usagef("--format %s exports every capture: no QUERY or --links", *format)
+		}
+		return exportCaptures(ctx, e, dbPath(e, *db), *format, *output)
+	}
 	if *format != "jsonl" && *format != "csv" {
-		return usagef("--format %q: want jsonl or csv", *format)
+		return usagef("--format %q: want jsonl, csv, wacz or warc", *format)
 	}
 	opts, err := filters.options()
 	if err != nil {

@@ -76,6 +76,8 @@ func commands() []command {
 		{"export", "export articles or the related-link graph as JSONL or CSV", runExport},
 		{"sql", "run a read-only SQL query on the archive", runSQL},
 		{"serve", "browse and search the archive in a web browser", runServe},
+		{"import", "import WARC files (any crawler's) into the archive", runImport},
+		{"reextract", "re-run the extractor over the archived raw pages", runReextract},
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"mime"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -47,9 +48,25 @@ func (f *frontier) Pending(ctx context.Context) (int, error) {
 }
 
 // history adapts the archive's latest-capture lookup to scraper.History.
-type history struct{ store *archive.Store }
+type history struct {
+	store *archive.Store
+
+	once sync.Once
+	none bool // the archive holds no run before the current one
+}
 
 func (h *history) Previous(ctx context.Context, url string) (scraper.Previous, bool, error) {
+	// The first crawl into an archive (also when resumed) has no earlier
+	// capture to revalidate: skip the lookup the scraper makes before every
+	// request. The current run is the latest one (StartRun comes first).
+	h.once.Do(func() {
+		// On error, look up every time (and let that report it).
+		runs, err := h.store.Runs(ctx)
+		h.none = err == nil && len(runs) <= 1
+	})
+	if h.none {
+		return scraper.Previous{}, false, nil
+	}
 	p, ok, err := h.store.Previous(ctx, url)
 	if err != nil || !ok || p == nil {
 		return scraper.Previous{}, false, err
@@ -116,8 +133,20 @@ func (pc *pipelineCounts) finals() (outcomes, reasons map[string]int) {
 
 // sink is the crawl's scraper.Sink: it extracts article records in the calling
 // worker's goroutine (so extraction runs in parallel) and group-commits results to
-// the archive: each Commit returns once its result is durable, and results that
-// arrive together share one transaction.
+// the archive through one writer goroutine: results that arrive together share
+// one transaction.
+//
+// Commit returns once its result is queued for the writer, not once it is
+// durable, so a worker goes on fetching while the batch is written (waiting cost
+// each worker tens of milliseconds per page). This loses nothing: the entry's
+// frontier row stays in_flight until the transaction that stores its page, its
+// links and its new state commits, so a crash before that leaves it in_flight
+// and the next run (StartRun) queues it again; Pending counts it, so the crawl
+// does not end before the writer has caught up; and Close, which the crawl
+// calls after every run (Ctrl-C included), writes everything queued before it
+// returns. The in-memory queue is bounded (in's capacity), which bounds memory
+// and throttles the workers to the writer's pace. A failed batch makes every
+// later Commit, and Close, return its error, which stops the crawl.
 type sink struct {
 	store     *archive.Store
 	runID     int64
@@ -125,26 +154,37 @@ type sink struct {
 	logger    *slog.Logger
 	counts    *pipelineCounts
 	maxBatch  int
+	// extracting bounds concurrent extractions: extraction is pure CPU, so
+	// more of them than processors adds no speed, only parsed documents in
+	// memory at once (a 100 KB page parses into about 1 MB of nodes).
+	extracting chan struct{}
 
 	in       chan *pending
 	closing  chan struct{}
 	done     chan struct{}
-	closeErr error
+	closeErr error // first failed batch; written by the writer goroutine only
+	failed   atomic.Pointer[error]
 	once     sync.Once
+
+	warc *warcRecorder // crawl --warc: exchanges are written to WARC first (warccapture.go)
 }
 
 type pending struct {
-	c    archive.Capture
-	done chan error
+	c   archive.Capture
+	loc archive.WARCLocation // where the capture lies in a WARC file, if anywhere
 }
 
 func newSink(store *archive.Store, runID int64, ex *extract.Extractor, logger *slog.Logger, counts *pipelineCounts) *sink {
 	s := &sink{
 		store: store, runID: runID, extractor: ex, logger: logger, counts: counts,
-		maxBatch: 64,
-		in:       make(chan *pending, 256),
-		closing:  make(chan struct{}),
-		done:     make(chan struct{}),
+		maxBatch:   64,
+		extracting: make(chan struct{}, runtime.GOMAXPROCS(0)),
+		// One batch: the writer finds a full one waiting when it finishes the
+		// last; each result holds a page body and its record, so a longer
+		// queue costs memory and gains nothing.
+		in:      make(chan *pending, 64),
+		closing: make(chan struct{}),
+		done:    make(chan struct{}),
 	}
 	go s.loop()
 	return s
@@ -152,19 +192,43 @@ func newSink(store *archive.Store, runID int64, ex *extract.Extractor, logger *s
 
 // Commit implements scraper.Sink.
 func (s *sink) Commit(ctx context.Context, r *scraper.Result) error {
-	c := s.capture(r)
-	p := &pending{c: c, done: make(chan error, 1)}
+	var loc archive.WARCLocation
+	if s.warc != nil {
+		var err error
+		if loc, err = s.warc.record(r); err != nil {
+			return err
+		}
+	}
+	return s.commitAt(r, loc)
+}
+
+// commitAt queues r, whose capture lies at loc in a WARC file (zero: none),
+// for the writer and returns (see sink). It blocks while the queue is full,
+// also when the crawl's ctx is cancelled: a Ctrl-C must not drop a fetched
+// page. It returns the error of an earlier failed batch, if any.
+func (s *sink) commitAt(r *scraper.Result, loc archive.WARCLocation) error {
+	if err := s.err(); err != nil {
+		return err
+	}
+	p := &pending{c: s.capture(r), loc: loc}
 	select {
 	case s.in <- p:
+		return nil
 	case <-s.closing:
 		return errors.New("archive writer closed")
 	}
-	// Wait for durability even if ctx is cancelled: a Ctrl-C must not drop a
-	// fetched page. The writer always answers.
-	return <-p.done
 }
 
-// Close flushes pending results and stops the writer.
+// err returns the error of the first failed batch, or nil.
+func (s *sink) err() error {
+	if e := s.failed.Load(); e != nil {
+		return *e
+	}
+	return nil
+}
+
+// Close writes every queued result, stops the writer and returns the error of
+// the first failed batch, if any. Call it only after the last Commit returned.
 func (s *sink) Close() error {
 	s.once.Do(func() { close(s.closing) })
 	<-s.done
@@ -226,13 +290,14 @@ func (s *sink) flush(batch []*pending) {
 		if s.closeErr == nil {
 			s.closeErr = err
 		}
-	} else {
-		for i, r := range res {
-			s.count(caps[i], r)
-		}
+		s.failed.CompareAndSwap(nil, &err)
+		return
 	}
-	for _, p := range batch {
-		p.done <- err
+	for i, r := range res {
+		s.count(caps[i], r)
+	}
+	if err := s.setWARCLocations(batch, res); err != nil {
+		s.failed.CompareAndSwap(nil, &err)
 	}
 }
 
@@ -290,7 +355,9 @@ func (s *sink) capture(r *scraper.Result) archive.Capture {
 		resp.Status < 200 || resp.Status > 299 || len(resp.Body) == 0 {
 		return c
 	}
+	s.extracting <- struct{}{}
 	a, err := s.extractor.Extract(resp.FinalURL, resp.Header, resp.Body)
+	<-s.extracting
 	if err != nil {
 		c.ExtractError = err.Error()
 		s.logger.Warn("extraction failed", "url", resp.FinalURL, "err", err)

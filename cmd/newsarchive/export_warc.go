@@ -1,0 +1,104 @@
+package main
+
+// export --format wacz|warc: the raw captures of crawl --warc and import,
+// as the WARC files they lie in, optionally packed as WACZ.
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/newsarchive/newsarchive/archive"
+	"github.com/newsarchive/newsarchive/warc"
+)
+
+// exportCaptures writes the WARC files holding the archive's captures,
+// concatenated (warc: a valid gzip-per-record WARC stream) or as a WACZ
+// package (wacz), to output or stdout.
+func exportCaptures(ctx context.Context, e *env, db, format, output string) (err error) {
+	store, err := archive.OpenReadOnly(ctx, db)
+	if err != nil {
+		return fmt.Errorf("open archive: %w", err)
+	}
+	defer store.Close()
+	files, err := store.WARCFiles(ctx)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return fmt.Errorf("no captures in WARC files in %s (crawl with --warc, or import WARC files)", db)
+	}
+	for _, f := range files {
+		if _, err := os.Stat(f); err != nil {
+			return fmt.Errorf("WARC file of the archive: %w", err)
+		}
+	}
+	var out io.Writer = e.stdout
+	if output != "" && output != "-" {
+		tmp := output + ".tmp"
+		f, err := os.Create(tmp)
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		defer func() {
+			if cerr := f.Close(); err == nil && cerr != nil {
+				err = fmt.Errorf("export: %w", cerr)
+			}
+			if err == nil {
+				err = os.Rename(tmp, output)
+			} else {
+				os.Remove(tmp)
+			}
+		}()
+		out = f
+	}
+	bw := bufio.NewWriterSize(out, 256<<10)
+	if format == "warc" {
+		for _, f := range files {
+			if err := appendFile(bw, f); err != nil {
+				return err
+			}
+		}
+		if err := bw.Flush(); err != nil {
+			return fmt.Errorf("write: %w", err)
+		}
+		return nil
+	}
+	var pages []warc.Page
+	for p, err := range store.CapturedPages(ctx) {
+		if err != nil {
+			return err
+		}
+		pages = append(pages, warc.Page{URL: p.URL, Time: p.FetchedAt, Title: p.Title})
+	}
+	indexErr, err := warc.WriteWACZ(bw, files, pages, warc.WACZOptions{
+		Title:    "newsarchive " + filepath.Base(db),
+		Software: "newsarchive/" + version,
+	})
+	if err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
+	if indexErr != nil {
+		fmt.Fprintf(e.stderr, "newsarchive export: some records could not be indexed: %v\n", oneLine(indexErr.Error()))
+		return fmt.Errorf("%w: some WARC records were left out of the index", errPartial)
+	}
+	return nil
+}
+
+func appendFile(w io.Writer, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	defer f.Close()
+	if _, err := io.Copy(w, f); err != nil {
+		return fmt.Errorf("export %s: %w", path, err)
+	}
+	return nil
+}

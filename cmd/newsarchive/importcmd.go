@@ -1,0 +1,316 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/newsarchive/newsarchive/archive"
+	"github.com/newsarchive/newsarchive/extract"
+	"github.com/newsarchive/newsarchive/scraper"
+	"github.com/newsarchive/newsarchive/warc"
+)
+
+const importExamples = `  newsarchive import crawl-00001.warc.gz crawl-00002.warc.gz
+  wget --warc-file=site --recursive https://example.org/ && newsarchive import --db site.db site.warc.gz
+  newsarchive import --json --db heritrix.db /data/heritrix/warcs/*.warc.gz
+
+Reads WARC files written by any crawler (this tool's crawl --warc, wget
+--warc-file, Heritrix, browsertrix, ...), gzipped per record, as a whole or
+plain. Every response record (and every identical-payload revisit, resolved
+against its original, also across the files given) of an HTML page becomes a
+raw page and then a record, exactly as if it had been crawled: same decoding,
+same extraction, same versioning. The pages remember the WARC file and offset
+they came from. Malformed records are reported on stderr and skipped. Exit
+status 3 when some were.
+`
+
+// importSummary is the final report of an import (also its --json form).
+type importSummary struct {
+	DB          string  `json:"db"`
+	RunID       int64   `json:"run_id"`
+	Files       int     `json:"files"`
+	Responses   int64   `json:"responses"`
+	Revisits    int64   `json:"revisits_resolved"`
+	Pages       int64   `json:"pages_archived"`
+	Articles    int64   `json:"articles"`
+	NewArticles int64   `json:"new_articles"`
+	NewVersions int64   `json:"new_versions"`
+	Unchanged   int64   `json:"unchanged_articles"`
+	NotHTML     int64   `json:"skipped_not_html"`
+	Redirects   int64   `json:"skipped_redirects"`
+	Malformed   int64   `json:"malformed_records"`
+	Unresolved  int64   `json:"unresolved_revisits"`
+	ExtractFail int64   `json:"extract_failures"`
+	Seconds     float64 `json:"seconds"`
+	PagesPerSec float64 `json:"pages_per_second"`
+}
+
+func runImport(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "import", "import [--db PATH] [--json] [--quiet] FILE.warc[.gz]...", importExamples)
+	db := fs.String("db", "", "archive database file (default $NEWSARCHIVE_DB or newsarchive.db)")
+	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "pages extracted in parallel")
+	maxBody := fs.Int64("max-body", scraper.DefaultConfig().MaxBodyBytes, "cap on a page's decoded size in bytes, as crawl --max-body")
+	quiet := fs.Bool("quiet", false, "only warnings in the log")
+	asJSON := fs.Bool("json", false, "print the summary as JSON (logs as JSON on stderr)")
+	if err := parseFlags(e, fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usagef("import needs at least one WARC file")
+	}
+	if *workers < 1 || *maxBody <= 0 {
+		return usagef("--workers and --max-body must be > 0")
+	}
+	logger := newLogger(e, *quiet, *asJSON)
+	sum, err := importWARCs(ctx, logger, dbPath(e, *db), fs.Args(), *workers, *maxBody)
+	if sum != nil {
+		printImportSummary(e.stdout, sum, *asJSON)
+	}
+	if err != nil {
+		return err
+	}
+	if ctx.Err() != nil {
+		return errInterrupted
+	}
+	if sum.Malformed > 0 || sum.Unresolved > 0 {
+		return fmt.Errorf("%w: %d malformed records and %d unresolved revisits skipped", errPartial, sum.Malformed, sum.Unresolved)
+	}
+	return nil
+}
+
+// importWARCs imports files into the archive db through the crawl's own sink.
+func importWARCs(ctx context.Context, logger *slog.Logger, db string, files []string, workers int, maxBody int64) (*importSummary, error) {
+	ex, err := extract.Default()
+	if err != nil {
+		return nil, fmt.Errorf("load extraction rules: %w", err)
+	}
+	unlock, err := lockArchive(db)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	store, err := archive.Open(ctx, db)
+	if err != nil {
+		return nil, fmt.Errorf("open archive: %w", err)
+	}
+	defer store.Close()
+	runs, err := store.Runs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n := len(runs); n > 0 && runs[n-1].Status != archive.RunFinished {
+		return nil, fmt.Errorf("run %d of %s did not finish (%s); resume it with crawl before importing", runs[n-1].ID, db, runs[n-1].Status)
+	}
+	abs := make([]string, len(files))
+	for i, f := range files {
+		if abs[i], err = filepath.Abs(f); err != nil {
+			return nil, fmt.Errorf("import %s: %w", f, err)
+		}
+	}
+	runID, _, err := store.StartRun(ctx, abs, map[string]any{"import": abs, "version": version})
+	if err != nil {
+		return nil, fmt.Errorf("start run: %w", err)
+	}
+	logger.Info("import started", "run", runID, "db", db, "files", len(files))
+
+	counts := &pipelineCounts{}
+	sk := newSink(store, runID, ex, logger, counts)
+	sum := &importSummary{DB: db, RunID: runID, Files: len(files)}
+	imp := &importer{sk: sk, logger: logger, sum: sum, chains: make(map[string][]string)}
+	start := time.Now()
+
+	jobs := make(chan importJob, 4*workers)
+	var (
+		wg     sync.WaitGroup
+		failed atomic.Pointer[error]
+	)
+	for range workers {
+		wg.Go(func() {
+			for j := range jobs {
+				if failed.Load() != nil {
+					continue
+				}
+				if err := sk.commitAt(j.res, j.loc); err != nil {
+					failed.CompareAndSwap(nil, &err)
+				}
+			}
+		})
+	}
+	readErr := imp.read(ctx, abs, maxBody, jobs, func() bool { return failed.Load() != nil })
+	close(jobs)
+	wg.Wait()
+	closeErr := sk.Close()
+
+	el := time.Since(start)
+	sum.Pages, sum.Articles = counts.pages.Load(), counts.articles.Load()
+	sum.NewArticles, sum.NewVersions, sum.Unchanged = counts.newArticles.Load(), counts.newVersions.Load(), counts.unchanged.Load()
+	sum.ExtractFail = counts.extractFails.Load()
+	sum.Seconds = el.Seconds()
+	if el > 0 {
+		sum.PagesPerSec = float64(sum.Pages) / el.Seconds()
+	}
+	runErr := readErr
+	if p := failed.Load(); p != nil && runErr == nil {
+		runErr = *p
+	}
+	if runErr == nil {
+		runErr = closeErr
+	}
+	status := archive.RunFinished
+	if runErr != nil {
+		status = archive.RunFailed
+	} else if ctx.Err() != nil {
+		status = archive.RunInterrupted
+	}
+	runCounts := map[string]int{"pages": int(sum.Pages), "articles": int(sum.Articles), "new_articles": int(sum.NewArticles),
+		"new_versions": int(sum.NewVersions), "malformed_records": int(sum.Malformed), "unresolved_revisits": int(sum.Unresolved)}
+	if ferr := store.FinishRun(context.Background(), runID, status, runCounts); ferr != nil && runErr == nil {
+		runErr = fmt.Errorf("finish run: %w", ferr)
+	}
+	logger.Info("import finished", "pages", sum.Pages, "articles", sum.Articles, "malformed", sum.Malformed)
+	return sum, runErr
+}
+
+// importJob is one response to commit.
+type importJob struct {
+	res *scraper.Result
+	loc archive.WARCLocation
+}
+
+// importer turns WARC responses into crawl results.
+type importer struct {
+	sk     *sink
+	logger *slog.Logger
+	sum    *importSummary
+	// chains maps a redirect target to the URLs redirected to it, in order,
+	// so that the page at the end of a chain is archived as a crawl would
+	// archive it: requested URL first, redirects listed.
+	chains map[string][]string
+}
+
+// read reads every file in order and sends the responses to jobs; revisits
+// whose original comes later are resolved at the end.
+func (imp *importer) read(ctx context.Context, files []string, maxBody int64, jobs chan<- importJob, stop func() bool) error {
+	idx := warc.NewIndex()
+	var later []*warc.UnresolvedRevisit
+	for _, f := range files {
+		r, err := warc.OpenReader(f, idx, warc.ReadOptions{MaxBody: maxBody})
+		if err != nil {
+			imp.sum.Malformed++
+			imp.logger.Warn("warc file skipped", "file", f, "error", err)
+			continue
+		}
+		for ctx.Err() == nil && !stop() {
+			resp, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			var ur *warc.UnresolvedRevisit
+			switch {
+			case errors.As(err, &ur):
+				later = append(later, ur)
+				continue
+			case err != nil:
+				imp.sum.Malformed++
+				imp.logger.Warn("malformed record skipped", "file", filepath.Base(f), "error", err)
+				continue
+			}
+			imp.send(resp, jobs)
+		}
+		r.Close()
+	}
+	for _, ur := range later {
+		if ctx.Err() != nil || stop() {
+			break
+		}
+		if err := idx.Resolve(ur); err != nil {
+			imp.sum.Unresolved++
+			imp.logger.Warn("revisit not resolved", "url", ur.Response.URL, "error", err)
+			continue
+		}
+		imp.send(ur.Response, jobs)
+	}
+	return nil
+}
+
+// send queues resp as a crawl result when it is an HTML page; redirects are
+// remembered for the chain of their target.
+func (imp *importer) send(resp *warc.Response, jobs chan<- importJob) {
+	imp.sum.Responses++
+	if resp.Status >= 300 && resp.Status <= 399 {
+		imp.sum.Redirects++
+		if loc := resp.Header.Get("Location"); loc != "" {
+			if base, err := url.Parse(resp.URL); err == nil {
+				if t, err := base.Parse(loc); err == nil {
+					t.Fragment = ""
+					imp.chains[t.String()] = append(append([]string(nil), imp.chains[resp.URL]...), resp.URL)
+				}
+			}
+		}
+		return
+	}
+	ct := scraper.ContentType(resp.Header.Get("Content-Type"), resp.Body)
+	if !isHTML(ct) {
+		imp.sum.NotHTML++
+		return
+	}
+	if resp.Revisit {
+		imp.sum.Revisits++
+	}
+	first := resp.URL
+	chain := imp.chains[resp.URL]
+	if len(chain) > 0 {
+		first = chain[0]
+	}
+	canon, err := scraper.Canonicalize(first)
+	if err != nil {
+		canon = first
+	}
+	final := resp.URL
+	if len(chain) == 0 {
+		final = canon
+	}
+	r := &scraper.Result{
+		Entry: scraper.Entry{URL: canon, Kind: scraper.KindPage, Attempts: 1},
+		State: scraper.StateDone,
+		Response: &scraper.Response{
+			URL: canon, FinalURL: final, Status: resp.Status, Header: resp.Header,
+			Body: resp.Body, Truncated: resp.Truncated, FetchedAt: resp.Date, ContentType: ct,
+		},
+	}
+	if len(chain) > 0 {
+		r.Response.Redirects = append([]string{canon}, chain[1:]...)
+	}
+	if resp.Status < 200 || resp.Status > 299 {
+		r.State, r.Reason, r.Detail = scraper.StateFailed, scraper.ReasonHTTPStatus, fmt.Sprintf("HTTP %d", resp.Status)
+	}
+	jobs <- importJob{res: r, loc: archive.WARCLocation{File: resp.Location.File, Offset: resp.Location.Offset}}
+}
+
+func printImportSummary(w io.Writer, s *importSummary, asJSON bool) {
+	if asJSON {
+		_ = json.NewEncoder(w).Encode(s)
+		return
+	}
+	fmt.Fprintf(w, "import of %d files finished in %.1fs: %d pages archived (%.1f pages/s), %d articles (%d new, %d changed, %d unchanged)\n",
+		s.Files, s.Seconds, s.Pages, s.PagesPerSec, s.Articles, s.NewArticles, s.NewVersions, s.Unchanged)
+	fmt.Fprintf(w, "  responses: %d (%d revisits resolved), skipped: %d not HTML, %d redirects\n",
+		s.Responses, s.Revisits, s.NotHTML, s.Redirects)
+	if s.Malformed > 0 || s.Unresolved > 0 {
+		fmt.Fprintf(w, "  malformed records skipped: %d, unresolved revisits: %d\n", s.Malformed, s.Unresolved)
+	}
+	if s.ExtractFail > 0 {
+		fmt.Fprintf(w, "  extraction failures: %d (raw pages kept)\n", s.ExtractFail)
+	}
+	fmt.Fprintf(w, "  archive:   %s (run %d)\n", s.DB, s.RunID)
+}

@@ -1,0 +1,130 @@
+package main
+
+// crawl --warc: every exchange of a crawl is also written to WARC/1.1 files,
+// and the archive records where each page's capture lies.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sort"
+	"time"
+
+	"github.com/newsarchive/newsarchive/archive"
+	"github.com/newsarchive/newsarchive/scraper"
+	"github.com/newsarchive/newsarchive/warc"
+)
+
+// defaultWARCMaxSize is the size at which WARC files are rotated (WARC 1.1
+// annex C recommends 1 GB).
+const defaultWARCMaxSize = 1 << 30
+
+// warcRecorder writes the exchanges of crawled results to WARC files.
+type warcRecorder struct {
+	w      *warc.Writer
+	logger *slog.Logger
+}
+
+// newWARCRecorder opens a WARC writer in dir whose warcinfo records name the
+// tool and the crawl settings.
+func newWARCRecorder(dir string, maxSize int64, userAgent string, robots bool, settings map[string]any, logger *slog.Logger) (*warcRecorder, error) {
+	info := []warc.Field{
+		{Name: "software", Value: "newsarchive/" + version},
+		{Name: "http-header-user-agent", Value: userAgent},
+		{Name: "robots", Value: map[bool]string{true: "obey", false: "ignore"}[robots]},
+		{Name: "description", Value: "newsarchive crawl"},
+	}
+	keys := make([]string, 0, len(settings))
+	for k := range settings {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		b, err := json.Marshal(settings[k])
+		if err != nil {
+			continue
+		}
+		info = append(info, warc.Field{Name: "newsarchive-" + k, Value: string(b)})
+	}
+	w, err := warc.Create(warc.WriterOptions{Dir: dir, MaxSize: maxSize, Info: info})
+	if err != nil {
+		return nil, err
+	}
+	return &warcRecorder{w: w, logger: logger}, nil
+}
+
+// Close finishes the current WARC file.
+func (r *warcRecorder) Close() error { return r.w.Close() }
+
+// record writes r's exchanges (one request and response pair per hop, the
+// last followed by a metadata record of the outlinks) and returns where the
+// final response lies. Results without a response write nothing.
+func (r *warcRecorder) record(res *scraper.Result) (archive.WARCLocation, error) {
+	resp := res.Response
+	if resp == nil || len(resp.Wire) == 0 {
+		return archive.WARCLocation{}, nil
+	}
+	var last warc.Written
+	var lastEx scraper.Exchange
+	for _, ex := range resp.Wire {
+		wr, err := r.w.WriteExchange(warc.Exchange{
+			URL: ex.URL, RemoteAddr: ex.RemoteAddr, Date: ex.Started,
+			Request: ex.Request, Response: ex.Response, Complete: ex.Complete,
+		})
+		if err != nil {
+			return archive.WARCLocation{}, fmt.Errorf("write WARC: %w", err)
+		}
+		if wr.ResponseID != "" {
+			last, lastEx = wr, ex
+		}
+	}
+	// The wire bytes are on disk now; the result waiting for its commit
+	// need not hold them.
+	resp.Wire = nil
+	if last.ResponseID == "" {
+		return archive.WARCLocation{}, nil
+	}
+	var fields []warc.Field
+	if res.Entry.Via != "" {
+		fields = append(fields, warc.Field{Name: "via", Value: res.Entry.Via})
+	}
+	fields = append(fields, warc.Field{Name: "hopsFromSeed", Value: fmt.Sprint(res.Entry.Depth)})
+	for _, l := range res.Links {
+		fields = append(fields, warc.Field{Name: "outlink", Value: l.URL})
+	}
+	date := lastEx.Started
+	if date.IsZero() {
+		date = time.Now()
+	}
+	if err := r.w.WriteMetadata(lastEx.URL, last.ResponseID, date, fields); err != nil {
+		return archive.WARCLocation{}, fmt.Errorf("write WARC: %w", err)
+	}
+	return archive.WARCLocation{File: last.Location.File, Offset: last.Location.Offset}, nil
+}
+
+// setWARCLocations records where the pages just committed lie in WARC
+// files. A failure fails the batch like a failed commit.
+func (s *sink) setWARCLocations(batch []*pending, res []archive.CommitResult) error {
+	var locs []archive.WARCLocation
+	for i, p := range batch {
+		if p.loc.File != "" && res[i].PageID != 0 {
+			l := p.loc
+			l.PageID = res[i].PageID
+			locs = append(locs, l)
+		}
+	}
+	if len(locs) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := s.store.SetWARCLocations(ctx, locs); err != nil {
+		err = fmt.Errorf("record WARC locations: %w", err)
+		if s.closeErr == nil {
+			s.closeErr = err
+		}
+		return err
+	}
+	return nil
+}
