@@ -101,10 +101,14 @@ type Frontier interface {
 	Pending(ctx context.Context) (int, error)
 }
 
-// Sink receives every Result. Commit must make the result durable together with
-// the entry's state and its discovered links (enqueued as by Frontier.Add), so that
-// a crash never loses a finished page nor keeps a half-committed one. For a retry
-// (State Queued) it requeues the entry with its NotBefore and Attempts.
+// Sink receives every Result. It must store the result atomically together with
+// the entry's new state and its discovered links (enqueued as by Frontier.Add), so
+// that a crash never loses a finished page nor keeps a half-committed one. It may
+// return before the result is durable, provided the entry stays in flight in the
+// Frontier (and so counts as Pending) until it is: a crash then leaves the entry in
+// flight, to be fetched again when the frontier is reopened. A returned error stops
+// the crawl. For a retry (State Queued) it requeues the entry with its NotBefore
+// and Attempts.
 type Sink interface {
 	Commit(ctx context.Context, r *Result) error
 }
