@@ -20,10 +20,10 @@ import (
 	"github.com/newsarchive/newsarchive/extract"
 )
 
-const evalExamples = `  newsarchive eval --dataset ../shared/benchmarks/articles
-  newsarchive eval --dataset ../shared/benchmarks/articles --worst 20
-  newsarchive eval --dataset ../shared/benchmarks/articles --json > pages.jsonl
-  newsarchive eval --metadata ../shared/benchmarks/metadata
+const evalExamples = `  newsarchive eval --dataset DATA/articles
+  newsarchive eval --dataset DATA/articles --worst 20
+  newsarchive eval --dataset DATA/articles --json > pages.jsonl
+  newsarchive eval --metadata DATA/metadata
 `
 
 // metadataPageURL is the address given to metadata benchmark pages, which
