@@ -28,6 +28,7 @@ type crawlOptions struct {
 	seeds    []string
 	cfg      scraper.Config
 	quiet    bool
+	verbose  bool // per-page logs (debug level)
 	json     bool
 	progress bool
 	// warcDir, when set, also writes every exchange to WARC files there
@@ -53,6 +54,9 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 		return usagef("crawl needs at least one URL")
 	}
 	logger := newLogger(e, opts.quiet, opts.json)
+	if opts.verbose && !opts.quiet {
+		logger = newLevelLogger(e, slog.LevelDebug, opts.json)
+	}
 	sum, err := crawl(ctx, e, logger, opts)
 	if sum != nil {
 		printCrawlSummary(e.stdout, sum, opts.json)
@@ -92,6 +96,7 @@ func parseCrawlFlags(e *env, args []string) (*crawlOptions, error) {
 	fs.DurationVar(&cfg.IdleReadTimeout, "idle-timeout", cfg.IdleReadTimeout, "give up when the body stalls this long")
 	fs.DurationVar(&cfg.MaxRetryAfter, "max-retry-after", cfg.MaxRetryAfter, "cap on a server's Retry-After")
 	quiet := fs.Bool("quiet", false, "no progress and only warnings in the log")
+	verbose := fs.Bool("verbose", false, "log every page and article, not only skips, failures and progress")
 	asJSON := fs.Bool("json", false, "print the final summary as JSON (logs as JSON on stderr)")
 	warcDir := fs.String("warc", "", "also write every request and response, as they crossed the wire, to WARC/1.1 files in this directory (HTTP/1.1 only)")
 	warcMax := fs.Int64("warc-max-size", defaultWARCMaxSize, "start a new WARC file before one would grow past this many bytes")
@@ -124,6 +129,7 @@ func parseCrawlFlags(e *env, args []string) (*crawlOptions, error) {
 		seeds:    fs.Args(),
 		cfg:      cfg,
 		quiet:    *quiet,
+		verbose:  *verbose,
 		json:     *asJSON,
 		progress: e.isTTY && !*quiet,
 
@@ -147,11 +153,14 @@ type crawlSummary struct {
 	// Outcomes counts the entries that reached a final state in this run (done,
 	// failed, skipped); Reasons counts their reason codes. Retries are counted
 	// apart, and entries left queued by an interruption are in neither.
-	Outcomes    map[string]int `json:"outcomes"`
-	Reasons     map[string]int `json:"reasons"`
-	Retries     int64          `json:"retries"`
-	Seconds     float64        `json:"seconds"`
-	PagesPerSec float64        `json:"pages_per_second"`
+	Outcomes map[string]int `json:"outcomes"`
+	Reasons  map[string]int `json:"reasons"`
+	Retries  int64          `json:"retries"`
+	// StoppedAtMaxPages is set when --max-pages ended the run with URLs still
+	// queued; running the same command again continues it.
+	StoppedAtMaxPages bool    `json:"stopped_at_max_pages"`
+	Seconds           float64 `json:"seconds"`
+	PagesPerSec       float64 `json:"pages_per_second"`
 }
 
 // crawl runs one crawl (or resumes one) into opts.db.
@@ -242,6 +251,11 @@ func crawl(ctx context.Context, e *env, logger *slog.Logger, opts *crawlOptions)
 		status = "failed"
 	case sum.Interrupted:
 		status = "interrupted"
+	case res.StopReason == scraper.ReasonMaxPages:
+		// --max-pages bounds one invocation: what is still queued stays queued,
+		// and the next crawl resumes this run instead of starting a re-crawl.
+		status = "interrupted"
+		sum.StoppedAtMaxPages = true
 	}
 	runCounts := map[string]int{
 		"pages": int(sum.Pages), "articles": int(sum.Articles), "new_articles": int(sum.NewArticles),
@@ -270,8 +284,11 @@ func printCrawlSummary(w io.Writer, s *crawlSummary, asJSON bool) {
 		return
 	}
 	verb := "finished"
-	if s.Interrupted {
+	switch {
+	case s.Interrupted:
 		verb = "interrupted (run the same command again to resume)"
+	case s.StoppedAtMaxPages:
+		verb = "stopped at --max-pages (run the same command again to continue)"
 	}
 	fmt.Fprintf(w, "crawl %s in %.1fs: %d pages archived (%.1f pages/s), %d articles (%d new, %d changed, %d unchanged), %d not modified\n",
 		verb, s.Seconds, s.Pages, s.PagesPerSec, s.Articles, s.NewArticles, s.NewVersions, s.Unchanged, s.NotModified)

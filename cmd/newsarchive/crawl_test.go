@@ -348,3 +348,34 @@ func TestSecondCrawlRefused(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want a one-line refusal", code, stderr)
 	}
 }
+
+func TestMaxPagesContinues(t *testing.T) {
+	site := testsite.NewFixture(testsite.FixtureOptions{RewriteOrigin: true})
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	db := filepath.Join(t.TempDir(), "a.db")
+	summary := func(args ...string) crawlSummary {
+		t.Helper()
+		code, out, stderr := runCmd(t, append([]string{"crawl", "--db", db, "--delay", "0", "--quiet", "--json"}, args...)...)
+		if code != 0 {
+			t.Fatalf("crawl exit %d: %s %s", code, out, stderr)
+		}
+		var s crawlSummary
+		if err := json.Unmarshal([]byte(out), &s); err != nil {
+			t.Fatalf("summary: %v", err)
+		}
+		return s
+	}
+	first := summary("--max-pages", "8", srv.URL+"/")
+	if !first.StoppedAtMaxPages || first.Pages > 8 {
+		t.Fatalf("first run: stopped_at_max_pages=%v pages=%d; want true, ≤ 8", first.StoppedAtMaxPages, first.Pages)
+	}
+	second := summary(srv.URL + "/")
+	if !second.Resumed || second.RunID != first.RunID {
+		t.Errorf("second run: resumed=%v run %d; want it to continue run %d", second.Resumed, second.RunID, first.RunID)
+	}
+	assertEveryArticleOnce(t, db)
+	if dup := site.DuplicateFetches(); dup != 0 {
+		t.Errorf("%d pages fetched twice across the two invocations", dup)
+	}
+}

@@ -55,6 +55,9 @@ type env struct {
 	isTTY bool
 	// hardStop is cancelled by a second Ctrl-C: abandon in-flight work at once.
 	hardStop context.Context
+	// term, when stderr is a terminal, carries log lines and the live progress
+	// line without garbling one with the other.
+	term *termWriter
 }
 
 // command is one subcommand.
@@ -92,17 +95,6 @@ func realMain(args []string) int {
 	defer cancel()
 	hard, hardCancel := context.WithCancel(context.Background())
 	defer hardCancel()
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		<-sigs
-		fmt.Fprintln(os.Stderr, "newsarchive: interrupted; finishing in-flight pages (Ctrl-C again to stop now)")
-		cancel()
-		<-sigs
-		fmt.Fprintln(os.Stderr, "newsarchive: stopping now")
-		hardCancel()
-		signal.Stop(sigs)
-	}()
 	e := &env{
 		stdout:   os.Stdout,
 		stderr:   os.Stderr,
@@ -110,6 +102,24 @@ func realMain(args []string) int {
 		isTTY:    isTerminal(os.Stderr),
 		hardStop: hard,
 	}
+	if e.isTTY {
+		e.term = &termWriter{w: os.Stderr}
+	}
+	var errw io.Writer = os.Stderr
+	if e.term != nil {
+		errw = e.term
+	}
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sigs
+		fmt.Fprintln(errw, "newsarchive: interrupted; finishing in-flight pages (Ctrl-C again to stop now)")
+		cancel()
+		<-sigs
+		fmt.Fprintln(errw, "newsarchive: stopping now")
+		hardCancel()
+		signal.Stop(sigs)
+	}()
 	return run(ctx, e, args)
 }
 
@@ -227,11 +237,20 @@ func newLogger(e *env, quiet, jsonLogs bool) *slog.Logger {
 	if quiet {
 		level = slog.LevelWarn
 	}
+	return newLevelLogger(e, level, jsonLogs)
+}
+
+// newLevelLogger is newLogger with an explicit level.
+func newLevelLogger(e *env, level slog.Level, jsonLogs bool) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: level}
-	if jsonLogs {
-		return slog.New(slog.NewJSONHandler(e.stderr, opts))
+	var w io.Writer = e.stderr
+	if e.term != nil {
+		w = e.term
 	}
-	return slog.New(slog.NewTextHandler(e.stderr, opts))
+	if jsonLogs {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 // dbPath resolves the archive path: the flag, then NEWSARCHIVE_DB, then the default.

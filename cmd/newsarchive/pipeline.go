@@ -319,10 +319,10 @@ func (s *sink) count(c archive.Capture, r archive.CommitResult) {
 	switch {
 	case r.NewArticle:
 		s.counts.newArticles.Add(1)
-		s.logger.Info("article archived", "url", c.Entry.URL, "article", r.ArticleID)
+		s.logger.Debug("article archived", "url", c.Entry.URL, "article", r.ArticleID)
 	case r.NewVersion:
 		s.counts.newVersions.Add(1)
-		s.logger.Info("article changed", "url", c.Entry.URL, "article", r.ArticleID, "version", r.VersionID)
+		s.logger.Debug("article changed", "url", c.Entry.URL, "article", r.ArticleID, "version", r.VersionID)
 	default:
 		s.counts.unchanged.Add(1)
 	}

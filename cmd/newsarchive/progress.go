@@ -19,6 +19,9 @@ func startProgress(e *env, logger *slog.Logger, opts *crawlOptions, c *scraper.C
 		return func() {}
 	}
 	interval := 10 * time.Second
+	if opts.progress && e.term == nil {
+		opts.progress = false // no terminal to draw on
+	}
 	if opts.progress {
 		interval = 500 * time.Millisecond
 	}
@@ -33,7 +36,7 @@ func startProgress(e *env, logger *slog.Logger, opts *crawlOptions, c *scraper.C
 			select {
 			case <-done:
 				if opts.progress {
-					fmt.Fprint(e.stderr, "\r\033[K")
+					e.term.setStatus("")
 				}
 				return
 			case <-t.C:
@@ -44,8 +47,8 @@ func startProgress(e *env, logger *slog.Logger, opts *crawlOptions, c *scraper.C
 					rate = float64(p.Fetched) / el
 				}
 				if opts.progress {
-					fmt.Fprintf(e.stderr, "\r\033[K%s fetched %d · articles %d · queue %d · errors %d · %.1f pages/s",
-						spinner(el), p.Fetched, counts.articles.Load(), p.Queued, p.Failed, rate)
+					e.term.setStatus(fmt.Sprintf("%s fetched %d · articles %d · queue %d · errors %d · %.1f pages/s",
+						spinner(el), p.Fetched, counts.articles.Load(), p.Queued, p.Failed, rate))
 				} else {
 					logger.Info("crawl progress", "fetched", p.Fetched, "articles", counts.articles.Load(),
 						"queue", p.Queued, "errors", p.Failed, "pages_per_second", fmt.Sprintf("%.1f", rate))
