@@ -274,3 +274,37 @@ func (s *Store) MatchCount(ctx context.Context, query string) (int, error) {
 	}
 	return n, nil
 }
+
+// ParseDateRange reads the Since and Until filters as people type them: a day
+// (YYYY-MM-DD, UTC) or an RFC 3339 time; empty means unbounded. A day given as
+// until is included whole (the bound moves to the next midnight), so
+// "--since 2021-02-15 --until 2021-02-15" is that one day. The error names the
+// bound that could not be read.
+func ParseDateRange(since, until string) (from, to time.Time, err error) {
+	from, _, err = parseDate(since)
+	if err != nil {
+		return from, to, fmt.Errorf("since %w", err)
+	}
+	to, dateOnly, err := parseDate(until)
+	if err != nil {
+		return from, to, fmt.Errorf("until %w", err)
+	}
+	if dateOnly {
+		to = to.AddDate(0, 0, 1)
+	}
+	return from, to, nil
+}
+
+func parseDate(v string) (t time.Time, dateOnly bool, err error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return time.Time{}, false, nil
+	}
+	if t, err := time.Parse(time.DateOnly, v); err == nil {
+		return t, true, nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, false, nil
+	}
+	return time.Time{}, false, fmt.Errorf("%q is not a date: want YYYY-MM-DD or an RFC 3339 time", v)
+}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
@@ -105,28 +106,19 @@ func runExport(ctx context.Context, e *env, args []string) error {
 }
 
 func exportArticles(ctx context.Context, store *archive.Store, query string, opts archive.SearchOptions, format string, w *bufio.Writer) error {
-	var (
-		enc *json.Encoder
-		cw  *csv.Writer
-	)
-	if format == "csv" {
-		cw = csv.NewWriter(w)
-		if err := cw.Write(exportCSVHeader); err != nil {
-			return fmt.Errorf("write: %w", err)
-		}
-	} else {
-		enc = json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
+	out, err := newRowWriter(w, format, exportCSVHeader)
+	if err != nil {
+		return err
 	}
 	row := make([]string, len(exportCSVHeader))
 	for r, err := range store.Export(ctx, query, opts) {
 		if err != nil {
 			return fmt.Errorf("export: %w", err)
 		}
-		if enc != nil {
-			if err := enc.Encode(exportJSON{r.ArticleID, r.VersionID, r.PageID, r.CanonicalURL, r.FirstSeen, r.LastSeen,
+		if !out.isCSV() {
+			if err := out.json(exportJSON{r.ArticleID, r.VersionID, r.PageID, r.CanonicalURL, r.FirstSeen, r.LastSeen,
 				r.Versions, r.Record}); err != nil {
-				return fmt.Errorf("write: %w", err)
+				return err
 			}
 			continue
 		}
@@ -145,17 +137,11 @@ func exportArticles(ctx context.Context, store *archive.Store, query string, opt
 			strings.Join(authors, "; "), strings.Join(editors, "; "), a.PublishedAt, a.ModifiedAt, a.Language,
 			strings.Join(a.Tags, "; "), a.Description, strconv.Itoa(a.WordCount), r.FirstSeen, r.LastSeen,
 			strconv.Itoa(r.Versions), a.BodyText)
-		if err := cw.Write(row); err != nil {
-			return fmt.Errorf("write: %w", err)
+		if err := out.csv(row); err != nil {
+			return err
 		}
 	}
-	if cw != nil {
-		cw.Flush()
-		if err := cw.Error(); err != nil {
-			return fmt.Errorf("write: %w", err)
-		}
-	}
-	return nil
+	return out.flush()
 }
 
 // editorLabel names an editor as "Name @handle", or either alone.
@@ -168,26 +154,17 @@ func editorLabel(ed extract.Editor) string {
 }
 
 func exportLinks(ctx context.Context, store *archive.Store, query string, opts archive.SearchOptions, format string, w *bufio.Writer) error {
-	var (
-		enc *json.Encoder
-		cw  *csv.Writer
-	)
-	if format == "csv" {
-		cw = csv.NewWriter(w)
-		if err := cw.Write([]string{"from_id", "from_url", "to_url", "to_id", "title"}); err != nil {
-			return fmt.Errorf("write: %w", err)
-		}
-	} else {
-		enc = json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
+	out, err := newRowWriter(w, format, []string{"from_id", "from_url", "to_url", "to_id", "title"})
+	if err != nil {
+		return err
 	}
 	for l, err := range store.Links(ctx, query, opts) {
 		if err != nil {
 			return fmt.Errorf("export links: %w", err)
 		}
-		if enc != nil {
-			if err := enc.Encode(linkJSON{l.FromArticleID, l.FromURL, l.Position, l.ToURL, l.ToArticleID, l.ToArticleID != 0, l.Title}); err != nil {
-				return fmt.Errorf("write: %w", err)
+		if !out.isCSV() {
+			if err := out.json(linkJSON{l.FromArticleID, l.FromURL, l.Position, l.ToURL, l.ToArticleID, l.ToArticleID != 0, l.Title}); err != nil {
+				return err
 			}
 			continue
 		}
@@ -195,15 +172,52 @@ func exportLinks(ctx context.Context, store *archive.Store, query string, opts a
 		if l.ToArticleID != 0 {
 			to = strconv.FormatInt(l.ToArticleID, 10)
 		}
-		if err := cw.Write([]string{strconv.FormatInt(l.FromArticleID, 10), l.FromURL, l.ToURL, to, l.Title}); err != nil {
-			return fmt.Errorf("write: %w", err)
+		if err := out.csv([]string{strconv.FormatInt(l.FromArticleID, 10), l.FromURL, l.ToURL, to, l.Title}); err != nil {
+			return err
 		}
 	}
-	if cw != nil {
-		cw.Flush()
-		if err := cw.Error(); err != nil {
-			return fmt.Errorf("write: %w", err)
-		}
+	return out.flush()
+}
+
+// rowWriter writes export rows as JSON lines, or as CSV after a header row.
+type rowWriter struct {
+	enc *json.Encoder
+	cw  *csv.Writer
+}
+
+func newRowWriter(w io.Writer, format string, header []string) (*rowWriter, error) {
+	if format != "csv" {
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		return &rowWriter{enc: enc}, nil
+	}
+	rw := &rowWriter{cw: csv.NewWriter(w)}
+	return rw, rw.csv(header)
+}
+
+func (rw *rowWriter) isCSV() bool { return rw.cw != nil }
+
+func (rw *rowWriter) json(v any) error {
+	if err := rw.enc.Encode(v); err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
+	return nil
+}
+
+func (rw *rowWriter) csv(row []string) error {
+	if err := rw.cw.Write(row); err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
+	return nil
+}
+
+func (rw *rowWriter) flush() error {
+	if rw.cw == nil {
+		return nil
+	}
+	rw.cw.Flush()
+	if err := rw.cw.Error(); err != nil {
+		return fmt.Errorf("write: %w", err)
 	}
 	return nil
 }

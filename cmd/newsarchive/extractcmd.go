@@ -116,11 +116,7 @@ func printArticle(w io.Writer, a *extract.Article) {
 		}
 	}
 	for _, ed := range a.Editors {
-		name := ed.Name
-		if ed.Handle != "" {
-			name = strings.TrimSpace(name + " @" + ed.Handle)
-		}
-		line("Editor", name+optional(" <", ed.URL, ">"))
+		line("Editor", editorLabel(ed)+optional(" <", ed.URL, ">"))
 	}
 	line("Published", a.PublishedAt)
 	line("Modified", a.ModifiedAt)

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/newsarchive/newsarchive/archive"
 )
@@ -48,32 +47,10 @@ func addFilterFlags(fs *flag.FlagSet) *filterFlags {
 func (f *filterFlags) options() (archive.SearchOptions, error) {
 	opts := archive.SearchOptions{Author: *f.author, Editor: *f.editor, Tag: *f.tag, Site: *f.site}
 	var err error
-	if opts.Since, _, err = parseDateFlag("since", *f.since); err != nil {
-		return opts, err
-	}
-	var dateOnly bool
-	if opts.Until, dateOnly, err = parseDateFlag("until", *f.until); err != nil {
-		return opts, err
-	}
-	if dateOnly {
-		opts.Until = opts.Until.AddDate(0, 0, 1)
+	if opts.Since, opts.Until, err = archive.ParseDateRange(*f.since, *f.until); err != nil {
+		return opts, usagef("--%v", err)
 	}
 	return opts, nil
-}
-
-// parseDateFlag reads YYYY-MM-DD (midnight UTC, dateOnly) or RFC 3339.
-func parseDateFlag(name, v string) (t time.Time, dateOnly bool, err error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return time.Time{}, false, nil
-	}
-	if t, err := time.Parse(time.DateOnly, v); err == nil {
-		return t, true, nil
-	}
-	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return t, false, nil
-	}
-	return time.Time{}, false, usagef("--%s %q: want a date YYYY-MM-DD or an RFC 3339 time", name, v)
 }
 
 // searchHitJSON is the --json form of a search hit.

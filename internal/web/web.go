@@ -164,17 +164,8 @@ func (f searchForm) options() (archive.SearchOptions, error) {
 	o := archive.SearchOptions{Author: f.Author, Editor: f.Editor, Tag: f.Tag, Site: f.Site,
 		Limit: pageSize, Offset: (f.Page - 1) * pageSize, HighlightStart: markStart, HighlightEnd: markEnd}
 	var err error
-	if o.Since, _, err = parseDate(f.Since); err != nil {
-		return o, fmt.Errorf("since: %w", err)
-	}
-	var dateOnly bool
-	if o.Until, dateOnly, err = parseDate(f.Until); err != nil {
-		return o, fmt.Errorf("until: %w", err)
-	}
-	if dateOnly {
-		o.Until = o.Until.AddDate(0, 0, 1) // a day given as "until" is included whole
-	}
-	return o, nil
+	o.Since, o.Until, err = archive.ParseDateRange(f.Since, f.Until)
+	return o, err
 }
 
 // query returns the form as a query string, with page p.
@@ -190,20 +181,6 @@ func (f searchForm) query(p int) string {
 		v.Set("page", strconv.Itoa(p))
 	}
 	return v.Encode()
-}
-
-func parseDate(v string) (time.Time, bool, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return time.Time{}, false, nil
-	}
-	if t, err := time.Parse(time.DateOnly, v); err == nil {
-		return t, true, nil
-	}
-	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return t, false, nil
-	}
-	return time.Time{}, false, fmt.Errorf("%q is not a date (YYYY-MM-DD)", v)
 }
 
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
