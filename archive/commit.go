@@ -273,7 +273,7 @@ func (s *Store) prepareLinks(runID int64, c *Capture, p *prepared) {
 }
 
 // ContentHash returns the hex SHA-256 of an article's normalised content: the
-// fields a reader sees (site name, language, title, authors with bios, editors,
+// fields a reader sees (site name, language, title, authors with bios, byline, editors,
 // dates, tags, description, image, body text, related links, copyright) and
 // not the URL it was fetched from, the fetch time or the extractor's
 // bookkeeping (sources, rule, version, word count, body markup). Two fetches
@@ -289,7 +289,7 @@ func ContentHash(a *extract.Article, h hash.Hash) string {
 		h.Write([]byte(s))
 	}
 	count := func(k int) { h.Write(n[:binary.PutUvarint(n[:], uint64(k))]) }
-	field("v1")
+	field("v2")
 	field(a.SiteName)
 	field(a.Language)
 	field(a.Title)
@@ -299,6 +299,7 @@ func ContentHash(a *extract.Article, h hash.Hash) string {
 		field(x.Bio)
 		field(x.URL)
 	}
+	field(a.Byline)
 	count(len(a.Editors))
 	for _, x := range a.Editors {
 		field(x.Name)

@@ -9,7 +9,7 @@ package extract
 
 // Version is the extractor version stored with every record, so that records made
 // by an older extractor can be found and re-extracted from their raw pages.
-const Version = "0.1.0"
+const Version = "0.2.0"
 
 // Layer names used as values of Article.Sources. Site rules use "site:<name>".
 const (
@@ -29,6 +29,11 @@ type Article struct {
 	Title        string `json:"title"`
 
 	Authors []Author `json:"authors"`
+	// Byline is the author credit as the page prints it ("By Jane Doe and
+	// John Roe, Reuters"; dates and affiliations kept), whitespace collapsed;
+	// when the page prints none, the author metadata as written, else the
+	// names in Authors joined by ", ". Authors holds the parsed names.
+	Byline  string   `json:"byline"`
 	Editors []Editor `json:"editors"`
 
 	// PublishedAt and ModifiedAt are RFC 3339 when the page gives an offset;

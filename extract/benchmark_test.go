@@ -83,3 +83,39 @@ func readGzip(path string) ([]byte, error) {
 	}
 	return io.ReadAll(zr)
 }
+
+// BenchmarkDevSplit extracts every page of the benchmark named by
+// NEWSARCHIVE_BENCH_ARTICLES (pages decompressed beforehand, so only
+// extraction is timed) and reports pages/s; -benchmem's allocs/op is per page.
+//
+//	NEWSARCHIVE_BENCH_ARTICLES=DIR go test -run '^$' -bench BenchmarkDevSplit -benchmem -cpu 1 ./extract
+func BenchmarkDevSplit(b *testing.B) {
+	dir := os.Getenv("NEWSARCHIVE_BENCH_ARTICLES")
+	if dir == "" {
+		b.Skip("NEWSARCHIVE_BENCH_ARTICLES not set")
+	}
+	paths, err := filepath.Glob(filepath.Join(dir, "html", "*.html.gz"))
+	if err != nil || len(paths) == 0 {
+		b.Fatalf("no pages in %s/html: %v", dir, err)
+	}
+	sort.Strings(paths)
+	pages := make([][]byte, len(paths))
+	for i, p := range paths {
+		if pages[i], err = readGzip(p); err != nil {
+			b.Fatalf("%s: %v", p, err)
+		}
+	}
+	e, err := Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	header := http.Header{"Content-Type": {"text/html; charset=utf-8"}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if _, err := e.Extract("https://example.com/article", header, pages[i%len(pages)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "pages/s")
+}

@@ -84,6 +84,7 @@ type extraction struct {
 
 	box       authorBox
 	bodyName  []string // byline found at the start of the body
+	bodyLine  string   // that byline as printed
 	bodyImage string   // first image in the body
 	// visibleDate is a dateline found at the start of the body.
 	visibleDate string

@@ -448,3 +448,57 @@ func TestGenericHints(t *testing.T) {
 		}
 	}
 }
+
+// TestByline checks the printed credit line beside the parsed names: declared
+// metadata as written, else the byline element as printed (its itemprop=name
+// when marked), never a container that also holds the date.
+func TestByline(t *testing.T) {
+	const para = `<p>` + "The council voted on Tuesday to approve the new budget for the coming year, after a long debate. " +
+		"Members of the public spoke for and against the plan, which raises spending on roads and schools.</p>"
+	page := func(head, body string) []byte {
+		return []byte(`<html><head><title>Budget approved</title>` + head + `</head><body><article><h1>Budget approved</h1>` +
+			body + para + para + para + `</article></body></html>`)
+	}
+	for _, tc := range []struct {
+		name, head, body string
+		byline           string
+		authors          []string
+	}{
+		{"printed line keeps its prefix", ``, `<p class="byline">By Ann Lee and Bo Ray</p>`,
+			"By Ann Lee and Bo Ray", []string{"Ann Lee", "Bo Ray"}},
+		{"printed line keeps a dateline", ``, `<div class="byline">By GILL MOHNEY <span>March 11, 2015 3:46 PM</span></div>`,
+			"By GILL MOHNEY March 11, 2015 3:46 PM", []string{"GILL MOHNEY"}},
+		{"itemprop name inside the byline", ``, `<p itemprop="author">Tech desk by <span itemprop="name">Steve Musil</span> @stevem</p>`,
+			"Steve Musil", []string{"Steve Musil"}},
+		{"author-date container gives way to its byline", ``,
+			`<div class="post__author-date"><h6 class="byline"><em>By</em> <a href="/a/j">Jo Sokol</a></h6><p><em>May 20, 2019</em></p></div>`,
+			"By Jo Sokol", []string{"Jo Sokol"}},
+		{"meta declared as written", `<meta name="author" content="Ann Lee">`, `<p class="byline">Words: Ann Lee, Staff</p>`,
+			"Ann Lee", []string{"Ann Lee"}},
+		{"repeated Dublin Core creators, duplicates once", `<meta name="DC.Creator" content="Kooman, F."><meta name="DC.Creator" content="Jong, Michiel de"><meta name="DC.Creator" content="Kooman, F.">`, ``,
+			"Kooman, F., Jong, Michiel de", []string{"Kooman, F.", "Jong, Michiel de"}},
+		{"a By line copied into meta yields to the page", `<meta name="byl" content="By Nelson Schwartz">`,
+			`<p itemprop="author">By <a><span itemprop="name">Nelson Schwartz</span></a></p>`,
+			"Nelson Schwartz", []string{"Nelson Schwartz"}},
+		{"JSON-LD names", `<script type="application/ld+json">{"@type":"NewsArticle","author":[{"@type":"Person","name":"A Bee"},{"@type":"Person","name":"C Dee"}]}</script>`, ``,
+			"A Bee, C Dee", []string{"A Bee", "C Dee"}},
+		{"no credit at all", ``, ``, "", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, err := New(nil).Extract("https://news.example/2024/budget", nil, page(tc.head, tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Byline != tc.byline {
+				t.Errorf("byline = %q, want %q", a.Byline, tc.byline)
+			}
+			var names []string
+			for _, au := range a.Authors {
+				names = append(names, au.Name)
+			}
+			if strings.Join(names, "|") != strings.Join(tc.authors, "|") {
+				t.Errorf("authors = %q, want %q", names, tc.authors)
+			}
+		})
+	}
+}

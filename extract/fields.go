@@ -365,7 +365,7 @@ func (x *extraction) classify(blocks []block, inBody bool) []block {
 				(first == "by" || first == "written" || first == "words") && reByline.MatchString(t) {
 				if names := cleanByline(t); len(names) > 0 {
 					if len(x.bodyName) == 0 {
-						x.bodyName = names
+						x.bodyName, x.bodyLine = names, t
 					}
 					continue
 				}
@@ -434,13 +434,14 @@ func matchesAny(res []*regexp.Regexp, s string) bool {
 func (x *extraction) authors(ruleSrc string) {
 	a, p := x.a, x.p
 	var names []string
-	src := ""
+	src, line := "", ""
 	if x.rule != nil {
 		// The first matching element that reads as names (the date and the
 		// comment count sit beside the byline in the same markup).
 		for _, n := range x.findAll(selByline) {
-			if names = cleanByline(value(n)); len(names) > 0 {
-				src = ruleSrc
+			v := value(n)
+			if names = cleanByline(v); len(names) > 0 {
+				src, line = ruleSrc, v
 				break
 			}
 		}
@@ -455,7 +456,7 @@ func (x *extraction) authors(ruleSrc string) {
 		src = SourceHeuristic
 	}
 	if len(names) == 0 && len(x.bodyName) > 0 {
-		names, src = x.bodyName, SourceHeuristic
+		names, src, line = x.bodyName, SourceHeuristic, x.bodyLine
 	}
 	ldURL := map[string]string{}
 	if len(x.ld.authors) > 0 {
@@ -486,7 +487,10 @@ func (x *extraction) authors(ruleSrc string) {
 				if v == "" || strings.HasPrefix(v, "http") || strings.HasPrefix(v, "/") {
 					continue
 				}
-				names = append(names, metaNames(v)...)
+				if nn := metaNames(v); len(nn) > 0 {
+					names = append(names, nn...)
+					line = joinLine(line, v)
+				}
 			}
 			if len(names) > 0 {
 				src = SourceMeta
@@ -495,7 +499,7 @@ func (x *extraction) authors(ruleSrc string) {
 		}
 	}
 	if len(names) == 0 {
-		names = x.domByline()
+		names, line = x.domByline()
 		if len(names) > 0 {
 			src = SourceHeuristic
 		}
@@ -518,7 +522,71 @@ func (x *extraction) authors(ruleSrc string) {
 	}
 	if len(a.Authors) > 0 {
 		x.set("authors", src)
+		a.Byline = collapse(x.bylineLine(src == ruleSrc && x.rule != nil, line))
+		if a.Byline == "" {
+			for i, au := range a.Authors {
+				if i > 0 {
+					a.Byline += ", "
+				}
+				a.Byline += au.Name
+			}
+		}
+		x.set("byline", src)
 	}
+}
+
+// bylineLine returns the credit as the page states it: a site rule's byline
+// as printed (or, when the rule found the author box, the names); else the author the page declares (JSON-LD names, else every
+// value of the first author meta key, as written); else the first byline
+// element as printed (its itemprop=name if it has one); else the line the
+// names were read from.
+func (x *extraction) bylineLine(fromRule bool, line string) string {
+	if fromRule {
+		return line // the rule's byline or author box; "" means the names
+	}
+	var people, orgs []string
+	for _, au := range x.ld.authors {
+		if au.person {
+			people = append(people, au.name)
+		} else {
+			orgs = append(orgs, au.name)
+		}
+	}
+	if len(people) > 0 {
+		return strings.Join(people, ", ")
+	}
+	if len(orgs) > 0 {
+		return strings.Join(orgs, ", ")
+	}
+	for _, k := range metaAuthorKeys {
+		declared := ""
+		seen := map[string]bool{}
+		for _, v := range x.p.metaAuthors[k] {
+			// A value reading "By …" is a printed line copied into a
+			// meta tag; the page's own byline element is preferred.
+			if v != "" && !strings.HasPrefix(v, "http") && !strings.HasPrefix(v, "/") && !reByline.MatchString(v) &&
+				!seen[strings.ToLower(v)] {
+				seen[strings.ToLower(v)] = true
+				declared = joinLine(declared, v)
+			}
+		}
+		if declared != "" {
+			return declared
+		}
+	}
+	if _, printed := x.domByline(); printed != "" {
+		return printed
+	}
+	return line
+}
+
+// joinLine appends one more author value to a byline built from repeated
+// meta tags.
+func joinLine(line, v string) string {
+	if line == "" {
+		return v
+	}
+	return line + ", " + v
 }
 
 // metaAuthorKeys are the meta names and properties that hold author names,
@@ -542,21 +610,21 @@ func metaNames(v string) []string {
 
 // domByline reads the names of the first element marked as a byline
 // (rel=author, itemprop=author, a byline class) whose text is short enough to
-// be one; an itemprop=name inside it wins. Only pages that name no author
-// elsewhere pay for this walk.
-func (x *extraction) domByline() []string {
-	var names []string
+// be one, and that text as printed; an itemprop=name inside it wins for the
+// names. Only pages that name no author elsewhere pay for this walk.
+func (x *extraction) domByline() (names []string, line string) {
 	var walk func(n *html.Node) bool
 	walk = func(n *html.Node) bool {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			if c.Type != html.ElementNode || junkElement(c) {
 				continue
 			}
-			if len(c.Attr) > 0 && bylineElement(c) && !inChrome(c) {
+			if len(c.Attr) > 0 && bylineElement(c) && !creditContainer(c) && !inChrome(c) {
 				if t, ok := shortText(c, 100); ok && t != "" {
 					if nn := itempropName(c); nn != "" {
 						t = nn
 					}
+					line = t
 					if names = cleanByline(t); len(names) > 0 {
 						return true
 					}
@@ -568,8 +636,36 @@ func (x *extraction) domByline() []string {
 		}
 		return false
 	}
-	walk(x.p.body)
-	return names
+	if !walk(x.p.body) {
+		return nil, ""
+	}
+	return names, line
+}
+
+// creditContainer reports a byline-marked element that also holds the date
+// (a class such as "author-date" or "byline-meta") and has a byline-marked
+// element inside: the credit is that inner element.
+func creditContainer(n *html.Node) bool {
+	mixed := false
+	for _, a := range n.Attr {
+		if (a.Key == "class" || a.Key == "id") &&
+			(containsFold(a.Val, "date") || containsFold(a.Val, "time") || containsFold(a.Val, "meta")) {
+			mixed = true
+		}
+	}
+	if !mixed {
+		return false
+	}
+	var inner func(n *html.Node) bool
+	inner = func(n *html.Node) bool {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode && (bylineElement(c) || inner(c)) {
+				return true
+			}
+		}
+		return false
+	}
+	return inner(n)
 }
 
 // inChrome reports whether n is hidden, or inside the page's header, footer,

@@ -202,7 +202,9 @@ func cleanByline(s string) []string {
 	var out []string
 	for _, n := range splitNames(s) {
 		n = strings.TrimSpace(strings.TrimPrefix(n, "@"))
-		if looksLikeName(n) && !dateWords[strings.ToLower(strings.Trim(n, ".,"))] {
+		// "About the Author" heads an author box; it names nobody.
+		if looksLikeName(n) && !dateWords[strings.ToLower(strings.Trim(n, ".,"))] &&
+			!strings.HasPrefix(strings.ToLower(n), "about ") {
 			out = append(out, n)
 		}
 	}

@@ -469,13 +469,9 @@ func evalMetadata(ctx context.Context, ex *extract.Extractor, dir string) (*meta
 
 // predictedMetadata maps a record to the benchmark's prediction fields.
 func predictedMetadata(a *extract.Article) map[string]string {
-	names := make([]string, 0, len(a.Authors))
-	for _, au := range a.Authors {
-		names = append(names, au.Name)
-	}
 	return map[string]string{
 		"title":     a.Title,
-		"byline":    strings.Join(names, ", "),
+		"byline":    a.Byline,
 		"published": a.PublishedAt,
 		"siteName":  a.SiteName,
 	}

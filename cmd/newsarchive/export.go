@@ -53,7 +53,7 @@ type linkJSON struct {
 	Title    string `json:"title"`
 }
 
-var exportCSVHeader = []string{"id", "canonical_url", "site_name", "title", "authors", "editors", "published_at",
+var exportCSVHeader = []string{"id", "canonical_url", "site_name", "title", "authors", "byline", "editors", "published_at",
 	"modified_at", "language", "tags", "description", "word_count", "first_seen", "last_seen", "versions", "body_text"}
 
 func runExport(ctx context.Context, e *env, args []string) error {
@@ -134,7 +134,7 @@ func exportArticles(ctx context.Context, store *archive.Store, query string, opt
 			editors = append(editors, editorLabel(ed))
 		}
 		row = append(row[:0], strconv.FormatInt(r.ArticleID, 10), r.CanonicalURL, a.SiteName, a.Title,
-			strings.Join(authors, "; "), strings.Join(editors, "; "), a.PublishedAt, a.ModifiedAt, a.Language,
+			strings.Join(authors, "; "), a.Byline, strings.Join(editors, "; "), a.PublishedAt, a.ModifiedAt, a.Language,
 			strings.Join(a.Tags, "; "), a.Description, strconv.Itoa(a.WordCount), r.FirstSeen, r.LastSeen,
 			strconv.Itoa(r.Versions), a.BodyText)
 		if err := out.csv(row); err != nil {

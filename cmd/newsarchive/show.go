@@ -292,6 +292,7 @@ func diffRecords(a, b *extract.Article) versionDiff {
 	field("language", a.Language, b.Language)
 	field("canonical_url", a.CanonicalURL, b.CanonicalURL)
 	field("authors", people(a.Authors), people(b.Authors))
+	field("byline", a.Byline, b.Byline)
 	field("editors", editors(a.Editors), editors(b.Editors))
 	field("published_at", a.PublishedAt, b.PublishedAt)
 	field("modified_at", a.ModifiedAt, b.ModifiedAt)
