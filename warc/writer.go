@@ -1,10 +1,12 @@
 package warc
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -62,23 +64,72 @@ type Written struct {
 
 // Writer writes exchanges to a rotating series of gzip-per-record WARC/1.1
 // files. Its methods are safe for concurrent use.
+//
+// A record's header is the WARC library's (gowarc) WarcFields, serialised
+// by it; the block is written from the caller's bytes as they are. (The
+// library's record builder copies each block into a buffer and hashes it a
+// second time while marshalling; with it, WARC writing cost about twice the
+// CPU.) Each record is compressed into its own gzip member in the calling
+// goroutine, outside any lock, so concurrent callers compress in parallel,
+// and each call's records reach the file in one write: only that append is
+// serialised.
 type Writer struct {
-	w   *gowarc.WarcFileWriter
-	dir string
+	dir     string
+	names   *nameGen
+	maxSize int64
+	level   int
+	info    []Field
 
-	// mu serialises record building and writing. The library's writer
-	// writes one record at a time anyway, and its record builders write a
-	// package-level flag of the uuid package (uuid.EnableRandPool) each time
-	// one is made, also in its own goroutine when it opens a file: holding mu
-	// across the build and the write keeps those writes ordered.
-	mu   sync.Mutex
-	seen map[string]revisitRef // payload digest → first response
+	seenMu sync.Mutex
+	seen   map[string]revisitRef // payload digest → first response
 
-	records atomic.Int64
+	mu     sync.Mutex // the file state below
+	f      *os.File
+	open   string // path while being written (".open" suffix)
+	final  string // path once closed
+	size   int64
+	infoID string // WARC-Warcinfo-ID of the current file, or of the next one
+	closed bool
+
+	encoders sync.Pool // *encoder
+	records  atomic.Int64
 }
 
 type revisitRef struct {
 	id, uri, date string
+}
+
+// encoder marshals records into consecutive gzip members in buf.
+type encoder struct {
+	buf  bytes.Buffer
+	head bytes.Buffer // one record's version line and header
+	gz   *gzip.Writer
+	ends []int // end offset in buf of each record's member
+}
+
+// record is one WARC record: its header fields and its content block.
+type record struct {
+	h     gowarc.WarcFields
+	block []byte
+}
+
+// newRecord starts a record with its type, id and date.
+func newRecord(typ gowarc.RecordType, id string, date time.Time) *record {
+	r := &record{}
+	r.h.Add(gowarc.WarcType, typ.String())
+	r.h.Add(gowarc.WarcRecordID, id)
+	r.h.AddTimeNano(gowarc.WarcDate, date)
+	return r
+}
+
+// setBlock sets the content block, its length and its digest.
+func (r *record) setBlock(block []byte, digest string) {
+	r.block = block
+	if digest == "" {
+		digest = Digest(block)
+	}
+	r.h.Add(gowarc.WarcBlockDigest, digest)
+	r.h.AddInt(gowarc.ContentLength, len(block))
 }
 
 // Create opens a Writer. No file is created before the first record.
@@ -102,33 +153,20 @@ func Create(opts WriterOptions) (*Writer, error) {
 	if opts.GzipLevel == 0 {
 		opts.GzipLevel = gzip.BestSpeed
 	}
+	if _, err := gzip.NewWriterLevel(io.Discard, opts.GzipLevel); err != nil {
+		return nil, fmt.Errorf("warc: create: %w", err)
+	}
 	var tag [3]byte
 	_, _ = rand.Read(tag[:])
-	names := &nameGen{dir: dir, prefix: opts.Prefix, tag: hex.EncodeToString(tag[:])}
-	info := opts.Info
-	w := gowarc.NewWarcFileWriter(
-		gowarc.WithFileNameGenerator(names),
-		gowarc.WithMaxFileSize(opts.MaxSize),
-		gowarc.WithCompression(true),
-		gowarc.WithCompressionLevel(opts.GzipLevel),
-		// Our records are compressed HTML at about 4:1; the library's
-		// rotation estimate uses this ratio before writing a record.
-		gowarc.WithExpectedCompressionRatio(0.3),
-		gowarc.WithAddWarcConcurrentToHeader(true),
-		gowarc.WithRecordOptions(gowarc.WithNoValidation()),
-		gowarc.WithWarcInfoFunc(func(b gowarc.WarcRecordBuilder) error {
-			var sb strings.Builder
-			sb.WriteString("format: WARC File Format 1.1\r\n")
-			sb.WriteString("conformsTo: http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n")
-			for _, f := range info {
-				sb.WriteString(f.Name + ": " + oneLine(f.Value) + "\r\n")
-			}
-			_, err := b.WriteString(sb.String())
-			b.AddWarcHeader(gowarc.WarcBlockDigest, Digest([]byte(sb.String())))
-			return err
-		}),
-	)
-	return &Writer{w: w, dir: dir, seen: make(map[string]revisitRef)}, nil
+	return &Writer{
+		dir:     dir,
+		names:   &nameGen{dir: dir, prefix: opts.Prefix, tag: hex.EncodeToString(tag[:])},
+		maxSize: opts.MaxSize,
+		level:   opts.GzipLevel,
+		info:    opts.Info,
+		seen:    make(map[string]revisitRef),
+		infoID:  newID(),
+	}, nil
 }
 
 // Dir returns the absolute directory the files are written to.
@@ -137,32 +175,201 @@ func (w *Writer) Dir() string { return w.dir }
 // Records returns how many records were written so far.
 func (w *Writer) Records() int64 { return w.records.Load() }
 
-// Close finishes the current file (renaming it from its .open name).
+// Close finishes the current file (renaming it from its .open name). Writes
+// after Close fail.
 func (w *Writer) Close() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if err := w.w.Close(); err != nil {
+	w.closed = true
+	if err := w.closeFile(); err != nil {
 		return fmt.Errorf("warc: close: %w", err)
 	}
 	return nil
 }
 
-// nameGen names files prefix-YYYYMMDDhhmmss-tag-NNNNN.warc(.gz): the time
+// closeFile closes and renames the current file, if any; w.mu is held.
+func (w *Writer) closeFile() error {
+	if w.f == nil {
+		return nil
+	}
+	f := w.f
+	w.f, w.size = nil, 0
+	w.infoID = newID()
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", w.open, err)
+	}
+	if err := os.Rename(w.open, w.final); err != nil {
+		return fmt.Errorf("rename %s: %w", w.open, err)
+	}
+	return nil
+}
+
+// ensureFile makes room for n more bytes: it rotates when they would take a
+// non-empty file past the size limit and opens a file (starting with its
+// warcinfo record) when none is open; w.mu is held.
+func (w *Writer) ensureFile(n int64) error {
+	if w.f != nil && w.size > 0 && w.size+n > w.maxSize {
+		if err := w.closeFile(); err != nil {
+			return err
+		}
+	}
+	if w.f != nil {
+		return nil
+	}
+	name := w.names.next()
+	w.final = filepath.Join(w.dir, name)
+	w.open = w.final + ".open"
+	f, err := os.OpenFile(w.open, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("create: %w", err)
+	}
+	e := w.encoder()
+	defer w.encoders.Put(e)
+	if err := e.marshal([]*record{w.warcinfo(name, w.infoID)}, ""); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("warcinfo: %w", err)
+	}
+	if _, err := f.Write(e.buf.Bytes()); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("warcinfo: %w", err)
+	}
+	w.f, w.size = f, int64(e.buf.Len())
+	w.records.Add(1)
+	return nil
+}
+
+// warcinfo builds the record that opens file name.
+func (w *Writer) warcinfo(name, id string) *record {
+	var sb strings.Builder
+	sb.WriteString("format: WARC File Format 1.1\r\n")
+	sb.WriteString("conformsTo: http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n")
+	for _, f := range w.info {
+		sb.WriteString(f.Name + ": " + oneLine(f.Value) + "\r\n")
+	}
+	r := newRecord(gowarc.Warcinfo, id, time.Now().UTC())
+	r.h.Add(gowarc.WarcFilename, name)
+	r.h.Add(gowarc.ContentType, gowarc.ApplicationWarcFields)
+	r.setBlock([]byte(sb.String()), "")
+	return r
+}
+
+func (w *Writer) encoder() *encoder {
+	if e, ok := w.encoders.Get().(*encoder); ok {
+		return e
+	}
+	gz, _ := gzip.NewWriterLevel(nil, w.level) // level checked by Create
+	return &encoder{gz: gz}
+}
+
+// marshal writes recs as consecutive gzip members into e.buf, each naming
+// infoID (if set) as its warcinfo record.
+func (e *encoder) marshal(recs []*record, infoID string) error {
+	e.buf.Reset()
+	e.ends = e.ends[:0]
+	for _, r := range recs {
+		if infoID != "" {
+			r.h.Set(gowarc.WarcWarcinfoID, infoID)
+		}
+		e.head.Reset()
+		e.head.WriteString("WARC/1.1\r\n")
+		if _, err := r.h.Write(&e.head); err != nil {
+			return err
+		}
+		e.head.WriteString("\r\n")
+		e.gz.Reset(&e.buf)
+		_, _ = e.gz.Write(e.head.Bytes()) // writes to a bytes.Buffer do not fail
+		_, _ = e.gz.Write(r.block)
+		_, _ = e.gz.Write(recordEnd)
+		if err := e.gz.Close(); err != nil {
+			return err
+		}
+		e.ends = append(e.ends, e.buf.Len())
+	}
+	return nil
+}
+
+var recordEnd = []byte("\r\n\r\n")
+
+// emit compresses recs and appends them to the current file in one write,
+// returning where each one lies.
+func (w *Writer) emit(recs []*record) ([]Location, error) {
+	e := w.encoder()
+	defer w.encoders.Put(e)
+	w.mu.Lock()
+	id, closed := w.infoID, w.closed
+	w.mu.Unlock()
+	if closed {
+		return nil, errors.New("writer closed")
+	}
+	for {
+		if err := e.marshal(recs, id); err != nil {
+			return nil, err
+		}
+		w.mu.Lock()
+		if w.closed {
+			w.mu.Unlock()
+			return nil, errors.New("writer closed")
+		}
+		if err := w.ensureFile(int64(e.buf.Len())); err != nil {
+			w.mu.Unlock()
+			return nil, err
+		}
+		if w.infoID != id {
+			// The file rotated after the records were marshalled: they
+			// must name the new file's warcinfo record.
+			id = w.infoID
+			w.mu.Unlock()
+			continue
+		}
+		off, file := w.size, w.final
+		n, err := w.f.Write(e.buf.Bytes())
+		w.size += int64(n)
+		w.mu.Unlock()
+		if err != nil {
+			return nil, err
+		}
+		w.records.Add(int64(len(recs)))
+		locs := make([]Location, len(recs))
+		start := 0
+		for i, end := range e.ends {
+			locs[i] = Location{File: file, Offset: off + int64(start)}
+			start = end
+		}
+		return locs, nil
+	}
+}
+
+// nameGen names files prefix-YYYYMMDDhhmmss-tag-NNNNN.warc.gz: the time
 // and a random tag per Writer keep names unique across crawls, the serial
 // within one.
 type nameGen struct {
 	dir, prefix, tag string
-	serial           atomic.Int32
+	serial           int
 }
 
-// NewWarcfileName implements gowarc.WarcFileNameGenerator.
-func (g *nameGen) NewWarcfileName() (string, string) {
-	n := g.serial.Add(1)
-	return g.dir, fmt.Sprintf("%s-%s-%s-%05d.warc", g.prefix, time.Now().UTC().Format("20060102150405"), g.tag, n)
+// next returns the next file name; the Writer's mu is held.
+func (g *nameGen) next() string {
+	g.serial++
+	return fmt.Sprintf("%s-%s-%s-%05d.warc.gz", g.prefix, time.Now().UTC().Format("20060102150405"), g.tag, g.serial)
 }
 
 func oneLine(s string) string {
-	return strings.NewReplacer("\r", " ", "\n", " ").Replace(s)
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	return string(appendOneLine(nil, s))
+}
+
+// appendOneLine appends s with its line breaks replaced by spaces.
+func appendOneLine(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '\r' || c == '\n' {
+			c = ' '
+		}
+		b = append(b, c)
+	}
+	return b
 }
 
 // newID returns a random (version 4) UUID record id. It does not use the
@@ -215,140 +422,93 @@ func (w *Writer) WriteExchange(ex Exchange) (Written, error) {
 		}
 	}
 
-	respID := newID()
-	reqDigest, respBlockDigest := Digest(ex.Request), Digest(ex.Response)
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	respID, reqID := newID(), ""
+	if len(ex.Request) > 0 {
+		reqID = newID()
+	}
 	var ref revisitRef
 	revisit := false
 	if payloadDigest != "" && status >= 200 && status <= 299 && ex.Complete {
+		w.seenMu.Lock()
 		if r, ok := w.seen[payloadDigest]; ok {
 			ref, revisit = r, true
 		} else {
 			w.seen[payloadDigest] = revisitRef{id: respID, uri: ex.URL, date: date.Format(time.RFC3339Nano)}
 		}
+		w.seenMu.Unlock()
 	}
-
-	var recs []gowarc.WarcRecord
-	if len(ex.Request) > 0 {
-		rb := gowarc.NewRecordBuilder(gowarc.Request, gowarc.WithNoValidation())
-		rb.AddWarcHeader(gowarc.WarcRecordID, newID())
-		rb.AddWarcHeader(gowarc.WarcTargetURI, ex.URL)
-		rb.AddWarcHeaderTime(gowarc.WarcDate, date)
-		rb.AddWarcHeader(gowarc.ContentType, "application/http;msgtype=request")
-		if ip != "" {
-			rb.AddWarcHeader(gowarc.WarcIPAddress, ip)
-		}
-		rb.AddWarcHeader(gowarc.WarcBlockDigest, reqDigest)
-		if _, err := rb.Write(ex.Request); err != nil {
-			return Written{}, fmt.Errorf("warc: request record %s: %w", ex.URL, err)
-		}
-		rec, _, err := rb.Build()
-		if err != nil {
-			return Written{}, fmt.Errorf("warc: request record %s: %w", ex.URL, err)
-		}
-		recs = append(recs, rec)
-	}
-
-	typ := gowarc.Response
 	block := ex.Response
 	if revisit {
-		typ = gowarc.Revisit
 		block = ex.Response[:len(ex.Response)-len(final)+len(head)]
 	}
-	rb := gowarc.NewRecordBuilder(typ, gowarc.WithNoValidation())
-	rb.AddWarcHeader(gowarc.WarcRecordID, respID)
-	rb.AddWarcHeader(gowarc.WarcTargetURI, ex.URL)
-	rb.AddWarcHeaderTime(gowarc.WarcDate, date)
-	rb.AddWarcHeader(gowarc.ContentType, "application/http;msgtype=response")
-	if ip != "" {
-		rb.AddWarcHeader(gowarc.WarcIPAddress, ip)
-	}
-	if revisit {
-		rb.AddWarcHeader(gowarc.WarcProfile, ProfileIdenticalPayload)
-		rb.AddWarcHeader(gowarc.WarcRefersTo, ref.id)
-		rb.AddWarcHeader(gowarc.WarcRefersToTargetURI, ref.uri)
-		rb.AddWarcHeader(gowarc.WarcRefersToDate, ref.date)
-		rb.AddWarcHeader(gowarc.WarcTruncated, "length")
-	} else if !ex.Complete {
-		rb.AddWarcHeader(gowarc.WarcTruncated, "length")
-	}
-	if revisit {
-		respBlockDigest = Digest(block)
-	}
-	rb.AddWarcHeader(gowarc.WarcBlockDigest, respBlockDigest)
-	if payloadDigest != "" {
-		rb.AddWarcHeader(gowarc.WarcPayloadDigest, payloadDigest)
-	}
-	if _, err := rb.Write(block); err != nil {
-		closeAll(recs)
-		return Written{}, fmt.Errorf("warc: response record %s: %w", ex.URL, err)
-	}
-	rec, _, err := rb.Build()
-	if err != nil {
-		closeAll(recs)
-		return Written{}, fmt.Errorf("warc: response record %s: %w", ex.URL, err)
-	}
-	recs = append(recs, rec)
 
-	res := w.w.Write(recs...)
-	if len(res) != len(recs) {
-		return Written{}, fmt.Errorf("warc: write %s: writer closed", ex.URL)
-	}
-	for _, r := range res {
-		if r.Err != nil {
-			return Written{}, fmt.Errorf("warc: write %s: %w", ex.URL, r.Err)
+	var recs []*record
+	if reqID != "" {
+		r := newRecord(gowarc.Request, reqID, date)
+		r.h.Add(gowarc.WarcTargetURI, ex.URL)
+		r.h.Add(gowarc.ContentType, "application/http;msgtype=request")
+		if ip != "" {
+			r.h.Add(gowarc.WarcIPAddress, ip)
 		}
+		r.h.Add(gowarc.WarcConcurrentTo, respID)
+		r.setBlock(ex.Request, "")
+		recs = append(recs, r)
 	}
-	w.records.Add(int64(len(recs)))
-	last := res[len(res)-1]
-	return Written{
-		Location:   Location{File: filepath.Join(w.dir, last.FileName), Offset: last.FileOffset},
-		ResponseID: respID,
-		Revisit:    revisit,
-	}, nil
+	typ := gowarc.Response
+	if revisit {
+		typ = gowarc.Revisit
+	}
+	r := newRecord(typ, respID, date)
+	r.h.Add(gowarc.WarcTargetURI, ex.URL)
+	r.h.Add(gowarc.ContentType, "application/http;msgtype=response")
+	if ip != "" {
+		r.h.Add(gowarc.WarcIPAddress, ip)
+	}
+	if reqID != "" {
+		r.h.Add(gowarc.WarcConcurrentTo, reqID)
+	}
+	if revisit {
+		r.h.Add(gowarc.WarcProfile, ProfileIdenticalPayload)
+		r.h.Add(gowarc.WarcRefersTo, ref.id)
+		r.h.Add(gowarc.WarcRefersToTargetURI, ref.uri)
+		r.h.Add(gowarc.WarcRefersToDate, ref.date)
+		r.h.Add(gowarc.WarcTruncated, "length")
+	} else if !ex.Complete {
+		r.h.Add(gowarc.WarcTruncated, "length")
+	}
+	if payloadDigest != "" {
+		r.h.Add(gowarc.WarcPayloadDigest, payloadDigest)
+	}
+	r.setBlock(block, "")
+	recs = append(recs, r)
+
+	locs, err := w.emit(recs)
+	if err != nil {
+		return Written{}, fmt.Errorf("warc: write %s: %w", ex.URL, err)
+	}
+	return Written{Location: locs[len(locs)-1], ResponseID: respID, Revisit: revisit}, nil
 }
 
 // WriteMetadata writes a metadata record about uri (application/warc-fields,
 // one "outlink: URL" field per link, Heritrix's convention), concurrent to
 // the record concurrentTo.
 func (w *Writer) WriteMetadata(uri, concurrentTo string, date time.Time, fields []Field) error {
-	var sb strings.Builder
+	var b []byte
 	for _, f := range fields {
-		sb.WriteString(f.Name + ": " + oneLine(f.Value) + "\r\n")
+		b = append(b, f.Name...)
+		b = append(b, ": "...)
+		b = appendOneLine(b, f.Value)
+		b = append(b, "\r\n"...)
 	}
-	b := []byte(sb.String())
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	rb := gowarc.NewRecordBuilder(gowarc.Metadata, gowarc.WithNoValidation())
-	rb.AddWarcHeader(gowarc.WarcRecordID, newID())
-	rb.AddWarcHeader(gowarc.WarcTargetURI, uri)
-	rb.AddWarcHeaderTime(gowarc.WarcDate, date.UTC())
-	rb.AddWarcHeader(gowarc.ContentType, gowarc.ApplicationWarcFields)
+	r := newRecord(gowarc.Metadata, newID(), date.UTC())
+	r.h.Add(gowarc.WarcTargetURI, uri)
+	r.h.Add(gowarc.ContentType, gowarc.ApplicationWarcFields)
 	if concurrentTo != "" {
-		rb.AddWarcHeader(gowarc.WarcConcurrentTo, concurrentTo)
+		r.h.Add(gowarc.WarcConcurrentTo, concurrentTo)
 	}
-	rb.AddWarcHeader(gowarc.WarcBlockDigest, Digest(b))
-	if _, err := rb.Write(b); err != nil {
+	r.setBlock(b, "")
+	if _, err := w.emit([]*record{r}); err != nil {
 		return fmt.Errorf("warc: metadata record %s: %w", uri, err)
 	}
-	rec, _, err := rb.Build()
-	if err != nil {
-		return fmt.Errorf("warc: metadata record %s: %w", uri, err)
-	}
-	res := w.w.Write(rec)
-	if len(res) != 1 {
-		return fmt.Errorf("warc: metadata record %s: writer closed", uri)
-	}
-	if res[0].Err != nil {
-		return fmt.Errorf("warc: metadata record %s: %w", uri, res[0].Err)
-	}
-	w.records.Add(1)
 	return nil
-}
-
-func closeAll(recs []gowarc.WarcRecord) {
-	for _, r := range recs {
-		_ = r.Close()
-	}
 }
