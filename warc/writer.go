@@ -49,6 +49,10 @@ type Exchange struct {
 	// Complete is false when Response was cut short (size cap, abort,
 	// network); the response record then carries WARC-Truncated.
 	Complete bool
+	// Metadata, when set, is written as a metadata record about the
+	// exchange (see WriteMetadata) right after the response, in the same
+	// write.
+	Metadata []Field
 }
 
 // Written is what WriteExchange wrote.
@@ -362,6 +366,9 @@ func oneLine(s string) string {
 
 // appendOneLine appends s with its line breaks replaced by spaces.
 func appendOneLine(b []byte, s string) []byte {
+	if !strings.ContainsAny(s, "\r\n") {
+		return append(b, s...)
+	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c == '\r' || c == '\n' {
@@ -481,18 +488,33 @@ func (w *Writer) WriteExchange(ex Exchange) (Written, error) {
 	}
 	r.setBlock(block, "")
 	recs = append(recs, r)
+	if len(ex.Metadata) > 0 {
+		recs = append(recs, metadataRecord(ex.URL, respID, date, ex.Metadata))
+	}
 
 	locs, err := w.emit(recs)
 	if err != nil {
 		return Written{}, fmt.Errorf("warc: write %s: %w", ex.URL, err)
 	}
-	return Written{Location: locs[len(locs)-1], ResponseID: respID, Revisit: revisit}, nil
+	resp := len(locs) - 1
+	if len(ex.Metadata) > 0 {
+		resp--
+	}
+	return Written{Location: locs[resp], ResponseID: respID, Revisit: revisit}, nil
 }
 
 // WriteMetadata writes a metadata record about uri (application/warc-fields,
 // one "outlink: URL" field per link, Heritrix's convention), concurrent to
 // the record concurrentTo.
 func (w *Writer) WriteMetadata(uri, concurrentTo string, date time.Time, fields []Field) error {
+	if _, err := w.emit([]*record{metadataRecord(uri, concurrentTo, date, fields)}); err != nil {
+		return fmt.Errorf("warc: metadata record %s: %w", uri, err)
+	}
+	return nil
+}
+
+// metadataRecord builds a metadata record of fields about uri.
+func metadataRecord(uri, concurrentTo string, date time.Time, fields []Field) *record {
 	var b []byte
 	for _, f := range fields {
 		b = append(b, f.Name...)
@@ -507,8 +529,5 @@ func (w *Writer) WriteMetadata(uri, concurrentTo string, date time.Time, fields 
 		r.h.Add(gowarc.WarcConcurrentTo, concurrentTo)
 	}
 	r.setBlock(b, "")
-	if _, err := w.emit([]*record{r}); err != nil {
-		return fmt.Errorf("warc: metadata record %s: %w", uri, err)
-	}
-	return nil
+	return r
 }

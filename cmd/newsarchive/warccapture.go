@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/newsarchive/newsarchive/archive"
@@ -65,18 +66,29 @@ func (r *warcRecorder) record(res *scraper.Result) (archive.WARCLocation, error)
 	if resp == nil || len(resp.Wire) == 0 {
 		return archive.WARCLocation{}, nil
 	}
+	// The metadata record (outlinks) goes with the last exchange that has
+	// a response, in the same write.
+	lastResp := -1
+	for i, ex := range resp.Wire {
+		if len(ex.Response) > 0 {
+			lastResp = i
+		}
+	}
 	var last warc.Written
-	var lastEx scraper.Exchange
-	for _, ex := range resp.Wire {
-		wr, err := r.w.WriteExchange(warc.Exchange{
+	for i, ex := range resp.Wire {
+		wex := warc.Exchange{
 			URL: ex.URL, RemoteAddr: ex.RemoteAddr, Date: ex.Started,
 			Request: ex.Request, Response: ex.Response, Complete: ex.Complete,
-		})
+		}
+		if i == lastResp {
+			wex.Metadata = outlinkFields(res)
+		}
+		wr, err := r.w.WriteExchange(wex)
 		if err != nil {
 			return archive.WARCLocation{}, fmt.Errorf("write WARC: %w", err)
 		}
 		if wr.ResponseID != "" {
-			last, lastEx = wr, ex
+			last = wr
 		}
 	}
 	// The wire bytes are on disk now; the result waiting for its commit
@@ -85,22 +97,21 @@ func (r *warcRecorder) record(res *scraper.Result) (archive.WARCLocation, error)
 	if last.ResponseID == "" {
 		return archive.WARCLocation{}, nil
 	}
-	var fields []warc.Field
+	return archive.WARCLocation{File: last.Location.File, Offset: last.Location.Offset}, nil
+}
+
+// outlinkFields describes a page for its metadata record: how it was
+// reached and the links found on it (Heritrix's "outlink" convention).
+func outlinkFields(res *scraper.Result) []warc.Field {
+	fields := make([]warc.Field, 0, len(res.Links)+2)
 	if res.Entry.Via != "" {
 		fields = append(fields, warc.Field{Name: "via", Value: res.Entry.Via})
 	}
-	fields = append(fields, warc.Field{Name: "hopsFromSeed", Value: fmt.Sprint(res.Entry.Depth)})
+	fields = append(fields, warc.Field{Name: "hopsFromSeed", Value: strconv.Itoa(res.Entry.Depth)})
 	for _, l := range res.Links {
 		fields = append(fields, warc.Field{Name: "outlink", Value: l.URL})
 	}
-	date := lastEx.Started
-	if date.IsZero() {
-		date = time.Now()
-	}
-	if err := r.w.WriteMetadata(lastEx.URL, last.ResponseID, date, fields); err != nil {
-		return archive.WARCLocation{}, fmt.Errorf("write WARC: %w", err)
-	}
-	return archive.WARCLocation{File: last.Location.File, Offset: last.Location.Offset}, nil
+	return fields
 }
 
 // setWARCLocations records where the pages just committed lie in WARC
