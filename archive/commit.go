@@ -26,6 +26,7 @@ type stmts struct {
 	insPage, upArticle, touchAlias, upAlias, insVersion, setLatest *sql.Stmt
 	upAuthor, insVersionAuthor, upEditor, insVersionEditor         *sql.Stmt
 	upTag, insVersionTag, insLink, enqueue, setEntry, markTarget   *sql.Stmt
+	findVersion                                                    *sql.Stmt
 }
 
 func prepareStmts(ctx context.Context, db *sql.DB) (*stmts, error) {
@@ -35,16 +36,25 @@ func prepareStmts(ctx context.Context, db *sql.DB) (*stmts, error) {
 		sql string
 	}{
 		{&st.insPage, `INSERT INTO pages (run_id, url, final_url, redirects, status, headers, fetched_at,
-			duration_ms, content_type, sha256, size, body, body_encoding, truncated, not_modified, extract_error)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'zstd', ?, ?, ?)`},
+			duration_ms, content_type, sha256, size, body, body_encoding, truncated, not_modified, extract_error,
+			warc_file, warc_offset)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'zstd', ?, ?, ?, ?, ?)`},
 		// RETURNING the latest version's content hash spares a SELECT per page.
+		// Captures may arrive out of time order (an import of older WARC
+		// files): first and last seen only ever widen, and the latest
+		// version's fetch time comes back so that an older capture does not
+		// displace it.
 		{&st.upArticle, `INSERT INTO articles (canonical_url, site_name, first_seen, last_seen) VALUES (?1, ?2, ?3, ?3)
 			ON CONFLICT (canonical_url) DO UPDATE SET
-				last_seen = excluded.last_seen,
+				first_seen = min(articles.first_seen, excluded.first_seen),
+				last_seen = max(articles.last_seen, excluded.last_seen),
 				site_name = CASE WHEN excluded.site_name <> '' THEN excluded.site_name ELSE articles.site_name END
 			RETURNING id, latest_version_id,
-				(SELECT content_sha256 FROM versions WHERE versions.id = articles.latest_version_id)`},
-		{&st.touchAlias, `UPDATE articles SET last_seen = ?1
+				(SELECT content_sha256 FROM versions WHERE versions.id = articles.latest_version_id),
+				(SELECT pages.fetched_at FROM versions JOIN pages ON pages.id = versions.page_id
+					WHERE versions.id = articles.latest_version_id)`},
+		{&st.findVersion, `SELECT id FROM versions WHERE article_id = ? AND content_sha256 = ? ORDER BY id LIMIT 1`},
+		{&st.touchAlias, `UPDATE articles SET last_seen = max(last_seen, ?1)
 			WHERE id = (SELECT article_id FROM aliases WHERE url = ?2)
 			RETURNING id, latest_version_id`},
 		{&st.upAlias, `INSERT INTO aliases (url, article_id, first_seen) VALUES (?, ?, ?)
@@ -108,7 +118,7 @@ func (st *stmts) close() error {
 	var errs []error
 	for _, s := range []*sql.Stmt{st.insPage, st.upArticle, st.touchAlias, st.upAlias, st.insVersion, st.setLatest,
 		st.upAuthor, st.insVersionAuthor, st.upEditor, st.insVersionEditor,
-		st.upTag, st.insVersionTag, st.insLink, st.enqueue, st.setEntry, st.markTarget} {
+		st.upTag, st.insVersionTag, st.insLink, st.enqueue, st.setEntry, st.markTarget, st.findVersion} {
 		if s != nil {
 			errs = append(errs, s.Close())
 		}
@@ -347,7 +357,7 @@ func (w *batchWriter) bind(st *stmts) {
 		insVersion: b(st.insVersion), setLatest: b(st.setLatest), upAuthor: b(st.upAuthor),
 		insVersionAuthor: b(st.insVersionAuthor), upEditor: b(st.upEditor), insVersionEditor: b(st.insVersionEditor),
 		upTag: b(st.upTag), insVersionTag: b(st.insVersionTag), insLink: b(st.insLink), enqueue: b(st.enqueue),
-		setEntry: b(st.setEntry), markTarget: b(st.markTarget),
+		setEntry: b(st.setEntry), markTarget: b(st.markTarget), findVersion: b(st.findVersion),
 	}
 }
 
@@ -374,9 +384,13 @@ func (w *batchWriter) write(c *Capture, p *prepared, r *CommitResult) error {
 		if p.body != nil {
 			body = p.body
 		}
+		var warcFile, warcOffset any // NULL when the capture lies in no WARC file
+		if pg.WARCFile != "" {
+			warcFile, warcOffset = pg.WARCFile, pg.WARCOffset
+		}
 		res, err := st.insPage.ExecContext(ctx, w.runID, pg.URL, finalURL, p.redirects, pg.Status, p.headers,
 			fmtTime(fetched), pg.Duration.Milliseconds(), pg.ContentType, p.sha, p.size, body,
-			boolInt(pg.Truncated), boolInt(pg.NotModified), c.ExtractError)
+			boolInt(pg.Truncated), boolInt(pg.NotModified), c.ExtractError, warcFile, warcOffset)
 		if err != nil {
 			return fmt.Errorf("page: %w", err)
 		}
@@ -439,12 +453,16 @@ func (w *batchWriter) article(c *Capture, p *prepared, pageID int64, r *CommitRe
 		seen = time.Now()
 	}
 	var (
-		latest     sql.NullInt64
-		latestHash sql.NullString
+		latest                  sql.NullInt64
+		latestHash, latestFetch sql.NullString
 	)
-	if err := st.upArticle.QueryRowContext(ctx, canonical, a.SiteName, fmtTime(seen)).Scan(&r.ArticleID, &latest, &latestHash); err != nil {
+	if err := st.upArticle.QueryRowContext(ctx, canonical, a.SiteName, fmtTime(seen)).Scan(&r.ArticleID, &latest, &latestHash, &latestFetch); err != nil {
 		return fmt.Errorf("article: %w", err)
 	}
+	// older: this capture was fetched before the latest version's page (an
+	// import of older WARC files). It becomes a version of its own unless
+	// its content is stored already, and leaves the latest version alone.
+	older := latest.Valid && latestFetch.Valid && fmtTime(seen) < latestFetch.String
 	r.NewArticle = !latest.Valid
 	urls := [...]string{canonical, pg.FinalURL, pg.URL, c.Entry.URL, a.URL}
 	for i, u := range urls {
@@ -455,9 +473,17 @@ func (w *batchWriter) article(c *Capture, p *prepared, pageID int64, r *CommitRe
 			return fmt.Errorf("alias: %w", err)
 		}
 	}
-	if latest.Valid && (pg.NotModified || latestHash.String == p.contentHash) {
+	if latest.Valid && !older && (pg.NotModified || latestHash.String == p.contentHash) {
 		r.VersionID = latest.Int64
 		return nil
+	}
+	if older {
+		switch err := st.findVersion.QueryRowContext(ctx, r.ArticleID, p.contentHash).Scan(&r.VersionID); {
+		case err == nil:
+			return nil
+		case !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("version: %w", err)
+		}
 	}
 	extractor := a.ExtractorVersion
 	if extractor == "" {
@@ -521,6 +547,9 @@ func (w *batchWriter) article(c *Capture, p *prepared, pageID int64, r *CommitRe
 		if _, err := st.insLink.ExecContext(ctx, vid, i, l.URL, l.Title); err != nil {
 			return fmt.Errorf("related link: %w", err)
 		}
+	}
+	if older {
+		return nil
 	}
 	// The articles_fts_latest trigger moves the search index to this version.
 	if _, err := st.setLatest.ExecContext(ctx, vid, r.ArticleID); err != nil {

@@ -120,7 +120,8 @@ func (s *Store) Previous(ctx context.Context, url string) (prev *Previous, ok bo
 // VersionInfo describes one stored version of an article.
 type VersionInfo struct {
 	ID               int64
-	PageID           int64 // the raw page it was extracted from
+	PageID           int64     // the raw page it was extracted from
+	FetchedAt        time.Time // when that page was fetched: versions are in this order
 	ExtractedAt      time.Time
 	ContentSHA256    string
 	ExtractorVersion string
@@ -231,8 +232,9 @@ func (s *Store) article(ctx context.Context, where string, arg any) (*ArticleRec
 
 func versions(ctx context.Context, tx *sql.Tx, articleID int64) ([]VersionInfo, error) {
 	rows, err := tx.QueryContext(ctx, `
-		SELECT id, page_id, extracted_at, content_sha256, extractor_version, title
-		FROM versions WHERE article_id = ? ORDER BY id`, articleID)
+		SELECT versions.id, page_id, pages.fetched_at, extracted_at, content_sha256, extractor_version, title
+		FROM versions JOIN pages ON pages.id = versions.page_id
+		WHERE article_id = ? ORDER BY pages.fetched_at, versions.id`, articleID)
 	if err != nil {
 		return nil, wrap("article versions", err)
 	}
@@ -240,13 +242,13 @@ func versions(ctx context.Context, tx *sql.Tx, articleID int64) ([]VersionInfo, 
 	var vs []VersionInfo
 	for rows.Next() {
 		var (
-			v  VersionInfo
-			at string
+			v           VersionInfo
+			fetched, at string
 		)
-		if err := rows.Scan(&v.ID, &v.PageID, &at, &v.ContentSHA256, &v.ExtractorVersion, &v.Title); err != nil {
+		if err := rows.Scan(&v.ID, &v.PageID, &fetched, &at, &v.ContentSHA256, &v.ExtractorVersion, &v.Title); err != nil {
 			return nil, wrap("article versions", err)
 		}
-		v.ExtractedAt = parseTime(at)
+		v.FetchedAt, v.ExtractedAt = parseTime(fetched), parseTime(at)
 		vs = append(vs, v)
 	}
 	if err := rows.Err(); err != nil {

@@ -511,3 +511,55 @@ func TestErrDiskFull(t *testing.T) {
 		t.Errorf("integrity_check = %q, %v", out, err)
 	}
 }
+
+// TestCommitOlderCapture commits captures out of time order, as an import of
+// older WARC files does: an older capture becomes a version of its own (or
+// reuses the stored one with its content) and never displaces the latest
+// version; first and last seen only widen; versions list in fetch order.
+func TestCommitOlderCapture(t *testing.T) {
+	ctx := t.Context()
+	s, _ := openTest(t)
+	run := startRun(t, s)
+	u := "https://example.com/blogs/n/starship"
+	at := func(c Capture, d time.Time) Capture { c.Page.FetchedAt = d; return c }
+	t2 := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	t1, t0 := t2.AddDate(0, -1, 0), t2.AddDate(0, -2, 0)
+
+	newest := commit(t, s, run, at(captureOf(u, newArticle(u, "Starship", withBody("corrected text"))), t2))[0]
+	old := commit(t, s, run, at(captureOf(u, newArticle(u, "Starship", withBody("original text"))), t1))[0]
+	if !old.NewVersion || old.VersionID == newest.VersionID {
+		t.Errorf("older capture with other content = %+v, want a version of its own", old)
+	}
+	again := commit(t, s, run, at(captureOf(u, newArticle(u, "Starship", withBody("original text"))), t0))[0]
+	if again.NewVersion || again.VersionID != old.VersionID {
+		t.Errorf("older capture with stored content = %+v, want version %d reused", again, old.VersionID)
+	}
+	rec, err := s.Article(ctx, newest.ArticleID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.VersionID != newest.VersionID || rec.Record.BodyText != "corrected text" {
+		t.Errorf("latest = version %d %q, want %d (the newest fetch)", rec.VersionID, rec.Record.BodyText, newest.VersionID)
+	}
+	if !rec.FirstSeen.Equal(t0) || !rec.LastSeen.Equal(t2) {
+		t.Errorf("seen %v – %v, want %v – %v", rec.FirstSeen, rec.LastSeen, t0, t2)
+	}
+	if len(rec.Versions) != 2 || rec.Versions[0].ID != old.VersionID || rec.Versions[1].ID != newest.VersionID ||
+		!rec.Versions[0].FetchedAt.Equal(t1) {
+		t.Errorf("versions = %+v, want the older one first", rec.Versions)
+	}
+	if hits, err := s.Search(ctx, `"original text"`, SearchOptions{}); err != nil || len(hits) != 0 {
+		t.Errorf("search older text = %v, %v; want none (the index holds the latest)", hits, err)
+	}
+	if hits, err := s.Search(ctx, "corrected", SearchOptions{}); err != nil || len(hits) != 1 {
+		t.Errorf("search latest text = %+v, %v; want one hit", hits, err)
+	}
+	// A newer capture than all of them moves the latest version again.
+	newer := commit(t, s, run, at(captureOf(u, newArticle(u, "Starship", withBody("original text"))), t2.AddDate(0, 1, 0)))[0]
+	if !newer.NewVersion {
+		t.Errorf("newest capture = %+v, want a new version", newer)
+	}
+	if rec, _ := s.Article(ctx, newest.ArticleID); rec == nil || rec.VersionID != newer.VersionID {
+		t.Errorf("latest after a newer capture = %+v, want version %d", rec, newer.VersionID)
+	}
+}

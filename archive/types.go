@@ -33,6 +33,11 @@ type Page struct {
 	SHA256      string // hex digest of Body; computed by the store when empty
 	Truncated   bool
 	NotModified bool // answered 304 to a conditional request
+	// WARCFile and WARCOffset say where the page's capture lies in a WARC
+	// file (absolute path, byte offset of its response record); WARCFile is
+	// empty when it lies in none.
+	WARCFile   string
+	WARCOffset int64
 }
 
 // Capture is everything one processed frontier entry produced. Store.Commit writes

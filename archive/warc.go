@@ -22,37 +22,6 @@ type WARCLocation struct {
 	Offset int64
 }
 
-// SetWARCLocations records, in one transaction, where the captures of pages
-// lie (columns pages.warc_file and pages.warc_offset). Only those two
-// columns change.
-func (s *Store) SetWARCLocations(ctx context.Context, locs []WARCLocation) error {
-	if s.readOnly {
-		return fmt.Errorf("archive: set WARC locations: %w", ErrReadOnly)
-	}
-	if len(locs) == 0 {
-		return nil
-	}
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return wrap("set WARC locations", err)
-	}
-	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, `UPDATE pages SET warc_file = ?, warc_offset = ? WHERE id = ?`)
-	if err != nil {
-		return wrap("set WARC locations", err)
-	}
-	defer stmt.Close()
-	for _, l := range locs {
-		if _, err := stmt.ExecContext(ctx, l.File, l.Offset, l.PageID); err != nil {
-			return wrap(fmt.Sprintf("set WARC location of page %d", l.PageID), err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return wrap("set WARC locations", err)
-	}
-	return nil
-}
-
 // WARCLocationOf returns where page id's capture lies; ok is false when the
 // page has none recorded.
 func (s *Store) WARCLocationOf(ctx context.Context, id int64) (loc WARCLocation, ok bool, err error) {

@@ -89,6 +89,21 @@ func archivedArticles(t *testing.T, db string) map[string]int {
 	return got
 }
 
+// committedArticles counts the articles in the archive at db while a crawl
+// writes it; 0 when it cannot be read yet.
+func committedArticles(db string) int {
+	st, err := archive.OpenReadOnly(context.Background(), db)
+	if err != nil {
+		return 0
+	}
+	defer st.Close()
+	list, err := st.ListArticles(context.Background(), archive.ListOptions{Limit: 10000})
+	if err != nil {
+		return 0
+	}
+	return len(list)
+}
+
 func integrityOK(t *testing.T, db string) {
 	t.Helper()
 	st, err := archive.OpenReadOnly(t.Context(), db)
@@ -228,9 +243,10 @@ func TestCrashResume(t *testing.T) {
 	}
 	site := testsite.NewFixture(testsite.FixtureOptions{RewriteOrigin: true})
 	// Slow the site down so that kills land in the middle of the crawl.
-	var served atomic.Int64
+	var served, delayMS atomic.Int64
+	delayMS.Store(15)
 	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		time.Sleep(15 * time.Millisecond)
+		time.Sleep(time.Duration(delayMS.Load()) * time.Millisecond)
 		site.ServeHTTP(w, r)
 		served.Add(1)
 	})
@@ -262,12 +278,25 @@ func TestCrashResume(t *testing.T) {
 			}
 			// Kill after the server has answered a random number of requests
 			// (the fixture crawl makes about 35), plus a random few ms, so kills
-			// land anywhere from start-up to the end of the crawl.
+			// land anywhere from start-up to the end of the crawl. In odd
+			// rounds the first kill waits instead for a random number of
+			// articles to be committed: commits come in batches, and on a
+			// loaded machine request-timed kills could all land before the
+			// first one.
 			before := served.Load()
-			want := before + int64(rng.IntN(36))
 			deadline := time.Now().Add(20 * time.Second)
-			for served.Load() < want && time.Now().Before(deadline) {
-				time.Sleep(time.Millisecond)
+			delayMS.Store(15)
+			if i%2 == 1 && k == 0 {
+				delayMS.Store(40)             // articles then arrive over ~0.5 s
+				want := 1 + rng.IntN(total/2) // well before the last ones
+				for committedArticles(db) < want && time.Now().Before(deadline) {
+					time.Sleep(2 * time.Millisecond)
+				}
+			} else {
+				want := before + int64(rng.IntN(36))
+				for served.Load() < want && time.Now().Before(deadline) {
+					time.Sleep(time.Millisecond)
+				}
 			}
 			wait := time.Duration(rng.IntN(20)) * time.Millisecond
 			time.Sleep(wait)
@@ -288,6 +317,7 @@ func TestCrashResume(t *testing.T) {
 			}
 			t.Logf("round %d: killed after %d requests (+%v) with %d of %d articles archived", i, served.Load()-before, wait, len(got), total)
 		}
+		delayMS.Store(15)
 		if out, err := crawlCmd(db).CombinedOutput(); err != nil {
 			t.Fatalf("round %d: resumed crawl: %v\n%s", i, err, out)
 		}

@@ -170,8 +170,7 @@ type sink struct {
 }
 
 type pending struct {
-	c   archive.Capture
-	loc archive.WARCLocation // where the capture lies in a WARC file, if anywhere
+	c archive.Capture
 }
 
 func newSink(store *archive.Store, runID int64, ex *extract.Extractor, logger *slog.Logger, counts *pipelineCounts) *sink {
@@ -210,7 +209,10 @@ func (s *sink) commitAt(r *scraper.Result, loc archive.WARCLocation) error {
 	if err := s.err(); err != nil {
 		return err
 	}
-	p := &pending{c: s.capture(r), loc: loc}
+	p := &pending{c: s.capture(r)}
+	if p.c.Page != nil && loc.File != "" {
+		p.c.Page.WARCFile, p.c.Page.WARCOffset = loc.File, loc.Offset
+	}
 	select {
 	case s.in <- p:
 		return nil
@@ -295,9 +297,6 @@ func (s *sink) flush(batch []*pending) {
 	}
 	for i, r := range res {
 		s.count(caps[i], r)
-	}
-	if err := s.setWARCLocations(batch, res); err != nil {
-		s.failed.CompareAndSwap(nil, &err)
 	}
 }
 

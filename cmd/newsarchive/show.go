@@ -81,7 +81,8 @@ func runShow(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintln(w, "Versions:")
 	for _, v := range rec.Versions {
-		fmt.Fprintf(w, "  %d  %s  extractor %s  page %d\n", v.ID, v.ExtractedAt.Format("2006-01-02 15:04:05"), v.ExtractorVersion, v.PageID)
+		fmt.Fprintf(w, "  %d  fetched %s  extracted %s  extractor %s  page %d\n", v.ID, v.FetchedAt.UTC().Format("2006-01-02 15:04:05"),
+			v.ExtractedAt.UTC().Format("2006-01-02 15:04:05"), v.ExtractorVersion, v.PageID)
 	}
 	if len(rec.Aliases) > 0 {
 		fmt.Fprintln(w, "Reached by:")
@@ -97,6 +98,7 @@ func showJSON(rec *archive.ArticleRecord) any {
 	type version struct {
 		ID               int64  `json:"id"`
 		PageID           int64  `json:"page_id"`
+		FetchedAt        string `json:"fetched_at"`
 		ExtractedAt      string `json:"extracted_at"`
 		ExtractorVersion string `json:"extractor_version"`
 	}
@@ -121,7 +123,8 @@ func showJSON(rec *archive.ArticleRecord) any {
 		Record: rec.Record, Aliases: rec.Aliases,
 	}
 	for _, v := range rec.Versions {
-		out.Versions = append(out.Versions, version{v.ID, v.PageID, v.ExtractedAt.UTC().Format("2006-01-02T15:04:05Z"), v.ExtractorVersion})
+		out.Versions = append(out.Versions, version{v.ID, v.PageID, v.FetchedAt.UTC().Format("2006-01-02T15:04:05Z"),
+			v.ExtractedAt.UTC().Format("2006-01-02T15:04:05Z"), v.ExtractorVersion})
 	}
 	for _, l := range rec.Related {
 		out.Related = append(out.Related, related{l.Title, l.URL, l.ArticleID, l.Archived()})

@@ -4,13 +4,11 @@ package main
 // and the archive records where each page's capture lies.
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"sort"
 	"strconv"
-	"time"
 
 	"github.com/newsarchive/newsarchive/archive"
 	"github.com/newsarchive/newsarchive/scraper"
@@ -112,30 +110,4 @@ func outlinkFields(res *scraper.Result) []warc.Field {
 		fields = append(fields, warc.Field{Name: "outlink", Value: l.URL})
 	}
 	return fields
-}
-
-// setWARCLocations records where the pages just committed lie in WARC
-// files. A failure fails the batch like a failed commit.
-func (s *sink) setWARCLocations(batch []*pending, res []archive.CommitResult) error {
-	var locs []archive.WARCLocation
-	for i, p := range batch {
-		if p.loc.File != "" && res[i].PageID != 0 {
-			l := p.loc
-			l.PageID = res[i].PageID
-			locs = append(locs, l)
-		}
-	}
-	if len(locs) == 0 {
-		return nil
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	if err := s.store.SetWARCLocations(ctx, locs); err != nil {
-		err = fmt.Errorf("record WARC locations: %w", err)
-		if s.closeErr == nil {
-			s.closeErr = err
-		}
-		return err
-	}
-	return nil
 }

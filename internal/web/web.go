@@ -473,6 +473,7 @@ type apiArticle struct {
 type apiVersion struct {
 	ID               int64     `json:"id"`
 	PageID           int64     `json:"page_id"`
+	FetchedAt        time.Time `json:"fetched_at"`
 	ExtractedAt      time.Time `json:"extracted_at"`
 	ExtractorVersion string    `json:"extractor_version"`
 }
@@ -503,7 +504,7 @@ func (s *Server) handleAPIArticle(w http.ResponseWriter, r *http.Request) {
 	out := apiArticle{ID: rec.ID, CanonicalURL: rec.CanonicalURL, FirstSeen: rec.FirstSeen, LastSeen: rec.LastSeen,
 		Record: rec.Record, Aliases: rec.Aliases, Versions: []apiVersion{}, Related: []apiRelated{}}
 	for _, v := range rec.Versions {
-		out.Versions = append(out.Versions, apiVersion{v.ID, v.PageID, v.ExtractedAt, v.ExtractorVersion})
+		out.Versions = append(out.Versions, apiVersion{v.ID, v.PageID, v.FetchedAt, v.ExtractedAt, v.ExtractorVersion})
 	}
 	for _, l := range rec.Related {
 		out.Related = append(out.Related, apiRelated{l.Title, l.URL, l.ArticleID, l.Archived()})
