@@ -299,7 +299,7 @@ func ContentHash(a *extract.Article, h hash.Hash) string {
 		h.Write([]byte(s))
 	}
 	count := func(k int) { h.Write(n[:binary.PutUvarint(n[:], uint64(k))]) }
-	field("v2")
+	field("v1")
 	field(a.SiteName)
 	field(a.Language)
 	field(a.Title)
@@ -309,7 +309,12 @@ func ContentHash(a *extract.Article, h hash.Hash) string {
 		field(x.Bio)
 		field(x.URL)
 	}
-	field(a.Byline)
+	if a.Byline != "" {
+		// Added with extractor 0.2.0; records without one keep the hash
+		// they had before.
+		field("byline")
+		field(a.Byline)
+	}
 	count(len(a.Editors))
 	for _, x := range a.Editors {
 		field(x.Name)
