@@ -3,6 +3,7 @@ package warc
 import (
 	"bytes"
 	"crypto/rand"
+	"crypto/sha1"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -85,7 +86,7 @@ type Writer struct {
 	info    []Field
 
 	seenMu sync.Mutex
-	seen   map[string]revisitRef // payload digest → first response
+	seen   map[[sha1.Size]byte]revisitRef // payload SHA-1 → first response
 
 	mu     sync.Mutex // the file state below
 	f      *os.File
@@ -99,8 +100,12 @@ type Writer struct {
 	records  atomic.Int64
 }
 
+// revisitRef is what a revisit record needs of the first response with a
+// payload, kept compact: one is held per distinct payload of the crawl.
 type revisitRef struct {
-	id, uri, date string
+	id   [16]byte // record id (UUID)
+	date int64    // WARC-Date, Unix nanoseconds
+	uri  string
 }
 
 // encoder marshals records into consecutive gzip members in buf.
@@ -168,7 +173,7 @@ func Create(opts WriterOptions) (*Writer, error) {
 		maxSize: opts.MaxSize,
 		level:   opts.GzipLevel,
 		info:    opts.Info,
-		seen:    make(map[string]revisitRef),
+		seen:    make(map[[sha1.Size]byte]revisitRef),
 		infoID:  newID(),
 	}, nil
 }
@@ -382,13 +387,19 @@ func appendOneLine(b []byte, s string) []byte {
 // newID returns a random (version 4) UUID record id. It does not use the
 // uuid package, whose random pool the WARC library toggles on every record
 // builder it makes (a global written without synchronisation).
-func newID() string {
+func newID() string { return idString(newUUID()) }
+
+// newUUID returns a random (version 4) UUID.
+func newUUID() [16]byte {
 	var u [16]byte
 	_, _ = rand.Read(u[:])
 	u[6] = u[6]&0x0f | 0x40
 	u[8] = u[8]&0x3f | 0x80
-	return "<urn:uuid:" + uuidString(u) + ">"
+	return u
 }
+
+// idString formats u as a WARC-Record-ID.
+func idString(u [16]byte) string { return "<urn:uuid:" + uuidString(u) + ">" }
 
 func uuidString(u [16]byte) string {
 	h := hex.EncodeToString(u[:])
@@ -417,19 +428,20 @@ func (w *Writer) WriteExchange(ex Exchange) (Written, error) {
 	head, rest, headOK := splitHead(final)
 	status := 0
 	var payloadDigest string
+	var payloadSum [sha1.Size]byte
 	if headOK {
 		st, _, h, err := parseResponseHead(head)
 		if err == nil {
 			status = st
-			body, _ := entityBody(h, rest)
-			payloadDigest = Digest(body)
-			if len(body) == 0 {
-				payloadDigest = ""
+			if body, _ := entityBody(h, rest); len(body) > 0 {
+				payloadSum = sha1.Sum(body)
+				payloadDigest = "sha1:" + b32.EncodeToString(payloadSum[:])
 			}
 		}
 	}
 
-	respID, reqID := newID(), ""
+	respUUID := newUUID()
+	respID, reqID := idString(respUUID), ""
 	if len(ex.Request) > 0 {
 		reqID = newID()
 	}
@@ -437,10 +449,10 @@ func (w *Writer) WriteExchange(ex Exchange) (Written, error) {
 	revisit := false
 	if payloadDigest != "" && status >= 200 && status <= 299 && ex.Complete {
 		w.seenMu.Lock()
-		if r, ok := w.seen[payloadDigest]; ok {
+		if r, ok := w.seen[payloadSum]; ok {
 			ref, revisit = r, true
 		} else {
-			w.seen[payloadDigest] = revisitRef{id: respID, uri: ex.URL, date: date.Format(time.RFC3339Nano)}
+			w.seen[payloadSum] = revisitRef{id: respUUID, date: date.UnixNano(), uri: ex.URL}
 		}
 		w.seenMu.Unlock()
 	}
@@ -476,9 +488,9 @@ func (w *Writer) WriteExchange(ex Exchange) (Written, error) {
 	}
 	if revisit {
 		r.h.Add(gowarc.WarcProfile, ProfileIdenticalPayload)
-		r.h.Add(gowarc.WarcRefersTo, ref.id)
+		r.h.Add(gowarc.WarcRefersTo, idString(ref.id))
 		r.h.Add(gowarc.WarcRefersToTargetURI, ref.uri)
-		r.h.Add(gowarc.WarcRefersToDate, ref.date)
+		r.h.Add(gowarc.WarcRefersToDate, time.Unix(0, ref.date).UTC().Format(time.RFC3339Nano))
 		r.h.Add(gowarc.WarcTruncated, "length")
 	} else if !ex.Complete {
 		r.h.Add(gowarc.WarcTruncated, "length")
