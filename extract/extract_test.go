@@ -482,6 +482,8 @@ func TestByline(t *testing.T) {
 			"Nelson Schwartz", []string{"Nelson Schwartz"}},
 		{"JSON-LD names", `<script type="application/ld+json">{"@type":"NewsArticle","author":[{"@type":"Person","name":"A Bee"},{"@type":"Person","name":"C Dee"}]}</script>`, ``,
 			"A Bee, C Dee", []string{"A Bee", "C Dee"}},
+		{"JSON-LD person and agency", `<script type="application/ld+json">{"@type":"NewsArticle","author":[{"@type":"Person","name":"A Bee"},{"@type":"Organization","name":"Reuters"}]}</script>`, ``,
+			"A Bee, Reuters", []string{"A Bee"}},
 		{"no credit at all", ``, ``, "", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

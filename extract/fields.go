@@ -536,27 +536,22 @@ func (x *extraction) authors(ruleSrc string) {
 }
 
 // bylineLine returns the credit as the page states it: a site rule's byline
-// as printed (or, when the rule found the author box, the names); else the author the page declares (JSON-LD names, else every
-// value of the first author meta key, as written); else the first byline
-// element as printed (its itemprop=name if it has one); else the line the
-// names were read from.
+// as printed (or, when the rule found the author box, the names); else the
+// author the page declares (JSON-LD names of people and organisations, else
+// every value of the first author meta key, as written); else the first
+// byline element as printed (its itemprop=name if it has one); else the line
+// the names were read from.
 func (x *extraction) bylineLine(fromRule bool, line string) string {
 	if fromRule {
 		return line // the rule's byline or author box; "" means the names
 	}
-	var people, orgs []string
-	for _, au := range x.ld.authors {
-		if au.person {
-			people = append(people, au.name)
-		} else {
-			orgs = append(orgs, au.name)
+	if len(x.ld.authors) > 0 {
+		// People and organisations, in the page's order: "Ann Lee, Reuters".
+		names := make([]string, len(x.ld.authors))
+		for i, au := range x.ld.authors {
+			names[i] = au.name
 		}
-	}
-	if len(people) > 0 {
-		return strings.Join(people, ", ")
-	}
-	if len(orgs) > 0 {
-		return strings.Join(orgs, ", ")
+		return strings.Join(names, ", ")
 	}
 	for _, k := range metaAuthorKeys {
 		declared := ""
