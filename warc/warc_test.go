@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -153,4 +155,70 @@ func gzipString(s string) string {
 	io.WriteString(zw, s)
 	zw.Close()
 	return b.String()
+}
+
+// TestRevisitNeverPrecedesOriginal writes repeated payloads from many
+// goroutines at once: read in file order, every revisit must refer to a
+// response already read.
+func TestRevisitNeverPrecedesOriginal(t *testing.T) {
+	dir := t.TempDir()
+	w, err := Create(WriterOptions{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Large bodies make the originals slow to compress, widening the race.
+	bodies := make([]string, 3)
+	for i := range bodies {
+		bodies[i] = strings.Repeat(fmt.Sprintf("word%d ", i), 50000)
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 12 {
+				body := bodies[(g+i)%len(bodies)]
+				resp := fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+				ex := Exchange{URL: fmt.Sprintf("http://example.com/%d/%d", g, i), Date: time.Now(),
+					Request: []byte("GET / HTTP/1.1\r\nHost: example.com\r\n\r\n"), Response: []byte(resp), Complete: true}
+				if _, err := w.WriteExchange(ex); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.warc.gz"))
+	if len(files) != 1 {
+		t.Fatalf("files %v", files)
+	}
+	r, err := OpenReader(files[0], nil, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	seen := map[int64]bool{}
+	responses, revisits := 0, 0
+	for {
+		resp, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("record %d: %v", responses+revisits, err)
+		}
+		if resp.Revisit {
+			revisits++
+			if !seen[resp.RefersTo.Offset] {
+				t.Errorf("revisit %s refers to offset %d, not read before it", resp.URL, resp.RefersTo.Offset)
+			}
+			continue
+		}
+		responses++
+		seen[resp.Location.Offset] = true
+	}
+	if responses != len(bodies) || revisits != 8*12-len(bodies) {
+		t.Errorf("%d responses and %d revisits, want %d and %d", responses, revisits, len(bodies), 8*12-len(bodies))
+	}
 }

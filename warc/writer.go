@@ -87,6 +87,9 @@ type Writer struct {
 
 	seenMu sync.Mutex
 	seen   map[[sha1.Size]byte]revisitRef // payload SHA-1 → first response
+	// writing holds the payloads whose first response is being written:
+	// a revisit of one waits, so that it never precedes its original.
+	writing map[[sha1.Size]byte]chan struct{}
 
 	mu     sync.Mutex // the file state below
 	f      *os.File
@@ -174,6 +177,7 @@ func Create(opts WriterOptions) (*Writer, error) {
 		level:   opts.GzipLevel,
 		info:    opts.Info,
 		seen:    make(map[[sha1.Size]byte]revisitRef),
+		writing: make(map[[sha1.Size]byte]chan struct{}),
 		infoID:  newID(),
 	}, nil
 }
@@ -446,15 +450,34 @@ func (w *Writer) WriteExchange(ex Exchange) (Written, error) {
 		reqID = newID()
 	}
 	var ref revisitRef
+	var original chan struct{} // set when this response is a payload's first
 	revisit := false
 	if payloadDigest != "" && status >= 200 && status <= 299 && ex.Complete {
+		var wait chan struct{}
 		w.seenMu.Lock()
 		if r, ok := w.seen[payloadSum]; ok {
-			ref, revisit = r, true
+			ref, revisit, wait = r, true, w.writing[payloadSum]
 		} else {
 			w.seen[payloadSum] = revisitRef{id: respUUID, date: date.UnixNano(), uri: ex.URL}
+			original = make(chan struct{})
+			w.writing[payloadSum] = original
 		}
 		w.seenMu.Unlock()
+		if wait != nil {
+			<-wait
+		}
+	}
+	written := false
+	if original != nil {
+		defer func() {
+			w.seenMu.Lock()
+			delete(w.writing, payloadSum)
+			if !written {
+				delete(w.seen, payloadSum) // nothing to refer to: the next one is a response
+			}
+			w.seenMu.Unlock()
+			close(original)
+		}()
 	}
 	block := ex.Response
 	if revisit {
@@ -508,6 +531,7 @@ func (w *Writer) WriteExchange(ex Exchange) (Written, error) {
 	if err != nil {
 		return Written{}, fmt.Errorf("warc: write %s: %w", ex.URL, err)
 	}
+	written = true
 	resp := len(locs) - 1
 	if len(ex.Metadata) > 0 {
 		resp--
