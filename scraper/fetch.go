@@ -93,6 +93,7 @@ type fetcher struct {
 	states sync.Map // id → *fetchState
 	seq    atomic.Uint64
 	ua     string
+	wire   wirePool // buffers of released wire recordings
 
 	// follow decides whether a page redirect to u may be followed in this
 	// request; when not, the target is handed to the frontier.
@@ -168,7 +169,7 @@ func (s *shimTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx, cancel := context.WithCancel(req.Context())
 	var rec *wireRec
 	if s.f.cfg.RecordWire && st != nil {
-		rec = &wireRec{url: req.URL.String(), started: time.Now()}
+		rec = &wireRec{pool: &s.f.wire, url: req.URL.String(), started: time.Now()}
 		ctx = httptrace.WithClientTrace(ctx, rec.trace())
 	}
 	out := req.Clone(ctx)
@@ -390,6 +391,9 @@ func (f *fetcher) fetch(u string, kind Kind, origin string, robots bool, prev *P
 	for _, rec := range st.wire {
 		rec.finish()
 		resp.Wire = append(resp.Wire, rec.exchange())
+	}
+	if len(st.wire) > 0 {
+		resp.wirePool = &f.wire
 	}
 	out.resp = resp
 	return out

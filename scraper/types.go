@@ -73,7 +73,23 @@ type Response struct {
 	NotModified bool   // the server answered 304 to a conditional request
 	// Wire holds the exchanges of this fetch as they crossed the wire, one per
 	// hop in order (redirects first); set only when Config.RecordWire is.
+	// ReleaseWire hands their buffers back for reuse.
 	Wire []Exchange
+
+	wirePool *wirePool // where Wire's buffers came from
+}
+
+// ReleaseWire drops Wire and lets the crawler reuse its buffers for later
+// recordings. Call it once the bytes are written elsewhere (a WARC file);
+// no slice of Wire may be used afterwards.
+func (r *Response) ReleaseWire() {
+	if r.wirePool != nil {
+		for _, ex := range r.Wire {
+			r.wirePool.put(ex.Request)
+			r.wirePool.put(ex.Response)
+		}
+	}
+	r.Wire = nil
 }
 
 // Result is the outcome of processing one entry. The frontier commits it

@@ -71,9 +71,9 @@ func (c *wireConn) bind(r *wireRec) {
 	c.cur = r
 	// A request retried by the transport on a fresh connection starts over.
 	// The first capacities fit most requests and news pages, sparing the
-	// append growth.
+	// append growth; released recordings are reused.
 	if r.req == nil {
-		r.req, r.resp = make([]byte, 0, 1<<10), make([]byte, 0, 64<<10)
+		r.req, r.resp = r.pool.get(1<<10), r.pool.get(64<<10)
 	}
 	r.req, r.resp = r.req[:0], r.resp[:0]
 	c.mu.Unlock()
@@ -87,8 +87,34 @@ func (c *wireConn) unbind(r *wireRec) {
 	c.mu.Unlock()
 }
 
+// wirePool keeps the buffers of released recordings (Response.ReleaseWire)
+// for later ones, sparing a crawl with --warc an allocation of each page's
+// size. A nil pool allocates.
+type wirePool struct{ p sync.Pool } // of *[]byte
+
+// maxPooledWire is the largest buffer kept: rare huge pages are not held.
+const maxPooledWire = 1 << 20
+
+func (wp *wirePool) get(size int) []byte {
+	if wp != nil {
+		if b, ok := wp.p.Get().(*[]byte); ok {
+			return (*b)[:0]
+		}
+	}
+	return make([]byte, 0, size)
+}
+
+func (wp *wirePool) put(b []byte) {
+	if wp == nil || cap(b) == 0 || cap(b) > maxPooledWire {
+		return
+	}
+	b = b[:0]
+	wp.p.Put(&b)
+}
+
 // wireRec is the recording of one hop.
 type wireRec struct {
+	pool     *wirePool
 	url      string
 	started  time.Time
 	mu       sync.Mutex // guards conn and remote

@@ -89,9 +89,8 @@ func (r *warcRecorder) record(res *scraper.Result) (archive.WARCLocation, error)
 			last = wr
 		}
 	}
-	// The wire bytes are on disk now; the result waiting for its commit
-	// need not hold them.
-	resp.Wire = nil
+	// The wire bytes are on disk now; their buffers go back to the crawler.
+	resp.ReleaseWire()
 	if last.ResponseID == "" {
 		return archive.WARCLocation{}, nil
 	}
