@@ -498,10 +498,11 @@ func (x *extraction) authors(ruleSrc string) {
 			}
 		}
 	}
+	fromDOM := false
 	if len(names) == 0 {
 		names, line = x.domByline()
 		if len(names) > 0 {
-			src = SourceHeuristic
+			src, fromDOM = SourceHeuristic, true
 		}
 	}
 	seen := map[string]bool{}
@@ -522,8 +523,8 @@ func (x *extraction) authors(ruleSrc string) {
 	}
 	if len(a.Authors) > 0 {
 		x.set("authors", src)
-		a.Byline = collapse(x.bylineLine(src == ruleSrc && x.rule != nil, line))
-		if a.Byline == "" {
+		line, lineSrc := x.bylineLine(src == ruleSrc && x.rule != nil, fromDOM, line)
+		if a.Byline = collapse(line); a.Byline == "" {
 			for i, au := range a.Authors {
 				if i > 0 {
 					a.Byline += ", "
@@ -531,19 +532,23 @@ func (x *extraction) authors(ruleSrc string) {
 				a.Byline += au.Name
 			}
 		}
-		x.set("byline", src)
+		if lineSrc == "" {
+			lineSrc = src
+		}
+		x.set("byline", lineSrc)
 	}
 }
 
-// bylineLine returns the credit as the page states it: a site rule's byline
-// as printed (or, when the rule found the author box, the names); else the
-// author the page declares (JSON-LD names of people and organisations, else
-// every value of the first author meta key, as written); else the first
-// byline element as printed (its itemprop=name if it has one); else the line
-// the names were read from.
-func (x *extraction) bylineLine(fromRule bool, line string) string {
+// bylineLine returns the credit as the page states it, and the layer it
+// comes from ("": the names' own): a site rule's byline as printed (or, when
+// the rule found the author box, the names); else the author the page
+// declares (JSON-LD names of people and organisations, else every value of
+// the first author meta key, as written); else the first byline element as
+// printed (its itemprop=name if it has one; fromDOM says line is that
+// already); else line, the line the names were read from.
+func (x *extraction) bylineLine(fromRule, fromDOM bool, line string) (string, string) {
 	if fromRule {
-		return line // the rule's byline or author box; "" means the names
+		return line, "" // the rule's byline or author box; "" means the names
 	}
 	if len(x.ld.authors) > 0 {
 		// People and organisations, in the page's order: "Ann Lee, Reuters".
@@ -551,7 +556,7 @@ func (x *extraction) bylineLine(fromRule bool, line string) string {
 		for i, au := range x.ld.authors {
 			names[i] = au.name
 		}
-		return strings.Join(names, ", ")
+		return strings.Join(names, ", "), SourceJSONLD
 	}
 	for _, k := range metaAuthorKeys {
 		declared := ""
@@ -566,13 +571,16 @@ func (x *extraction) bylineLine(fromRule bool, line string) string {
 			}
 		}
 		if declared != "" {
-			return declared
+			return declared, SourceMeta
 		}
 	}
-	if _, printed := x.domByline(); printed != "" {
-		return printed
+	if fromDOM {
+		return line, ""
 	}
-	return line
+	if _, printed := x.domByline(); printed != "" {
+		return printed, SourceHeuristic
+	}
+	return line, ""
 }
 
 // joinLine appends one more author value to a byline built from repeated
@@ -605,8 +613,9 @@ func metaNames(v string) []string {
 
 // domByline reads the names of the first element marked as a byline
 // (rel=author, itemprop=author, a byline class) whose text is short enough to
-// be one, and that text as printed; an itemprop=name inside it wins for the
-// names. Only pages that name no author elsewhere pay for this walk.
+// be one, and that text as printed; an itemprop=name inside it wins. Only
+// pages that name no author elsewhere, or declare none in their metadata,
+// pay for this walk.
 func (x *extraction) domByline() (names []string, line string) {
 	var walk func(n *html.Node) bool
 	walk = func(n *html.Node) bool {
