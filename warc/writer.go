@@ -337,6 +337,11 @@ func (w *Writer) emit(recs []*record) ([]Location, error) {
 		off, file := w.size, w.final
 		n, err := w.f.Write(e.buf.Bytes())
 		w.size += int64(n)
+		if err != nil {
+			// A short write (disk full) leaves a cut record at the end of
+			// this file: later records start a new one.
+			_ = w.closeFile()
+		}
 		w.mu.Unlock()
 		if err != nil {
 			return nil, err
