@@ -17,7 +17,6 @@ import (
 // WARCLocation says where a page's capture lies in a WARC file: the file's
 // path and the byte offset of its response (or revisit) record.
 type WARCLocation struct {
-	PageID int64
 	File   string
 	Offset int64
 }
@@ -37,7 +36,7 @@ func (s *Store) WARCLocationOf(ctx context.Context, id int64) (loc WARCLocation,
 	if !f.Valid || f.String == "" {
 		return WARCLocation{}, false, nil
 	}
-	return WARCLocation{PageID: id, File: f.String, Offset: off.Int64}, true, nil
+	return WARCLocation{File: f.String, Offset: off.Int64}, true, nil
 }
 
 // WARCFiles returns the distinct WARC files the archive's pages lie in, in
