@@ -27,15 +27,6 @@ func TestSURT(t *testing.T) {
 	}
 }
 
-func gz(t *testing.T, s string) string {
-	t.Helper()
-	var b bytes.Buffer
-	zw := gzip.NewWriter(&b)
-	io.WriteString(zw, s)
-	zw.Close()
-	return b.String()
-}
-
 // TestWriteReadExchange writes a chunked, gzipped response and reads it back:
 // payload digest over the de-chunked, still gzipped body; the body read back
 // decoded, with the headers Go's client would have.
@@ -46,7 +37,7 @@ func TestWriteReadExchange(t *testing.T) {
 		t.Fatal(err)
 	}
 	html := "<html><body>" + strings.Repeat("hello ", 100) + "</body></html>"
-	z := gz(t, html)
+	z := gzipString(html)
 	chunked := "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n" +
 		itoaHex(len(z[:10])) + "\r\n" + z[:10] + "\r\n" +
 		itoaHex(len(z[10:])) + "\r\n" + z[10:] + "\r\n0\r\n\r\n"
