@@ -58,26 +58,7 @@ func TestWriteReadExchange(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.warc.gz"))
-	if len(files) != 1 {
-		t.Fatalf("files %v", files)
-	}
-	r, err := OpenReader(files[0], nil, ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	var got []*Response
-	for {
-		resp, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, resp)
-	}
+	files, got := readOnlyFile(t, dir)
 	if len(got) != 2 {
 		t.Fatalf("%d responses, want 2", len(got))
 	}
@@ -180,25 +161,10 @@ func TestRevisitNeverPrecedesOriginal(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.warc.gz"))
-	if len(files) != 1 {
-		t.Fatalf("files %v", files)
-	}
-	r, err := OpenReader(files[0], nil, ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	_, got := readOnlyFile(t, dir)
 	seen := map[int64]bool{}
 	responses, revisits := 0, 0
-	for {
-		resp, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatalf("record %d: %v", responses+revisits, err)
-		}
+	for _, resp := range got {
 		if resp.Revisit {
 			revisits++
 			if !seen[resp.RefersTo.Offset] {
@@ -211,5 +177,31 @@ func TestRevisitNeverPrecedesOriginal(t *testing.T) {
 	}
 	if responses != len(bodies) || revisits != 8*12-len(bodies) {
 		t.Errorf("%d responses and %d revisits, want %d and %d", responses, revisits, len(bodies), 8*12-len(bodies))
+	}
+}
+
+// readOnlyFile reads the responses of the one WARC file in dir, in file
+// order; it fails the test on any other number of files or a bad record.
+func readOnlyFile(t *testing.T, dir string) ([]string, []*Response) {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "*.warc.gz"))
+	if len(files) != 1 {
+		t.Fatalf("files %v, want one", files)
+	}
+	r, err := OpenReader(files[0], nil, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var got []*Response
+	for {
+		resp, err := r.Next()
+		if err == io.EOF {
+			return files, got
+		}
+		if err != nil {
+			t.Fatalf("record %d: %v", len(got), err)
+		}
+		got = append(got, resp)
 	}
 }

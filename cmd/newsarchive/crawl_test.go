@@ -89,6 +89,21 @@ func archivedArticles(t *testing.T, db string) map[string]int {
 	return got
 }
 
+// crawlJSON runs `crawl --db db --delay 0 --quiet --json args...`, fails the
+// test unless it exits 0, and returns its summary.
+func crawlJSON(t *testing.T, db string, args ...string) crawlSummary {
+	t.Helper()
+	code, out, stderr := runCmd(t, append([]string{"crawl", "--db", db, "--delay", "0", "--quiet", "--json"}, args...)...)
+	if code != 0 {
+		t.Fatalf("crawl exit %d: %s %s", code, out, stderr)
+	}
+	var s crawlSummary
+	if err := json.Unmarshal([]byte(out), &s); err != nil {
+		t.Fatalf("summary: %v", err)
+	}
+	return s
+}
+
 // committedArticles counts the articles in the archive at db while a crawl
 // writes it; 0 when it cannot be read yet.
 func committedArticles(db string) int {
@@ -192,15 +207,7 @@ func TestRecrawlConditional(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "a.db")
 	crawlOnce := func() crawlSummary {
 		t.Helper()
-		code, out, stderr := runCmd(t, "crawl", "--db", db, "--delay", "0", "--quiet", "--json", srv.URL+"/")
-		if code != 0 {
-			t.Fatalf("crawl exit %d: %s %s", code, out, stderr)
-		}
-		var s crawlSummary
-		if err := json.Unmarshal([]byte(out), &s); err != nil {
-			t.Fatalf("summary: %v", err)
-		}
-		return s
+		return crawlJSON(t, db, srv.URL+"/")
 	}
 	first := crawlOnce()
 	if first.NewArticles == 0 {
@@ -386,15 +393,7 @@ func TestMaxPagesContinues(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "a.db")
 	summary := func(args ...string) crawlSummary {
 		t.Helper()
-		code, out, stderr := runCmd(t, append([]string{"crawl", "--db", db, "--delay", "0", "--quiet", "--json"}, args...)...)
-		if code != 0 {
-			t.Fatalf("crawl exit %d: %s %s", code, out, stderr)
-		}
-		var s crawlSummary
-		if err := json.Unmarshal([]byte(out), &s); err != nil {
-			t.Fatalf("summary: %v", err)
-		}
-		return s
+		return crawlJSON(t, db, args...)
 	}
 	first := summary("--max-pages", "8", srv.URL+"/")
 	if !first.StoppedAtMaxPages || first.Pages > 8 {
