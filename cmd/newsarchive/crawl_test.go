@@ -386,6 +386,30 @@ func TestSecondCrawlRefused(t *testing.T) {
 	}
 }
 
+// TestSecondCrawlRefusedThroughLinks: the lock belongs to the archive file,
+// so another name for it (a symlink, a hard link) meets the same lock.
+func TestSecondCrawlRefusedThroughLinks(t *testing.T) {
+	for name, link := range map[string]func(old, new string) error{"symlink": os.Symlink, "hard link": os.Link} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			db := filepath.Join(dir, "a.db")
+			unlock, err := lockArchive(db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer unlock()
+			other := filepath.Join(dir, "other.db")
+			if err := link(db, other); err != nil {
+				t.Skipf("cannot make a %s here: %v", name, err)
+			}
+			code, _, stderr := runCmd(t, "crawl", "--db", other, "--delay", "0", "--quiet", "http://127.0.0.1:1/")
+			if code != exitError || !strings.Contains(stderr, "another crawl is writing") {
+				t.Errorf("crawl through a %s: exit %d, stderr %q; want a one-line refusal", name, code, stderr)
+			}
+		})
+	}
+}
+
 func TestMaxPagesContinues(t *testing.T) {
 	site := testsite.NewFixture(testsite.FixtureOptions{RewriteOrigin: true})
 	srv := httptest.NewServer(site)

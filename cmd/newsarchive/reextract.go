@@ -115,14 +115,15 @@ type reextracted struct {
 
 // reextract re-runs ex over the archive's raw pages matching f.
 func reextract(ctx context.Context, logger *slog.Logger, db string, ex *extract.Extractor, f archive.ReextractFilter, workers int) (*reextractSummary, error) {
+	// Before the lock, which would create a missing archive.
+	if _, err := os.Stat(db); err != nil {
+		return nil, fmt.Errorf("open archive: %w", err)
+	}
 	unlock, err := lockArchive(db)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	if _, err := os.Stat(db); err != nil {
-		return nil, fmt.Errorf("open archive: %w", err)
-	}
 	store, err := archive.Open(ctx, db)
 	if err != nil {
 		return nil, fmt.Errorf("open archive: %w", err)
