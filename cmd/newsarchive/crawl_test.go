@@ -393,6 +393,9 @@ func TestSecondCrawlRefusedThroughLinks(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			db := filepath.Join(dir, "a.db")
+			if err := os.WriteFile(db, nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
 			unlock, err := lockArchive(db)
 			if err != nil {
 				t.Fatal(err)
