@@ -111,9 +111,10 @@ func realMain(args []string) int {
 	}
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	note := interruptNote(args)
 	go func() {
 		<-sigs
-		fmt.Fprintln(errw, "newsarchive: interrupted; finishing in-flight pages (Ctrl-C again to stop now)")
+		fmt.Fprintln(errw, "newsarchive: interrupted; "+note)
 		cancel()
 		<-sigs
 		fmt.Fprintln(errw, "newsarchive: stopping now")
@@ -121,6 +122,14 @@ func realMain(args []string) int {
 		signal.Stop(sigs)
 	}()
 	return run(ctx, e, args)
+}
+
+// interruptNote is what the first Ctrl-C does, for the command in args.
+func interruptNote(args []string) string {
+	if len(args) > 0 && args[0] == "sql" {
+		return "stopping the query"
+	}
+	return "finishing in-flight pages (Ctrl-C again to stop now)"
 }
 
 // run dispatches to a subcommand and maps its error to an exit status.
@@ -158,7 +167,11 @@ func exitStatus(e *env, name string, err error) int {
 		fmt.Fprintf(e.stderr, "newsarchive %s: %s (run 'newsarchive %s --help')\n", name, oneLine(ue.msg), name)
 		return exitUsage
 	case errors.Is(err, errInterrupted):
-		fmt.Fprintf(e.stderr, "newsarchive %s: interrupted; run the same command again to resume\n", name)
+		msg := "interrupted; run the same command again to resume"
+		if err != errInterrupted {
+			msg = oneLine(err.Error()) // the command said what was stopped
+		}
+		fmt.Fprintf(e.stderr, "newsarchive %s: %s\n", name, msg)
 		return exitInterrupted
 	case errors.Is(err, errPartial):
 		fmt.Fprintf(e.stderr, "newsarchive %s: %s\n", name, oneLine(err.Error()))

@@ -6,7 +6,10 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"net/http/httptest"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -407,4 +410,109 @@ func TestQueriesWhileCrawling(t *testing.T) {
 		t.Errorf("crawl archived too little to overlap the queries: %q", out)
 	}
 	t.Logf("%d queries ran during the crawl", n)
+}
+
+// emptyArchive makes a new, empty archive.
+func emptyArchive(t *testing.T) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "empty.db")
+	st, err := archive.Open(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// endlessQuery never finishes: a recursive CTE without a bound, counted.
+const endlessQuery = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
+
+func TestSQLOneStatement(t *testing.T) {
+	db := emptyArchive(t)
+	for _, tc := range []struct {
+		query string
+		code  int
+		out   string
+	}{
+		{"SELECT 1; SELECT 2", exitUsage, ""},
+		{"SELECT 1;\nPRAGMA table_list", exitUsage, ""},
+		{"SELECT 1 AS n /* ; */; -- trailing\n;", exitOK, "n\n1\n"},
+		{"SELECT ';' AS x", exitOK, "x\n;\n"},
+		{`SELECT 1 AS "a;b"`, exitOK, "a;b\n1\n"},
+	} {
+		t.Run(tc.query, func(t *testing.T) {
+			code, out, stderr := runCmd(t, "sql", "--db", db, tc.query)
+			if code != tc.code || out != tc.out {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit %d, stdout %q", code, out, stderr, tc.code, tc.out)
+			}
+			if tc.code == exitUsage && !strings.Contains(stderr, "more than one SQL statement") {
+				t.Errorf("stderr %q does not say why", stderr)
+			}
+		})
+	}
+}
+
+func TestSQLTimeout(t *testing.T) {
+	db := emptyArchive(t)
+	start := time.Now()
+	code, _, stderr := runCmd(t, "sql", "--db", db, "--timeout", "300ms", endlessQuery)
+	if code != exitError || !strings.Contains(stderr, "--timeout of 300ms") {
+		t.Errorf("exit %d, stderr %q; want 1 and a message naming the timeout", code, stderr)
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("the query ran %s after a 300ms timeout", d)
+	}
+}
+
+func TestSQLMemoryBound(t *testing.T) {
+	db := emptyArchive(t)
+	code, out, stderr := runCmd(t, "sql", "--db", db, "SELECT length(randomblob(1e9))")
+	if code != exitError || out != "" || !strings.Contains(stderr, "too big") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit 1 and SQLite's \"string or blob too big\"", code, out, stderr)
+	}
+	// An archived page of the crawler's largest default size still reads.
+	code, out, stderr = runCmd(t, "sql", "--db", db, "SELECT length(zeroblob(16 << 20))")
+	if code != exitOK || out != "length(zeroblob(16 << 20))\n16777216\n" {
+		t.Errorf("16 MiB value: exit %d, stdout %q, stderr %q", code, out, stderr)
+	}
+}
+
+// TestSQLInterrupt sends SIGINT to a child running an endless query: it
+// stops with exit status 130 and says the query was stopped.
+func TestSQLInterrupt(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no SIGINT on Windows")
+	}
+	db := emptyArchive(t)
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, "sql", "--db", db, endlessQuery)
+	cmd.Env = append(os.Environ(), "NEWSARCHIVE_TEST_MAIN=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatalf("the query did not stop within 20s of SIGINT; stderr %q", stderr.String())
+	}
+	if code := cmd.ProcessState.ExitCode(); code != exitInterrupted {
+		t.Errorf("exit %d, want %d; stderr %q", code, exitInterrupted, stderr.String())
+	}
+	if s := stderr.String(); !strings.Contains(s, "query stopped by Ctrl-C") || strings.Contains(s, "pages") || strings.Contains(s, "resume") {
+		t.Errorf("stderr %q; want a message about the query, not about a crawl", s)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/newsarchive/newsarchive/archive"
@@ -17,6 +18,12 @@ const sqlExamples = `  newsarchive sql "SELECT name, count(*) FROM authors JOIN 
   newsarchive sql --json "SELECT id, title FROM versions WHERE published_at LIKE '2021-02%'" | jq .title
   newsarchive sql "SELECT v.title FROM articles_fts JOIN versions v ON v.id = articles_fts.rowid WHERE articles_fts MATCH 'clubhouse'"
   newsarchive sql "PRAGMA table_info(versions)"
+
+One statement per call (a second one is refused, exit status 2). A query
+stops after --timeout (exit status 1) or at Ctrl-C (exit status 130); a value
+(string or BLOB) may not exceed 64 MiB and SQLite's memory is capped at
+512 MiB, so a runaway query fails with a clear error instead of taking the
+machine.
 
 The schema is documented in archive/migrations/0001_init.sql; the same file opens
 as-is in the sqlite3 shell and in Datasette. Only reading is allowed: the
@@ -29,32 +36,58 @@ func runSQL(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "sql", "sql [--db PATH] [--json] \"SELECT …\"", sqlExamples)
 	db := fs.String("db", "", "archive database file (default $NEWSARCHIVE_DB or newsarchive.db)")
 	asJSON := fs.Bool("json", false, "print one JSON object per row")
+	timeout := fs.Duration("timeout", 30*time.Second, "stop the query after this long (0: no limit)")
 	if err := parseFlags(e, fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 || strings.TrimSpace(fs.Arg(0)) == "" {
 		return usagef("sql takes one SQL statement (quote it)")
 	}
+	if *timeout < 0 {
+		return usagef("--timeout must not be negative")
+	}
 	store, err := archive.OpenReadOnly(ctx, dbPath(e, *db))
 	if err != nil {
 		return fmt.Errorf("open archive: %w", err)
 	}
 	defer store.Close()
-	rows, err := store.Query(ctx, fs.Arg(0))
-	if errors.Is(err, archive.ErrWriteRefused) {
-		return usagef("statement refused: the archive is read-only here (SELECT, WITH and reading PRAGMAs only)")
+	qctx := ctx
+	if *timeout > 0 {
+		var cancel context.CancelFunc
+		qctx, cancel = context.WithTimeout(ctx, *timeout)
+		defer cancel()
 	}
+	start := time.Now()
+	err = printQuery(qctx, e, store, fs.Arg(0), *asJSON)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, archive.ErrWriteRefused):
+		return usagef("statement refused: the archive is read-only here (SELECT, WITH and reading PRAGMAs only)")
+	case errors.Is(err, archive.ErrMultipleStatements):
+		return usagef("%v", err)
+	case ctx.Err() != nil:
+		return fmt.Errorf("query stopped by Ctrl-C after %s: %w", time.Since(start).Round(time.Millisecond), errInterrupted)
+	case qctx.Err() != nil:
+		return fmt.Errorf("query stopped after the --timeout of %s (raise it with --timeout, 0 for none)", *timeout)
+	}
+	return fmt.Errorf("sql: %w", err)
+}
+
+// printQuery runs query and prints its rows to e.stdout.
+func printQuery(ctx context.Context, e *env, store *archive.Store, query string, asJSON bool) error {
+	rows, err := store.Query(ctx, query)
 	if err != nil {
-		return fmt.Errorf("sql: %w", err)
+		return err
 	}
 	defer rows.Close()
 	cols, err := rows.Columns()
 	if err != nil {
-		return fmt.Errorf("sql: %w", err)
+		return err
 	}
 	w := bufio.NewWriter(e.stdout)
 	defer w.Flush()
-	if !*asJSON {
+	if !asJSON {
 		fmt.Fprintln(w, strings.Join(cols, "\t"))
 	}
 	vals := make([]any, len(cols))
@@ -66,9 +99,9 @@ func runSQL(ctx context.Context, e *env, args []string) error {
 	enc.SetEscapeHTML(false)
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
-			return fmt.Errorf("sql: %w", err)
+			return err
 		}
-		if *asJSON {
+		if asJSON {
 			// An ordered object: the columns as selected.
 			var b strings.Builder
 			b.WriteByte('{')
@@ -79,7 +112,7 @@ func runSQL(ctx context.Context, e *env, args []string) error {
 				k, _ := json.Marshal(c)
 				v, err := json.Marshal(jsonValue(vals[i]))
 				if err != nil {
-					return fmt.Errorf("sql: column %s: %w", c, err)
+					return fmt.Errorf("column %s: %w", c, err)
 				}
 				b.Write(k)
 				b.WriteByte(':')
@@ -99,13 +132,7 @@ func runSQL(ctx context.Context, e *env, args []string) error {
 		}
 		w.WriteByte('\n')
 	}
-	if err := rows.Err(); err != nil {
-		if errors.Is(err, archive.ErrWriteRefused) {
-			return usagef("statement refused: the archive is read-only here")
-		}
-		return fmt.Errorf("sql: %w", err)
-	}
-	return nil
+	return rows.Err()
 }
 
 // jsonValue keeps text BLOBs readable; other BLOBs become base64.
