@@ -28,6 +28,10 @@ type ExportRecord struct {
 func (s *Store) Export(ctx context.Context, query string, opts SearchOptions) iter.Seq2[*ExportRecord, error] {
 	return func(yield func(*ExportRecord, error) bool) {
 		query = strings.TrimSpace(query)
+		if err := checkSearch(query, opts); err != nil {
+			yield(nil, err)
+			return
+		}
 		filters, args := filterSQL(opts)
 		q := `SELECT a.id, v.id, v.page_id, a.canonical_url, a.first_seen, a.last_seen,
 				(SELECT count(*) FROM versions WHERE article_id = a.id), v.record`
@@ -87,6 +91,10 @@ type LinkEdge struct {
 func (s *Store) Links(ctx context.Context, query string, opts SearchOptions) iter.Seq2[*LinkEdge, error] {
 	return func(yield func(*LinkEdge, error) bool) {
 		query = strings.TrimSpace(query)
+		if err := checkSearch(query, opts); err != nil {
+			yield(nil, err)
+			return
+		}
 		filters, args := filterSQL(opts)
 		q := `SELECT a.id, a.canonical_url, l.position, l.to_url, coalesce(al.article_id, 0), l.title`
 		if query != "" {

@@ -3,6 +3,7 @@ package archive
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -31,20 +32,47 @@ type SearchOptions struct {
 	HighlightStart, HighlightEnd string
 }
 
-// SearchHit is one matching article.
+// SearchHit is one matching article. Its JSON form is the one the CLI
+// (search --json) and the web API (/api/search) both print.
 type SearchHit struct {
-	ArticleID    int64
-	VersionID    int64
-	CanonicalURL string
-	SiteName     string
-	Title        string
-	Authors      []string
-	PublishedAt  string
-	Snippet      string  // matched text in context, terms highlighted
-	Score        float64 // bm25; lower is better (empty query: 0)
+	ArticleID    int64    `json:"id"`
+	VersionID    int64    `json:"version_id"`
+	CanonicalURL string   `json:"canonical_url"`
+	SiteName     string   `json:"site"`
+	Title        string   `json:"title"`
+	Authors      []string `json:"authors"`
+	PublishedAt  string   `json:"published_at"`
+	Snippet      string   `json:"snippet"` // matched text in context, terms highlighted
+	Score        float64  `json:"score"`   // bm25; lower is better (empty query: 0)
 }
 
-// QueryError reports a full-text query SQLite could not parse.
+// MarshalJSON implements json.Marshaler: no authors is [], not null.
+func (h SearchHit) MarshalJSON() ([]byte, error) {
+	type plain SearchHit // without this method
+	if h.Authors == nil {
+		h.Authors = []string{}
+	}
+	return json.Marshal(plain(h))
+}
+
+// Bounds of a search, checked by Search, Export and Links (a *QueryError
+// beyond them), so that the CLI and the web API refuse the same requests
+// with the same words, before SQLite sees them.
+const (
+	// MaxQueryBytes bounds the full-text query.
+	MaxQueryBytes = 2000
+	// MaxFilterBytes bounds each filter (author, editor, tag, site): longer
+	// than any name, and far below SQLite's LIKE pattern limit (50,000).
+	MaxFilterBytes = 500
+	// MaxSearchLimit bounds the hits of one Search call.
+	MaxSearchLimit = 1000
+	// MaxSearchOffset bounds paging: ranking a deep page costs a window of
+	// four times Offset+Limit matches (see Search).
+	MaxSearchOffset = 100_000
+)
+
+// QueryError reports a search SQLite could not parse or the archive
+// refuses (a bound exceeded); Msg says which, in one line.
 type QueryError struct {
 	Query string
 	Msg   string // one line, for people
@@ -90,6 +118,15 @@ func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([
 	}
 	offset := max(opts.Offset, 0)
 	query = strings.TrimSpace(query)
+	if err := checkSearch(query, opts); err != nil {
+		return nil, err
+	}
+	switch {
+	case limit > MaxSearchLimit:
+		return nil, &QueryError{Query: query, Msg: fmt.Sprintf("limit %d is above the maximum of %d", limit, MaxSearchLimit)}
+	case offset > MaxSearchOffset:
+		return nil, &QueryError{Query: query, Msg: fmt.Sprintf("offset %d is beyond the maximum of %d (narrow the search with words, filters or dates)", offset, MaxSearchOffset)}
+	}
 	filters, fargs := filterSQL(opts)
 	if query == "" {
 		q := `SELECT a.id, v.id, a.canonical_url, a.site_name, v.title, v.authors, v.published_at,
@@ -195,6 +232,27 @@ func (s *Store) searchRows(ctx context.Context, query, q string, args ...any) ([
 	return hits, nil
 }
 
+// checkSearch returns a *QueryError when the query or a filter of opts is
+// longer than its bound.
+func checkSearch(query string, opts SearchOptions) error {
+	if len(query) > MaxQueryBytes {
+		return &QueryError{Query: excerpt(query), Msg: fmt.Sprintf("query of %d bytes is longer than the maximum of %d", len(query), MaxQueryBytes)}
+	}
+	for _, f := range []struct{ name, v string }{{"author", opts.Author}, {"editor", opts.Editor}, {"tag", opts.Tag}, {"site", opts.Site}} {
+		if len(f.v) > MaxFilterBytes {
+			return &QueryError{Query: query, Msg: fmt.Sprintf("%s filter of %d bytes is longer than the maximum of %d", f.name, len(f.v), MaxFilterBytes)}
+		}
+	}
+	return nil
+}
+
+// likeLiteral escapes LIKE's wildcards (and the escape character) in s, for
+// a pattern with ESCAPE '\': a site filter "%" matches a site named "%",
+// not every site.
+func likeLiteral(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
 // filterSQL returns the filters of opts as " AND …" conditions on versions v
 // and articles a, with their arguments.
 func filterSQL(opts SearchOptions) (string, []any) {
@@ -219,10 +277,10 @@ func filterSQL(opts SearchOptions) (string, []any) {
 		args = append(args, strings.TrimSpace(opts.Tag))
 	}
 	if opts.Site != "" {
-		q.WriteString(` AND (a.site_name = ? COLLATE NOCASE OR a.canonical_url LIKE 'http://' || ? || '/%'
-			OR a.canonical_url LIKE 'https://' || ? || '/%')`)
+		q.WriteString(` AND (a.site_name = ? COLLATE NOCASE OR a.canonical_url LIKE 'http://' || ? || '/%' ESCAPE '\'
+			OR a.canonical_url LIKE 'https://' || ? || '/%' ESCAPE '\')`)
 		site := strings.TrimSpace(opts.Site)
-		args = append(args, site, site, site)
+		args = append(args, site, likeLiteral(site), likeLiteral(site))
 	}
 	// julianday reads RFC 3339 with any offset and plain dates; a published_at
 	// it cannot read is NULL and excluded by a date filter.

@@ -59,28 +59,28 @@ func TestSearchCommand(t *testing.T) {
 		args      []string
 		wantN     int    // hits; -1: at least one
 		wantTitle string // a title among the hits
-		check     func(t *testing.T, h searchHitJSON)
+		check     func(t *testing.T, h archive.SearchHit)
 	}{
 		{name: "author filter", args: []string{"--author", "Eva Fox", ""}, wantN: 6,
-			check: func(t *testing.T, h searchHitJSON) {
+			check: func(t *testing.T, h archive.SearchHit) {
 				if len(h.Authors) == 0 || h.Authors[0] != "Eva Fox" {
-					t.Errorf("hit %d authors %v", h.ID, h.Authors)
+					t.Errorf("hit %d authors %v", h.ArticleID, h.Authors)
 				}
 			}},
 		{name: "author filter with query", args: []string{"--author", "eva fox", "tesla"}, wantN: -1},
 		{name: "editor filter", args: []string{"--editor", "SmokeyShorts", ""}, wantN: 4},
 		{name: "editor filter with @", args: []string{"--editor", "@smokeyshorts", ""}, wantN: 4},
 		{name: "phrase", args: []string{`"very interesting proposal"`}, wantN: 1, wantTitle: kremlinTitle,
-			check: func(t *testing.T, h searchHitJSON) {
+			check: func(t *testing.T, h archive.SearchHit) {
 				if !strings.Contains(h.Snippet, "[") || h.Score >= 0 {
 					t.Errorf("snippet %q score %v", h.Snippet, h.Score)
 				}
 			}},
 		{name: "date range", args: []string{"--since", "2021-02-15", "--until", "2021-02-16", ""}, wantN: -1,
 			wantTitle: kremlinTitle,
-			check: func(t *testing.T, h searchHitJSON) {
+			check: func(t *testing.T, h archive.SearchHit) {
 				if d := h.PublishedAt[:10]; d < "2021-02-15" || d > "2021-02-16" {
-					t.Errorf("hit %d published %s outside the range", h.ID, h.PublishedAt)
+					t.Errorf("hit %d published %s outside the range", h.ArticleID, h.PublishedAt)
 				}
 			}},
 		{name: "no match", args: []string{"zeppelin"}, wantN: 0},
@@ -92,7 +92,7 @@ func TestSearchCommand(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
-			hits := jsonLines[searchHitJSON](t, out)
+			hits := jsonLines[archive.SearchHit](t, out)
 			if tt.wantN >= 0 && len(hits) != tt.wantN || tt.wantN < 0 && len(hits) == 0 {
 				t.Errorf("%d hits, want %d:\n%s", len(hits), tt.wantN, out)
 			}
@@ -117,7 +117,7 @@ func TestSearchCommand(t *testing.T) {
 	t.Run("date range excludes", func(t *testing.T) {
 		_, out, _ := runCmd(t, "search", "--db", db, "--json", "--since", "2021-02-15", "--until", "2021-02-16", "")
 		_, all, _ := runCmd(t, "search", "--db", db, "--json", "--limit", "100", "")
-		if n, m := len(jsonLines[searchHitJSON](t, out)), len(jsonLines[searchHitJSON](t, all)); n >= m {
+		if n, m := len(jsonLines[archive.SearchHit](t, out)), len(jsonLines[archive.SearchHit](t, all)); n >= m {
 			t.Errorf("date range gives %d of %d articles", n, m)
 		}
 	})

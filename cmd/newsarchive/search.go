@@ -53,19 +53,6 @@ func (f *filterFlags) options() (archive.SearchOptions, error) {
 	return opts, nil
 }
 
-// searchHitJSON is the --json form of a search hit.
-type searchHitJSON struct {
-	ID           int64    `json:"id"`
-	VersionID    int64    `json:"version_id"`
-	CanonicalURL string   `json:"canonical_url"`
-	Site         string   `json:"site"`
-	Title        string   `json:"title"`
-	Authors      []string `json:"authors"`
-	PublishedAt  string   `json:"published_at"`
-	Snippet      string   `json:"snippet"`
-	Score        float64  `json:"score"`
-}
-
 func runSearch(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "search", "search [--db PATH] [filters] [--limit N] [--offset N] [--json] QUERY", searchExamples)
 	db := fs.String("db", "", "archive database file (default $NEWSARCHIVE_DB or newsarchive.db)")
@@ -104,8 +91,7 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		for _, h := range hits {
-			if err := enc.Encode(searchHitJSON{h.ArticleID, h.VersionID, h.CanonicalURL, h.SiteName, h.Title,
-				nonNil(h.Authors), h.PublishedAt, h.Snippet, h.Score}); err != nil {
+			if err := enc.Encode(h); err != nil {
 				return err
 			}
 		}
@@ -133,9 +119,3 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}

@@ -422,7 +422,7 @@ func BenchmarkServe(b *testing.B) {
 	for _, class := range []string{"rare", "mixed", "common"} {
 		all = append(all, qs[class]...)
 	}
-	h, err := web.New(s, nil)
+	h, err := web.New(s, nil, web.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}

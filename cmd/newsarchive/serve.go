@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/newsarchive/newsarchive/archive"
@@ -23,7 +24,29 @@ nothing loads from the live web). JSON: /api/search (same parameters as the
 search page: q, author, editor, tag, site, since, until, page, limit) and
 /api/articles/ID. The archive is opened read-only; a crawl may write to it
 meanwhile. Listen on loopback unless you mean to share the archive.
+
+Only requests naming this server answer: the Host header must be the listen
+address (with localhost, 127.0.0.1 and ::1 when it is loopback; with this
+machine's addresses when it is 0.0.0.0 or ::) or a name given with
+--allow-host; any other gets 421. This keeps a web page that rebinds its own
+DNS name to this address from reading the archive through a visitor's browser.
+  newsarchive serve --addr 0.0.0.0:8080 --allow-host archive.lan
 `
+
+// hostList is a repeatable string flag.
+type hostList []string
+
+func (h *hostList) String() string { return strings.Join(*h, ",") }
+
+// Set implements flag.Value.
+func (h *hostList) Set(v string) error {
+	v = strings.TrimSpace(v)
+	if v == "" || strings.ContainsAny(v, "/ ") {
+		return fmt.Errorf("%q is not a host name", v)
+	}
+	*h = append(*h, v)
+	return nil
+}
 
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "serve", "serve [--db PATH] [--addr HOST:PORT]", serveExamples)
@@ -31,6 +54,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	quiet := fs.Bool("quiet", false, "only warnings in the log")
 	jsonLogs := fs.Bool("json", false, "log as JSON lines")
+	var extra hostList
+	fs.Var(&extra, "allow-host", "also answer requests for this host `NAME` (repeatable); others get 421")
 	if err := parseFlags(e, fs, args); err != nil {
 		return err
 	}
@@ -43,13 +68,15 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("open archive: %w", err)
 	}
 	defer store.Close()
-	h, err := web.New(store, logger)
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return usagef("listen on %s: %v", *addr, err)
+	}
+	defer ln.Close()
+	hosts := append(allowedHosts(*addr, ln.Addr()), extra...)
+	h, err := web.New(store, logger, web.Options{AllowedHosts: hosts})
+	if err != nil {
+		return err
 	}
 	srv := &http.Server{
 		Handler:           h,
@@ -58,7 +85,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		IdleTimeout:       2 * time.Minute,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
-	logger.Info("serving the archive", "url", "http://"+ln.Addr().String()+"/", "db", store.Path())
+	logger.Info("serving the archive", "url", "http://"+ln.Addr().String()+"/", "db", store.Path(), "hosts", strings.Join(hosts, ","))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -74,4 +101,34 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	_ = srv.Shutdown(sctx)
 	logger.Info("server stopped")
 	return nil
+}
+
+// allowedHosts are the Host names serve answers to by default: the host of
+// the --addr flag and of the address listened on; the loopback names when
+// that is loopback; and every address of this machine when it listens on all
+// of them (0.0.0.0, ::), where a name must be added with --allow-host.
+func allowedHosts(flagAddr string, ln net.Addr) []string {
+	var hosts []string
+	if h, _, err := net.SplitHostPort(flagAddr); err == nil && h != "" {
+		hosts = append(hosts, h)
+	}
+	ta, ok := ln.(*net.TCPAddr)
+	if !ok {
+		return hosts
+	}
+	hosts = append(hosts, ta.IP.String())
+	switch {
+	case ta.IP.IsLoopback():
+		hosts = append(hosts, "localhost", "127.0.0.1", "::1")
+	case ta.IP.IsUnspecified():
+		hosts = append(hosts, "localhost", "127.0.0.1", "::1")
+		if addrs, err := net.InterfaceAddrs(); err == nil {
+			for _, a := range addrs {
+				if n, ok := a.(*net.IPNet); ok {
+					hosts = append(hosts, n.IP.String())
+				}
+			}
+		}
+	}
+	return hosts
 }

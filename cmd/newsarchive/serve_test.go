@@ -130,7 +130,7 @@ func TestBrowserSnapshotsAreInert(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	ui, err := web.New(store, nil)
+	ui, err := web.New(store, nil, web.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,7 +306,7 @@ func TestServePages(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	ui, err := web.New(store, nil)
+	ui, err := web.New(store, nil, web.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

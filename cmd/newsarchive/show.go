@@ -307,19 +307,9 @@ func diffRecords(a, b *extract.Article) versionDiff {
 	field("word_count", strconv.Itoa(a.WordCount), strconv.Itoa(b.WordCount))
 	field("extractor_version", a.ExtractorVersion, b.ExtractorVersion)
 	if a.BodyText != b.BodyText {
-		d.Body = diffLines(paragraphs(a.BodyText), paragraphs(b.BodyText))
+		d.Body = diffLines(extract.Paragraphs(a.BodyText), extract.Paragraphs(b.BodyText))
 	}
 	return d
-}
-
-func paragraphs(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, "\n\n") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // diffLines is a longest-common-subsequence diff: "  " same, "- " removed,

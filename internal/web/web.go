@@ -16,8 +16,11 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"mime"
+	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -47,24 +50,45 @@ const (
 // pageSize is the number of hits per page of search and listing pages.
 const pageSize = 20
 
+// apiMaxLimit is the most hits /api/search returns per page (limit=).
+const apiMaxLimit = 100
+
 // Server is the web UI's handler. It only reads the store.
 type Server struct {
 	store *archive.Store
 	log   *slog.Logger
 	pages map[string]*template.Template
 	mux   *http.ServeMux
+	hosts map[string]bool // allowed Host names, lowercase, without port
+}
+
+// Options configures a Server.
+type Options struct {
+	// AllowedHosts are the host names (or IP addresses) requests may name in
+	// their Host header; any other gets 421 Misdirected Request, so that a
+	// page of another site that rebinds its DNS name to this server's
+	// address cannot read the archive from a visitor's browser. A port, if
+	// given, is ignored. Empty allows every host (tests only: the serve
+	// command always sets it).
+	AllowedHosts []string
 }
 
 // New returns the UI for store. logger gets one line per failed request.
-func New(store *archive.Store, logger *slog.Logger) (*Server, error) {
+func New(store *archive.Store, logger *slog.Logger, opts Options) (*Server, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{store: store, log: logger, pages: map[string]*template.Template{}, mux: http.NewServeMux()}
+	if len(opts.AllowedHosts) > 0 {
+		s.hosts = map[string]bool{}
+		for _, h := range opts.AllowedHosts {
+			s.hosts[hostName(h)] = true
+		}
+	}
 	funcs := template.FuncMap{
 		"highlight": highlight,
 		"join":      strings.Join,
-		"paras":     paragraphs,
+		"paras":     extract.Paragraphs,
 		"date":      shortDate,
 		"pathEsc":   url.PathEscape,
 		"add":       func(a, b int) int { return a + b },
@@ -95,6 +119,7 @@ func New(store *archive.Store, logger *slog.Logger) (*Server, error) {
 	s.mux.HandleFunc("GET /editors/{name}", s.handleEditor)
 	s.mux.HandleFunc("GET /stats", s.handleStats)
 	s.mux.HandleFunc("GET /snapshots/{id}", s.handleSnapshot)
+	s.mux.HandleFunc("GET "+resourcePath, s.handleResource)
 	s.mux.HandleFunc("GET /snapshots/{id}/content", s.handleSnapshotContent)
 	s.mux.HandleFunc("GET /snapshots/{id}/source", s.handleSnapshotSource)
 	s.mux.HandleFunc("GET /go", s.handleGo)
@@ -108,10 +133,45 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
-	if !strings.HasPrefix(r.URL.Path, "/snapshots/") || !strings.Contains(r.URL.Path[len("/snapshots/"):], "/") {
+	// Every response carries a CSP, errors included: the UI's, or under
+	// /snapshots/ (archived content, its resources, and any 404 there) the
+	// sandboxing one; only the viewer page /snapshots/ID is UI.
+	if isViewerPath(r.URL.Path) || !strings.HasPrefix(r.URL.Path, "/snapshots/") {
 		h.Set("Content-Security-Policy", uiCSP)
+	} else {
+		h.Set("Content-Security-Policy", snapshotCSP)
+		h.Set("Cross-Origin-Resource-Policy", "same-origin")
+	}
+	if s.hosts != nil && !s.hosts[hostName(r.Host)] {
+		http.Error(w, "misdirected request: this server does not answer to host "+strconv.Quote(r.Host)+
+			" (add it with serve --allow-host)", http.StatusMisdirectedRequest)
+		return
 	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// isViewerPath reports whether p is the snapshot viewer page, /snapshots/ID.
+func isViewerPath(p string) bool {
+	id, ok := strings.CutPrefix(p, "/snapshots/")
+	if !ok || id == "" {
+		return false
+	}
+	for _, c := range id {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// hostName is the lowercase host of a Host header or host[:port], without
+// port and IPv6 brackets.
+func hostName(hostport string) string {
+	h := hostport
+	if host, _, err := net.SplitHostPort(hostport); err == nil {
+		h = host
+	}
+	return strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(h, "["), "]"))
 }
 
 // render executes a page template; the layout wraps it.
@@ -148,24 +208,66 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request, what string) {
 type searchForm struct {
 	Q, Author, Editor, Tag, Site, Since, Until string
 	Page                                       int
+	Limit                                      int
+	pageErr                                    error // an unreadable page or limit
 }
 
-func formOf(r *http.Request) searchForm {
+func formOf(r *http.Request, maxLimit int) searchForm {
 	q := r.URL.Query()
 	f := searchForm{Q: q.Get("q"), Author: q.Get("author"), Editor: q.Get("editor"), Tag: q.Get("tag"),
-		Site: q.Get("site"), Since: q.Get("since"), Until: q.Get("until")}
-	f.Page, _ = strconv.Atoi(q.Get("page"))
-	f.Page = max(f.Page, 1)
+		Site: q.Get("site"), Since: q.Get("since"), Until: q.Get("until"), Page: 1, Limit: pageSize}
+	if v := q.Get("limit"); v != "" && maxLimit > pageSize {
+		l, err := strconv.Atoi(v)
+		if err != nil || l < 1 {
+			f.pageErr = fmt.Errorf("limit %q is not a whole number from 1 to %d", v, maxLimit)
+			return f
+		}
+		f.Limit = min(l, maxLimit)
+	}
+	f.Page, f.pageErr = pageOf(q.Get("page"), f.Limit)
 	return f
 }
 
-// options converts the form; an unreadable date is reported, not ignored.
+// pageOf reads a page number: empty is 1; anything but a whole number from 1
+// to the last page the archive pages to (archive.MaxSearchOffset) is an
+// error, reported as such rather than read as some other page.
+func pageOf(v string, limit int) (int, error) {
+	if v == "" {
+		return 1, nil
+	}
+	last := archive.MaxSearchOffset/limit + 1
+	p, err := strconv.Atoi(v)
+	if err != nil || p < 1 || p > last {
+		return 1, fmt.Errorf("page %q is not a whole number from 1 to %d", excerpt(v), last)
+	}
+	return p, nil
+}
+
+// excerpt shortens a value quoted in an error message.
+func excerpt(s string) string {
+	if len(s) > 40 {
+		return strings.ToValidUTF8(s[:40], "") + "…"
+	}
+	return s
+}
+
+// options converts the form; an unreadable page or date is reported, not
+// ignored.
 func (f searchForm) options() (archive.SearchOptions, error) {
 	o := archive.SearchOptions{Author: f.Author, Editor: f.Editor, Tag: f.Tag, Site: f.Site,
-		Limit: pageSize, Offset: (f.Page - 1) * pageSize, HighlightStart: markStart, HighlightEnd: markEnd}
+		Limit: f.Limit, Offset: (f.Page - 1) * f.Limit, HighlightStart: markStart, HighlightEnd: markEnd}
+	if f.pageErr != nil {
+		return o, f.pageErr
+	}
 	var err error
 	o.Since, o.Until, err = archive.ParseDateRange(f.Since, f.Until)
 	return o, err
+}
+
+// pageURL is the search page's URL for the form with page p, built as a
+// URL (the template puts it in an href as is, escaping only for HTML).
+func (f searchForm) pageURL(p int) string {
+	return "/?" + f.query(p)
 }
 
 // query returns the form as a query string, with page p.
@@ -184,7 +286,7 @@ func (f searchForm) query(p int) string {
 }
 
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
-	f := formOf(r)
+	f := formOf(r, pageSize)
 	data := map[string]any{"Form": f}
 	opts, err := f.options()
 	status := http.StatusOK
@@ -204,10 +306,10 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		}
 		data["Hits"] = hits
 		if f.Page > 1 {
-			data["Prev"] = f.query(f.Page - 1)
+			data["Prev"] = f.pageURL(f.Page - 1)
 		}
-		if len(hits) == pageSize {
-			data["Next"] = f.query(f.Page + 1)
+		if len(hits) == pageSize && f.Page*pageSize <= archive.MaxSearchOffset {
+			data["Next"] = f.pageURL(f.Page + 1)
 		}
 	}
 	title := "Search"
@@ -258,8 +360,11 @@ type personView struct {
 
 func (s *Server) person(w http.ResponseWriter, r *http.Request, kind string) {
 	name := r.PathValue("name")
-	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	page = max(page, 1)
+	page, err := pageOf(r.URL.Query().Get("page"), pageSize)
+	if err != nil {
+		s.render(w, r, http.StatusBadRequest, "notfound", "Bad request", err.Error())
+		return
+	}
 	opts := archive.SearchOptions{Limit: pageSize, Offset: (page - 1) * pageSize}
 	if kind == "author" {
 		opts.Author = name
@@ -267,6 +372,11 @@ func (s *Server) person(w http.ResponseWriter, r *http.Request, kind string) {
 		opts.Editor = name
 	}
 	hits, err := s.store.Search(r.Context(), "", opts)
+	var qe *archive.QueryError
+	if errors.As(err, &qe) {
+		s.render(w, r, http.StatusBadRequest, "notfound", "Bad request", qe.Msg)
+		return
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -292,7 +402,7 @@ func (s *Server) person(w http.ResponseWriter, r *http.Request, kind string) {
 	if page > 1 {
 		v.Prev = "?page=" + strconv.Itoa(page-1)
 	}
-	if len(hits) == pageSize {
+	if len(hits) == pageSize && page*pageSize <= archive.MaxSearchOffset {
 		v.Next = "?page=" + strconv.Itoa(page+1)
 	}
 	s.render(w, r, http.StatusOK, "person", v.Name, v)
@@ -343,11 +453,9 @@ func (s *Server) handleSnapshot(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleSnapshotContent serves the archived page itself, neutralised, with
-// the sandboxing Content-Security-Policy.
+// the sandboxing Content-Security-Policy (set by ServeHTTP).
 func (s *Server) handleSnapshotContent(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	h.Set("Content-Security-Policy", snapshotCSP)
-	h.Set("Cross-Origin-Resource-Policy", "same-origin")
 	p, ok := s.page(w, r)
 	if !ok {
 		return
@@ -367,7 +475,6 @@ func (s *Server) handleSnapshotContent(w http.ResponseWriter, r *http.Request) {
 
 // handleSnapshotSource serves the archived bytes as plain text.
 func (s *Server) handleSnapshotSource(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Security-Policy", snapshotCSP)
 	p, ok := s.page(w, r)
 	if !ok {
 		return
@@ -379,6 +486,72 @@ func (s *Server) serveSource(w http.ResponseWriter, p *archive.Page) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Content-Disposition", "inline")
 	_, _ = w.Write(p.Body)
+}
+
+// handleResource serves an archived stylesheet, image or font by its URL
+// (?url=): the latest 2xx capture in the archive, with its content type,
+// nosniff and the snapshot CSP (set by ServeHTTP). A stylesheet has its URLs
+// rewritten into the archive as the page's were. Anything else (not archived,
+// or of a type a page cannot use as a resource, SVG documents included) is a
+// 404: nothing is fetched from the live web.
+func (s *Server) handleResource(w http.ResponseWriter, r *http.Request) {
+	u := r.URL.Query().Get("url")
+	p, ok, err := s.store.Previous(r.Context(), u)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctype := ""
+	if ok {
+		ctype = resourceType(p.ContentType, u)
+	}
+	if ctype == "" {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte("not archived as a stylesheet, image or font: " + u + "\n"))
+		return
+	}
+	body := p.Body
+	if ctype == "text/css; charset=utf-8" {
+		base, _ := url.Parse(u)
+		body = []byte(cleanCSS(string(body), base))
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Cache-Control", "private, max-age=3600")
+	_, _ = w.Write(body)
+}
+
+// resourceType returns the content type to serve an archived resource with,
+// or "" when the resource endpoint does not serve it: stylesheets, raster
+// images and fonts only (an SVG served on its own could hold links).
+func resourceType(contentType, rawURL string) string {
+	mt, _, _ := mime.ParseMediaType(contentType)
+	switch {
+	case mt == "text/css":
+		return "text/css; charset=utf-8"
+	case mt == "image/svg+xml":
+		return ""
+	case strings.HasPrefix(mt, "image/"), strings.HasPrefix(mt, "font/"),
+		mt == "application/font-woff", mt == "application/x-font-woff", mt == "application/font-woff2",
+		mt == "application/x-font-ttf", mt == "application/x-font-otf", mt == "application/font-sfnt",
+		mt == "application/vnd.ms-fontobject":
+		return mt
+	case mt == "application/octet-stream" || mt == "":
+		// Fonts are often served untyped: go by the extension.
+		if u, err := url.Parse(rawURL); err == nil {
+			switch strings.ToLower(path.Ext(u.Path)) {
+			case ".woff":
+				return "font/woff"
+			case ".woff2":
+				return "font/woff2"
+			case ".ttf":
+				return "font/ttf"
+			case ".otf":
+				return "font/otf"
+			}
+		}
+	}
+	return ""
 }
 
 // handleGo resolves a link of an archived page to the archive: the article
@@ -397,19 +570,6 @@ func (s *Server) handleGo(w http.ResponseWriter, r *http.Request) {
 	s.notFound(w, r, "an archived copy of "+u)
 }
 
-// apiHit is one hit of /api/search.
-type apiHit struct {
-	ID           int64    `json:"id"`
-	VersionID    int64    `json:"version_id"`
-	CanonicalURL string   `json:"canonical_url"`
-	Site         string   `json:"site"`
-	Title        string   `json:"title"`
-	Authors      []string `json:"authors"`
-	PublishedAt  string   `json:"published_at"`
-	Snippet      string   `json:"snippet"`
-	Score        float64  `json:"score"`
-}
-
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
@@ -420,17 +580,13 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // editor, tag, site, since, until, page, and limit up to 100), hits as JSON;
 // snippets mark matches with [ and ].
 func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
-	f := formOf(r)
+	f := formOf(r, apiMaxLimit)
 	opts, err := f.options()
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return
 	}
 	opts.HighlightStart, opts.HighlightEnd = "", ""
-	if l, err := strconv.Atoi(r.URL.Query().Get("limit")); err == nil && l > 0 {
-		opts.Limit = min(l, 100)
-		opts.Offset = (f.Page - 1) * opts.Limit
-	}
 	hits, err := s.store.Search(r.Context(), f.Q, opts)
 	var qe *archive.QueryError
 	if errors.As(err, &qe) {
@@ -443,17 +599,12 @@ func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := struct {
-		Query string   `json:"query"`
-		Page  int      `json:"page"`
-		Hits  []apiHit `json:"hits"`
-	}{Query: f.Q, Page: f.Page, Hits: []apiHit{}}
-	for _, h := range hits {
-		authors := h.Authors
-		if authors == nil {
-			authors = []string{}
-		}
-		out.Hits = append(out.Hits, apiHit{h.ArticleID, h.VersionID, h.CanonicalURL, h.SiteName, h.Title, authors,
-			h.PublishedAt, h.Snippet, h.Score})
+		Query string              `json:"query"`
+		Page  int                 `json:"page"`
+		Hits  []archive.SearchHit `json:"hits"`
+	}{Query: f.Q, Page: f.Page, Hits: hits}
+	if out.Hits == nil {
+		out.Hits = []archive.SearchHit{}
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -522,16 +673,6 @@ func highlight(s string) template.HTML {
 		e += "</mark>"
 	}
 	return template.HTML(e) // #nosec: escaped above; only our markers become tags
-}
-
-func paragraphs(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, "\n\n") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // shortDate shows the day of an ISO 8601 date, or the value as is.
