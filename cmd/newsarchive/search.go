@@ -118,4 +118,3 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	}
 	return nil
 }
-
