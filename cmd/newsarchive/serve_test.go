@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -19,10 +20,16 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"golang.org/x/net/html"
 
 	"github.com/newsarchive/newsarchive/archive"
+	"github.com/newsarchive/newsarchive/internal/testsite"
 	"github.com/newsarchive/newsarchive/internal/web"
 )
+
+// onePixelPNG is a 1×1 PNG.
+var onePixelPNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89" +
+	"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
 
 // xssTitle is the title of an archived article: it must show as text.
 const xssTitle = `<img src=x onerror=alert(1)>`
@@ -32,14 +39,43 @@ const xssTitle = `<img src=x onerror=alert(1)>`
 // title is markup. Every request to /beacon is counted (and logged by ?via=).
 type hostileSite struct {
 	srv     *httptest.Server
+	evil    *httptest.Server // another site, where SMIL would send a click
 	beacons atomic.Int64
+	evilHit atomic.Int64
+	served  atomic.Int64 // every request to srv
 	mu      sync.Mutex
 	via     []string
 }
 
+// svgSetPage is the reported attack: an SVG link whose href SMIL retargets
+// to another site, beside a stylesheet and an image of the page's own site.
+const svgSetPage = `<!doctype html><html><head><title>SVG set</title><link rel="stylesheet" href="/style.css"></head>
+<body><p class="archived-style">Styled by the archived stylesheet.</p><img id="pic" src="/pic.png" alt="archived image">
+<svg width="300" height="60"><a href="/ok"><set attributeName="href" to="%[1]s/set"/>
+<animate attributeName="href" values="%[1]s/animate" begin="0s" fill="freeze"/>
+<rect id="svg-link" width="300" height="60" fill="#c00"/><text x="10" y="35">click me</text></a></svg>
+</body></html>`
+
 func newHostileSite(t *testing.T) *hostileSite {
 	h := &hostileSite{}
+	h.evil = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.evilHit.Add(1)
+		fmt.Fprint(w, "<title>evil</title>you left the archive")
+	}))
+	t.Cleanup(h.evil.Close)
 	mux := http.NewServeMux()
+	mux.HandleFunc("/svg-set", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, svgSetPage, h.evil.URL)
+	})
+	mux.HandleFunc("/style.css", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/css")
+		fmt.Fprint(w, ".archived-style { color: rgb(1, 2, 3); background: url(/beacon?via=css-bg-not-archived) }")
+	})
+	mux.HandleFunc("/pic.png", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "image/png")
+		w.Write(onePixelPNG)
+	})
 	mux.HandleFunc("/beacon", func(w http.ResponseWriter, r *http.Request) {
 		h.beacons.Add(1)
 		h.mu.Lock()
@@ -80,7 +116,10 @@ fetch('%[1]sfetch'); navigator.sendBeacon('%[1]ssendbeacon'); new Image().src = 
 <meta property="og:type" content="article"><meta property="og:title" content="&lt;img src=x onerror=alert(1)&gt;">
 </head><body><article><h1>&lt;img src=x onerror=alert(1)&gt;</h1><p>%s</p><p>%s</p></article></body></html>`, words, words)
 	})
-	h.srv = httptest.NewServer(mux)
+	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.served.Add(1)
+		mux.ServeHTTP(w, r)
+	}))
 	t.Cleanup(h.srv.Close)
 	return h
 }
@@ -90,7 +129,7 @@ func hostileArchive(t *testing.T, h *hostileSite) string {
 	t.Helper()
 	db := filepath.Join(t.TempDir(), "hostile.db")
 	code, out, stderr := runCmd(t, "crawl", "--db", db, "--delay", "0", "--quiet", "--max-depth", "1",
-		h.srv.URL+"/hostile", h.srv.URL+"/xss")
+		h.srv.URL+"/hostile", h.srv.URL+"/xss", h.srv.URL+"/svg-set", h.srv.URL+"/style.css", h.srv.URL+"/pic.png")
 	if code != 0 {
 		t.Fatalf("crawl exit %d\n%s\n%s", code, out, stderr)
 	}
@@ -373,5 +412,277 @@ func TestServePages(t *testing.T) {
 				t.Errorf("UI CSP %q", csp)
 			}
 		})
+	}
+}
+
+// pagedArchive crawls a generated site of 45 articles, all matching the
+// query "report": three pages of search results.
+func pagedArchive(t *testing.T) string {
+	t.Helper()
+	site := testsite.NewGenerated(testsite.GenOptions{Pages: 45})
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	db := filepath.Join(t.TempDir(), "paged.db")
+	if code, _, stderr := runCmd(t, "crawl", "--db", db, "--delay", "0", "--quiet", srv.URL+"/"); code != 0 {
+		t.Fatalf("crawl exit %d: %s", code, stderr)
+	}
+	return db
+}
+
+// get fetches path from srv with an optional Host header.
+func get(t *testing.T, srv *httptest.Server, path, host string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if host != "" {
+		req.Host = host
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp, string(body)
+}
+
+// pagerHref returns the href of the search page's link with rel, as the
+// browser reads it.
+func pagerHref(t *testing.T, body, rel string) string {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var href string
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "a" {
+			var r, h string
+			for _, a := range n.Attr {
+				switch a.Key {
+				case "rel":
+					r = a.Val
+				case "href":
+					h = a.Val
+				}
+			}
+			if r == rel || r == "" && strings.Contains(textOf(n), map[string]string{"next": "Next", "prev": "Previous"}[rel]) {
+				href = h
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return href
+}
+
+func textOf(n *html.Node) string {
+	if n.Type == html.TextNode {
+		return n.Data
+	}
+	var b strings.Builder
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		b.WriteString(textOf(c))
+	}
+	return b.String()
+}
+
+// TestServeSearchBounds: the pager links to the next page of the same query;
+// page, limit and filters out of bounds are a 400 (never a 500 or another
+// page); LIKE wildcards in a site filter match themselves.
+func TestServeSearchBounds(t *testing.T) {
+	db := pagedArchive(t)
+	store, err := archive.OpenReadOnly(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	ui, err := web.New(store, nil, web.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(ui)
+	defer srv.Close()
+
+	t.Run("pager", func(t *testing.T) {
+		_, body := get(t, srv, "/?q=report&site=Generated+News", "")
+		next := pagerHref(t, body, "next")
+		u, err := url.Parse(next)
+		if err != nil || u.Path != "/" || u.Query().Get("q") != "report" || u.Query().Get("site") != "Generated News" || u.Query().Get("page") != "2" {
+			t.Fatalf("Next links to %q, want / with q=report, site=Generated News, page=2", next)
+		}
+		resp, body2 := get(t, srv, next, "")
+		if resp.StatusCode != 200 || !strings.Contains(body2, "page 2") || !strings.Contains(body2, "Results for <q>report</q>") {
+			t.Errorf("Next: status %d, not page 2 of the query:\n%s", resp.StatusCode, body2)
+		}
+		prev := pagerHref(t, body2, "prev")
+		if u, err := url.Parse(prev); err != nil || u.Query().Get("q") != "report" || u.Query().Has("page") {
+			t.Errorf("Previous on page 2 links to %q, want page 1 of q=report", prev)
+		}
+	})
+
+	long := strings.Repeat("x", 60000)
+	for _, tc := range []struct {
+		path string
+		want string
+	}{
+		{"/?q=report&page=9223372036854775807", "page"},
+		{"/?q=report&page=-1", "page"},
+		{"/?q=report&page=two", "page"},
+		{"/?site=" + long, "site filter"},
+		{"/?author=" + long, "author filter"},
+		{"/?q=" + long, "query of 60000 bytes"},
+		{"/api/search?q=report&page=9223372036854775807", "page"},
+		{"/api/search?q=report&limit=9223372036854775807&page=2", ""},
+		{"/api/search?q=report&limit=-5", "limit"},
+		{"/api/search?site=" + long, "site filter"},
+		{"/authors/x?page=9223372036854775807", "page"},
+	} {
+		name := tc.path
+		if len(name) > 60 {
+			name = name[:60]
+		}
+		t.Run(name, func(t *testing.T) {
+			resp, body := get(t, srv, tc.path, "")
+			if tc.want == "" { // a limit above the maximum is clamped
+				if resp.StatusCode != 200 {
+					t.Errorf("status %d: %s", resp.StatusCode, body)
+				}
+				return
+			}
+			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, tc.want) {
+				t.Errorf("status %d, want 400 naming %q:\n%.300s", resp.StatusCode, tc.want, body)
+			}
+		})
+	}
+
+	t.Run("site wildcards", func(t *testing.T) {
+		count := func(site string) int {
+			_, body := get(t, srv, "/api/search?limit=100&site="+url.QueryEscape(site), "")
+			var out struct{ Hits []archive.SearchHit }
+			if err := json.Unmarshal([]byte(body), &out); err != nil {
+				t.Fatalf("site %q: %v: %s", site, err, body)
+			}
+			return len(out.Hits)
+		}
+		if n := count("Generated News"); n != 45 {
+			t.Errorf("site=Generated News: %d hits, want 45", n)
+		}
+		for _, s := range []string{"%", "_%", "127.0.0.1:%", "%.%"} {
+			if n := count(s); n != 0 {
+				t.Errorf("site=%s: %d hits, want 0 (a wildcard must match only itself)", s, n)
+			}
+		}
+		if code, out, _ := runCmd(t, "search", "--db", db, "--site", "%", "--json", ""); code != 0 || out != "" {
+			t.Errorf("CLI search --site %%: exit %d, %d bytes of hits; want none", code, len(out))
+		}
+		if code, _, stderr := runCmd(t, "search", "--db", db, "--site", long, ""); code != exitUsage || !strings.Contains(stderr, "site filter") {
+			t.Errorf("CLI search with a 60,000-byte --site: exit %d, %q; want a usage error", code, stderr)
+		}
+	})
+
+	t.Run("one hit type", func(t *testing.T) {
+		_, cli, _ := runCmd(t, "search", "--db", db, "--json", "--limit", "2", "report")
+		_, body := get(t, srv, "/api/search?q=report&limit=2", "")
+		var api struct{ Hits []json.RawMessage }
+		if err := json.Unmarshal([]byte(body), &api); err != nil {
+			t.Fatal(err)
+		}
+		// The API's snippets mark matches as the CLI's do: the same bytes.
+		var lines []string
+		for _, h := range api.Hits {
+			lines = append(lines, string(h))
+		}
+		if got, want := strings.Join(lines, "\n")+"\n", cli; got != want {
+			t.Errorf("API hits differ from the CLI's:\n api %s\n cli %s", got, want)
+		}
+	})
+}
+
+// TestServeHostAndHeaders: a request naming another host gets 421; every
+// response under /snapshots/, a 404 included, carries the sandboxing CSP and
+// nosniff; archived resources are served from the archive only.
+func TestServeHostAndHeaders(t *testing.T) {
+	h := newHostileSite(t)
+	db := hostileArchive(t, h)
+	store, err := archive.OpenReadOnly(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	ui, err := web.New(store, nil, web.Options{AllowedHosts: allowedHosts("127.0.0.1:0", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 1})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(ui)
+	defer srv.Close()
+	port := srv.URL[strings.LastIndexByte(srv.URL, ':'):]
+
+	for _, tc := range []struct {
+		host string
+		want int
+	}{
+		{"", 200}, {"localhost" + port, 200}, {"LOCALHOST" + port, 200}, {"[::1]" + port, 200},
+		{"evil.example" + port, 421}, {"evil.example", 421}, {"127.0.0.1.evil.example" + port, 421},
+	} {
+		resp, body := get(t, srv, "/api/search?q=zeppelin", tc.host)
+		if resp.StatusCode != tc.want {
+			t.Errorf("Host %q: status %d, want %d: %.200s", tc.host, resp.StatusCode, tc.want, body)
+		}
+	}
+
+	svg, ok, err := store.Previous(t.Context(), h.srv.URL+"/svg-set")
+	if err != nil || !ok {
+		t.Fatalf("svg-set page not archived: %v", err)
+	}
+	sid := fmt.Sprint(svg.PageID)
+	for _, tc := range []struct {
+		path   string
+		status int
+		ctype  string
+	}{
+		{"/snapshots/" + sid + "/content", 200, "text/html"},
+		{"/snapshots/999999/content", 404, ""},
+		{"/snapshots/abc", 404, ""},
+		{"/snapshots/abc/content", 404, ""},
+		{"/snapshots/" + sid + "/nosuch", 404, ""},
+		{"/snapshots/", 404, ""},
+		{"/snapshots/resource?url=" + url.QueryEscape(h.srv.URL+"/style.css"), 200, "text/css"},
+		{"/snapshots/resource?url=" + url.QueryEscape(h.srv.URL+"/pic.png"), 200, "image/png"},
+		{"/snapshots/resource?url=" + url.QueryEscape(h.srv.URL+"/not-archived.png"), 404, ""},
+		{"/snapshots/resource?url=" + url.QueryEscape(h.srv.URL+"/hostile"), 404, ""}, // a page is not a resource
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			resp, body := get(t, srv, tc.path, "")
+			if resp.StatusCode != tc.status {
+				t.Errorf("status %d, want %d: %.200s", resp.StatusCode, tc.status, body)
+			}
+			if csp := resp.Header.Get("Content-Security-Policy"); !strings.HasPrefix(csp, "sandbox") || strings.Contains(csp, "allow-scripts") {
+				t.Errorf("CSP %q, want the snapshot sandbox", csp)
+			}
+			if ns := resp.Header.Get("X-Content-Type-Options"); ns != "nosniff" {
+				t.Errorf("X-Content-Type-Options %q", ns)
+			}
+			if tc.ctype != "" && !strings.HasPrefix(resp.Header.Get("Content-Type"), tc.ctype) {
+				t.Errorf("Content-Type %q, want %s", resp.Header.Get("Content-Type"), tc.ctype)
+			}
+			if tc.ctype == "text/css" && (strings.Contains(body, "url(/beacon") || !strings.Contains(body, "/snapshots/resource?url=")) {
+				t.Errorf("archived stylesheet not rewritten into the archive: %s", body)
+			}
+			if tc.ctype == "image/png" {
+				p, _, err := store.Previous(t.Context(), h.srv.URL+"/pic.png")
+				if err != nil || body != string(p.Body) {
+					t.Errorf("archived image: %d bytes, want the %d archived (%v)", len(body), len(p.Body), err)
+				}
+			}
+		})
+	}
+	if n := h.beacons.Load(); n != 0 {
+		t.Errorf("%d request(s) reached the site's beacon", n)
 	}
 }
