@@ -272,7 +272,7 @@ func TestBrowserSnapshotsAreInert(t *testing.T) {
 	title := eval("title", `document.title`)
 	pwned := eval("pwned", `document.body.getAttribute('data-pwned') || ''`)
 	stored := eval("storage", `(() => { try { return localStorage.getItem('pwned') || '' } catch (e) { return 'no storage: ' + e.name } })()`)
-	active := eval("active", `String(document.querySelectorAll('script, iframe, object, embed, meta, link, video, audio, [onerror], [onload]').length)`)
+	active := eval("active", `String(document.querySelectorAll('script, iframe, object, embed, meta, link:not([href^="/snapshots/resource?"]), video, audio, [onerror], [onload]').length)`)
 	if title == "PWNED" || pwned != "" || stored == "1" || active != "0" {
 		t.Errorf("snapshot: title %q, data-pwned %q, storage %q, %s active elements left", title, pwned, stored, active)
 	}
@@ -684,5 +684,127 @@ func TestServeHostAndHeaders(t *testing.T) {
 	}
 	if n := h.beacons.Load(); n != 0 {
 		t.Errorf("%d request(s) reached the site's beacon", n)
+	}
+}
+
+// TestBrowserPagerAndSVGSet drives headless Chromium: Next on a search with
+// three pages lands on page 2 of the same query; a snapshot whose SVG link
+// SMIL retargets to another site stays in the archive when clicked, with its
+// archived stylesheet applied and not a request to either site.
+func TestBrowserPagerAndSVGSet(t *testing.T) {
+	exe := chromiumPath(t)
+	paged := pagedArchive(t)
+	h := newHostileSite(t)
+	hostileDB := hostileArchive(t, h)
+	serveDB := func(db string) *httptest.Server {
+		store, err := archive.OpenReadOnly(t.Context(), db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { store.Close() })
+		ui, err := web.New(store, nil, web.Options{AllowedHosts: []string{"127.0.0.1"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(ui)
+		t.Cleanup(srv.Close)
+		return srv
+	}
+	pagedSrv, hostileSrv := serveDB(paged), serveDB(hostileDB)
+	st, err := archive.OpenReadOnly(t.Context(), hostileDB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg, ok, err := st.Previous(t.Context(), h.srv.URL+"/svg-set")
+	st.Close()
+	if err != nil || !ok {
+		t.Fatalf("svg-set page not archived: %v", err)
+	}
+	servedByCrawl := h.served.Load()
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.Headless,
+		chromedp.Flag("disable-quic", true), chromedp.NoFirstRun, chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
+	actx, cancel := chromedp.NewExecAllocator(t.Context(), opts...)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		defer cancel()
+		if err := chromedp.Do(sctx, actions...); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+	eval := func(step, js string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		return v
+	}
+
+	// Start the browser on ctx: a step's own timeout must not end it.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+
+	// The pager.
+	do("search", chromedp.Navigate(pagedSrv.URL+"/?q=report"), chromedp.WaitVisible(chromedp.CSS(`li.hit a.title`)))
+	first := eval("page 1 hits", `[...document.querySelectorAll('li.hit a.title')].map(a => a.getAttribute('href')).join(' ')`)
+	do("click Next", chromedp.Click(chromedp.Search(`//nav[@class="pager"]/a[contains(., "Next")]`)),
+		chromedp.WaitVisible(chromedp.Search(`//p[@class="count"][contains(., "page 2")]`)))
+	// (Before the fix, Next led to /?q%3dreport%26page%3d2: page 1 of the empty query.)
+	loc, err := url.Parse(eval("location", `location.href`))
+	if err != nil || loc.Path != "/" || loc.Query().Get("q") != "report" || loc.Query().Get("page") != "2" {
+		t.Errorf("Next led to %v, want /?q=report&page=2", loc)
+	}
+	second := eval("page 2 hits", `[...document.querySelectorAll('li.hit a.title')].map(a => a.getAttribute('href')).join(' ')`)
+	if second == "" || second == first {
+		t.Errorf("page 2 shows the hits of page 1 (or none): %q", second)
+	}
+	if q := eval("query box", `document.querySelector('input[name=q]').value`); q != "report" {
+		t.Errorf("page 2's query box holds %q, want report", q)
+	}
+
+	// The SVG set snapshot, clicked where the retargeted link is, after the
+	// animation has begun.
+	content := hostileSrv.URL + "/snapshots/" + fmt.Sprint(svg.PageID) + "/content"
+	do("snapshot", chromedp.Navigate(content), chromedp.WaitReady(chromedp.CSS(`body`)), chromedp.Sleep(time.Second))
+	if c := eval("archived style", `getComputedStyle(document.querySelector('.archived-style')).color`); c != "rgb(1, 2, 3)" {
+		t.Errorf("archived stylesheet not applied: color %q", c)
+	}
+	if n := eval("svg link", `String(document.querySelectorAll('svg a, svg set, svg animate').length)`); n != "0" {
+		t.Errorf("%s SVG links or animations left in the snapshot", n)
+	}
+	do("click the SVG", chromedp.Click(chromedp.CSS(`#svg-link`)), chromedp.Sleep(1500*time.Millisecond))
+	if got := eval("location after click", `location.href`); got != content {
+		t.Errorf("clicking the SVG link navigated to %s, want to stay on %s", got, content)
+	}
+	// And in the viewer, where the snapshot is a sandboxed frame.
+	do("viewer", chromedp.Navigate(hostileSrv.URL+"/snapshots/"+fmt.Sprint(svg.PageID)),
+		chromedp.WaitVisible(chromedp.CSS(`iframe.snapshot`)), chromedp.Sleep(time.Second))
+	rect := eval("frame position", `(() => { const r = document.querySelector('iframe.snapshot').getBoundingClientRect(); return r.left + ',' + r.top })()`)
+	var fx, fy float64
+	fmt.Sscanf(rect, "%f,%f", &fx, &fy)
+	// The SVG is the last block of the frame's body: click down its column.
+	for y := 20.0; y < 200; y += 20 {
+		do("click in frame", chromedp.MouseClickXY(fx+40, fy+y))
+	}
+	do("settle", chromedp.Sleep(1500*time.Millisecond))
+	if got := eval("top location", `location.href`); !strings.HasPrefix(got, hostileSrv.URL+"/") {
+		t.Errorf("the viewer navigated off the archive to %s", got)
+	}
+	if n := h.evilHit.Load(); n != 0 {
+		t.Errorf("%d request(s) reached the other site", n)
+	}
+	if n := h.served.Load() - servedByCrawl; n != 0 {
+		t.Errorf("%d request(s) reached the archived site while browsing its snapshot", n)
 	}
 }

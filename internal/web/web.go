@@ -140,7 +140,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.Set("Content-Security-Policy", uiCSP)
 	} else {
 		h.Set("Content-Security-Policy", snapshotCSP)
-		h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		if r.URL.Path != resourcePath {
+			// Not the resources: the sandboxed snapshot that loads them has
+			// an opaque origin, which same-origin would refuse.
+			h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		}
 	}
 	if s.hosts != nil && !s.hosts[hostName(r.Host)] {
 		http.Error(w, "misdirected request: this server does not answer to host "+strconv.Quote(r.Host)+
