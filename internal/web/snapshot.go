@@ -291,10 +291,48 @@ func isStylesheet(n *html.Node) bool {
 	return false
 }
 
+// lazyAttrs are where lazy-loading scripts keep an image's real URL while
+// src holds a placeholder; without scripts, the cleaner moves it to src.
+var lazyAttrs = map[string]string{
+	"data-src": "src", "data-lazy-src": "src", "data-original": "src",
+	"data-srcset": "srcset", "data-lazy-srcset": "srcset",
+}
+
+// unlazy gives an img or source the URLs a lazy-loading script would have
+// set: data-src and its kin replace a missing or data: src (srcset alike).
+func unlazy(n *html.Node) {
+	have := map[string]string{}
+	for _, a := range n.Attr {
+		if a.Namespace == "" {
+			have[strings.ToLower(a.Key)] = a.Val
+		}
+	}
+	for lazy, real := range lazyAttrs {
+		v, ok := have[lazy]
+		if !ok || strings.TrimSpace(v) == "" {
+			continue
+		}
+		if cur, ok := have[real]; ok && !strings.HasPrefix(strings.TrimSpace(strings.ToLower(cur)), "data:") {
+			continue
+		}
+		attrs := n.Attr[:0]
+		for _, a := range n.Attr {
+			if a.Namespace != "" || !strings.EqualFold(a.Key, real) {
+				attrs = append(attrs, a)
+			}
+		}
+		n.Attr = append(attrs, html.Attribute{Key: real, Val: v})
+		have[real] = v
+	}
+}
+
 // attrs keeps n's allowed attributes and rewrites its URLs into the archive.
 func (c *cleaner) attrs(n *html.Node) {
 	name := strings.ToLower(n.Data)
 	svg := n.Namespace == "svg"
+	if !svg && (name == "img" || name == "source") {
+		unlazy(n)
+	}
 	kept := n.Attr[:0]
 	for _, a := range n.Attr {
 		if a.Namespace != "" {

@@ -235,3 +235,23 @@ func TestHighlight(t *testing.T) {
 		t.Errorf("highlight = %q, want %q", got, want)
 	}
 }
+
+func TestNeutraliseLazyImages(t *testing.T) {
+	in := `<img src="data:image/gif;base64,R0lGOD" data-src="/real.jpg" alt="a"><img data-lazy-src="b.jpg" alt="b">
+<img src="/kept.jpg" data-src="/other.jpg" alt="c"><picture><source data-srcset="/d.webp 2x"><img alt="d"></picture>`
+	out, err := neutralise([]byte(in), "text/html", "https://news.example/x/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertInert(t, out)
+	r := func(u string) string { return resourcePath + "?url=" + url.QueryEscape(u) }
+	for _, want := range []string{`src="` + r("https://news.example/real.jpg") + `"`, `src="` + r("https://news.example/x/b.jpg") + `"`,
+		`src="` + r("https://news.example/kept.jpg") + `"`, `srcset="` + r("https://news.example/d.webp") + ` 2x"`} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output lacks %s:\n%s", want, out)
+		}
+	}
+	if strings.Contains(string(out), "other.jpg") || strings.Contains(string(out), "data-") {
+		t.Errorf("a data- attribute or a lazy URL beside a real src survived:\n%s", out)
+	}
+}
