@@ -42,10 +42,15 @@ func decodePayload(hdr http.Header, raw []byte, rawCut bool, maxBody int64) (bod
 			notes = append(notes, "Transfer-Encoding: chunked, but the body is not chunked (stored de-chunked)")
 		}
 		hdr.Del("Content-Length")
-	} else if cl := hdr.Get("Content-Length"); cl != "" && !rawCut {
-		// A body longer than its Content-Length (a keep-alive stream) ends
-		// there; a shorter one was cut by the recorder.
-		if n, err := strconv.ParseInt(strings.TrimSpace(cl), 10, 64); err == nil && n >= 0 && n < int64(len(body)) {
+	} else if n, ok := contentLength(hdr); ok && !rawCut {
+		switch {
+		case n > int64(len(body)):
+			// Cut by the recorder; or a HEAD response (no body at all).
+			truncated = len(body) > 0
+		case n < int64(len(body)) && len(hdr.Values("Content-Encoding")) == 0:
+			// A body longer than its Content-Length ends there (bytes of a
+			// keep-alive stream). Not with a Content-Encoding: a recorder
+			// that stored the body decoded keeps the encoded length.
 			body = body[:n]
 		}
 	}
@@ -80,6 +85,16 @@ func decodePayload(hdr http.Header, raw []byte, rawCut bool, maxBody int64) (bod
 		body, truncated = body[:maxBody], true
 	}
 	return body, truncated, strings.Join(notes, "; ")
+}
+
+// contentLength returns the Content-Length of hdr, if it has a valid one.
+func contentLength(hdr http.Header) (int64, bool) {
+	cl := hdr.Get("Content-Length")
+	if cl == "" {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(cl), 10, 64)
+	return n, err == nil && n >= 0
 }
 
 // looksDecoded reports whether b starts like text rather than compressed

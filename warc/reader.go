@@ -535,9 +535,10 @@ func readMessage(block *blockReader, maxBody int64) (*message, error) {
 }
 
 // trimDelimited drops the record separator from a payload whose block was
-// delimited by the next record rather than by its length.
+// delimited by the next record or cut by the end of its stream rather than
+// ended by its length.
 func (m *message) trimDelimited(rec *rawRecord) {
-	if rec.length < 0 {
+	if rec.length < 0 || rec.block.short {
 		m.payload = bytes.TrimSuffix(m.payload, []byte("\r\n\r\n"))
 	}
 }

@@ -149,23 +149,43 @@ func refHTTPPage(uri string, block []byte) (refPage, bool) {
 	body, err := io.ReadAll(resp.Body)
 	if err != nil && len(resp.TransferEncoding) > 0 && len(body) == 0 {
 		// Chunked in the header, not in the body: the stored bytes.
-		_, rest, _ := bytes.Cut(block, []byte("\r\n\r\n"))
-		body, err = rest, nil
+		body, err = afterHead(block), nil
 	}
 	p.truncated = err != nil
+	decoded := false
 	switch strings.ToLower(resp.Header.Get("Content-Encoding")) {
+	case "":
+		decoded = true
 	case "gzip", "x-gzip":
 		if zr, zerr := gzip.NewReader(bytes.NewReader(body)); zerr == nil {
 			dec, derr := io.ReadAll(zr)
-			body, p.truncated = dec, p.truncated || derr != nil
+			body, p.truncated, decoded = dec, p.truncated || derr != nil, true
 		}
 	case "br":
 		if dec, derr := io.ReadAll(brotli.NewReader(bytes.NewReader(body))); derr == nil {
-			body = dec
+			body, decoded = dec, true
 		}
+	}
+	if !decoded && len(resp.TransferEncoding) == 0 {
+		// Stored decoded, with the Content-Length of the encoded body
+		// (which net/http cut it to): the stored bytes.
+		body = afterHead(block)
 	}
 	p.body = body
 	return p, true
+}
+
+// afterHead returns what follows the head of an HTTP message (its lines
+// end in CRLF or, in some old files, LF).
+func afterHead(msg []byte) []byte {
+	i, n := bytes.Index(msg, []byte("\r\n\r\n")), 4
+	if j := bytes.Index(msg, []byte("\n\n")); j >= 0 && (i < 0 || j < i) {
+		i, n = j, 2
+	}
+	if i < 0 {
+		return nil
+	}
+	return msg[i+n:]
 }
 
 // arcPages is a minimal ARC (v1 and v2) reader: a header line whose last

@@ -45,25 +45,28 @@ whose original is nowhere are reported, not failures); 1 on errors.
 
 // importSummary is the final report of an import (also its --json form).
 type importSummary struct {
-	DB          string  `json:"db"`
-	RunID       int64   `json:"run_id"`
-	Files       int     `json:"files"`
-	Responses   int64   `json:"responses"`
-	Revisits    int64   `json:"revisits_resolved"`
-	Pages       int64   `json:"pages_archived"`
-	Articles    int64   `json:"articles"`
-	NewArticles int64   `json:"new_articles"`
-	NewVersions int64   `json:"new_versions"`
-	Unchanged   int64   `json:"unchanged_articles"`
-	NotHTML     int64   `json:"skipped_not_html"`
-	Redirects   int64   `json:"skipped_redirects"`
-	Malformed   int64   `json:"malformed_records"`
-	Unresolved  int64   `json:"unresolved_revisits"`
-	ExtractFail int64   `json:"extract_failures"`
-	Truncated   int64   `json:"truncated_pages"`
-	Undecoded   int64   `json:"kept_undecoded"`
-	Seconds     float64 `json:"seconds"`
-	PagesPerSec float64 `json:"pages_per_second"`
+	DB          string `json:"db"`
+	RunID       int64  `json:"run_id"`
+	Files       int    `json:"files"`
+	Responses   int64  `json:"responses"`
+	Revisits    int64  `json:"revisits_resolved"`
+	Pages       int64  `json:"pages_archived"`
+	Articles    int64  `json:"articles"`
+	NewArticles int64  `json:"new_articles"`
+	NewVersions int64  `json:"new_versions"`
+	Unchanged   int64  `json:"unchanged_articles"`
+	NotHTML     int64  `json:"skipped_not_html"`
+	Redirects   int64  `json:"skipped_redirects"`
+	Malformed   int64  `json:"malformed_records"`
+	Unresolved  int64  `json:"unresolved_revisits"`
+	// PackageProblems counts WACZ packages whose datapackage.json does not
+	// check out (a digest or size that differs, a resource missing).
+	PackageProblems int64   `json:"package_problems"`
+	ExtractFail     int64   `json:"extract_failures"`
+	Truncated       int64   `json:"truncated_pages"`
+	Undecoded       int64   `json:"kept_undecoded"`
+	Seconds         float64 `json:"seconds"`
+	PagesPerSec     float64 `json:"pages_per_second"`
 	// PerFile reports each file given, in order.
 	PerFile []*fileReport `json:"per_file"`
 }
@@ -115,8 +118,8 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if ctx.Err() != nil {
 		return errInterrupted
 	}
-	if sum.Malformed > 0 {
-		return fmt.Errorf("%w: %d malformed records skipped", errPartial, sum.Malformed)
+	if sum.Malformed > 0 || sum.PackageProblems > 0 {
+		return fmt.Errorf("%w: %d malformed records skipped, %d WACZ packages that do not check out", errPartial, sum.Malformed, sum.PackageProblems)
 	}
 	return nil
 }
@@ -272,6 +275,7 @@ func (imp *importer) read(ctx context.Context, store *archive.Store, files []str
 		}
 		fr.FileStats = r.Stats()
 		if w := fr.WACZ; w != nil && len(w.Problems) > 0 {
+			imp.sum.PackageProblems++
 			imp.logger.Warn("wacz package does not check out", "file", filepath.Base(f), "problems", strings.Join(w.Problems, "; "))
 		}
 		if n := fr.NotModified; n > 0 {
