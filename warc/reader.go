@@ -116,6 +116,8 @@ type Reader struct {
 	// closer releases the current part's source (a spooled zip entry).
 	closer io.Closer
 	stats  FileStats
+	// pending is an error to report before the records (a bad package).
+	pending error
 }
 
 // OpenReader opens a WARC, ARC or WACZ file for reading; the format and
@@ -147,14 +149,19 @@ func OpenReader(path string, idx *Index, opts ReadOptions) (*Reader, error) {
 	r := &Reader{path: abs, f: f, opts: opts, idx: idx}
 	var magic [4]byte
 	n, _ := f.ReadAt(magic[:], 0)
+	var check *WACZCheck
 	if n == 4 && string(magic[:]) == "PK\x03\x04" {
-		check, parts, err := openWACZ(abs, f, st.Size())
-		if err != nil {
-			f.Close()
-			return nil, fmt.Errorf("warc: open %s: %w", path, err)
-		}
+		var parts []part
+		check, parts, err = openWACZ(abs, f, st.Size())
 		r.stats.Format, r.stats.WACZ, r.parts = "wacz", check, parts
-	} else {
+		if err != nil {
+			// Reported by the first Next. A zip that is no WACZ has no
+			// records to read; one that is no zip is read as WARC, for what
+			// it may hold.
+			r.pending = fmt.Errorf("warc: %s: %w: %w", filepath.Base(abs), ErrMalformed, err)
+		}
+	}
+	if r.parts == nil && check == nil {
 		size := st.Size()
 		r.parts = []part{{open: func() (*io.SectionReader, io.Closer, error) {
 			g, err := os.Open(abs)
@@ -219,6 +226,11 @@ func (r *Reader) location(p pos) Location {
 // original is not known (yet) returns an *UnresolvedRevisit error; retry it
 // with Resolve once every file has been read.
 func (r *Reader) Next() (*Response, error) {
+	if err := r.pending; err != nil {
+		r.pending = nil
+		r.stats.Malformed++
+		return nil, err
+	}
 	for {
 		if r.sc == nil {
 			more, err := r.nextPart()

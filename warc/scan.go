@@ -553,20 +553,12 @@ func (s *scanner) resync() {
 	}
 }
 
-// rawCandidate returns the index in buf of the first gzip member or
-// record-start line (not at index 0 for a line: the current position is
-// where a record failed), or -1.
+// rawCandidate returns the index in buf (which starts at a line start or
+// just after a failed gzip member) of the first gzip member or record-start
+// line, or -1.
 func (s *scanner) rawCandidate(buf []byte) int {
-	best := -1
-	if i := bytes.Index(buf[1:], []byte{0x1f, 0x8b, 0x08}); i >= 0 {
-		best = i + 1
-	}
-	for i := 0; ; {
-		j := bytes.IndexByte(buf[i:], '\n')
-		if j < 0 {
-			break
-		}
-		start := i + j + 1
+	best := bytes.Index(buf, []byte{0x1f, 0x8b, 0x08})
+	for start := 0; start < len(buf); {
 		if best >= 0 && start > best {
 			break
 		}
@@ -580,7 +572,10 @@ func (s *scanner) rawCandidate(buf []byte) int {
 		if (end >= 0 && s.isRecordStart(line)) || (end < 0 && isWARCLine(line)) {
 			return start
 		}
-		i = start
+		if end < 0 {
+			break
+		}
+		start += end + 1
 	}
 	return best
 }

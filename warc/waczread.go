@@ -32,7 +32,7 @@ type WACZCheck struct {
 func openWACZ(abs string, f *os.File, size int64) (*WACZCheck, []part, error) {
 	zr, err := zip.NewReader(f, size)
 	if err != nil {
-		return nil, nil, fmt.Errorf("wacz: %w", err)
+		return nil, nil, fmt.Errorf("not a WACZ package: %w", err)
 	}
 	check := &WACZCheck{}
 	entries := map[string]*zip.File{}
@@ -53,7 +53,7 @@ func openWACZ(abs string, f *os.File, size int64) (*WACZCheck, []part, error) {
 		check.PagesListed = countPages(zf)
 	}
 	if len(parts) == 0 {
-		return check, nil, errors.New("wacz: no WARC files under archive/")
+		return check, nil, errors.New("WACZ package without WARC files under archive/")
 	}
 	return check, parts, nil
 }
