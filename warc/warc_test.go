@@ -95,6 +95,15 @@ func FuzzReader(f *testing.F) {
 	f.Add([]byte("WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: http://x/\r\nContent-Type: application/http;msgtype=response\r\nContent-Length: 19\r\n\r\nHTTP/1.1 200 OK\r\n\r\n\r\n\r\n"))
 	f.Add([]byte("WARC/1.0\r\nWARC-Type: revisit\r\nWARC-Target-URI: <http://x/>\r\nWARC-Profile: " + ProfileIdenticalPayload10 + "\r\nContent-Length: 0\r\n\r\n\r\n\r\n"))
 	f.Add([]byte(gzipString("WARC/1.1\r\nContent-Length: 5\r\n\r\nab")))
+	f.Add([]byte("WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: http://x/\r\nContent-Length: -3\r\n\r\nHTTP/1.1 200 OK\r\n\r\nab\r\n\r\nWARC/1.0\r\nContent-Length: 0\r\n\r\n\r\n\r\n"))
+	f.Add([]byte("filedesc://x.arc 0.0.0.0 20080430204825 text/plain 3\nabc\nhttp://x/ 1.2.3.4 20080430204825 text/html 19\nHTTP/1.1 200 OK\r\n\r\n\n"))
+	// The built fixtures of every quirk (WACZ and ARC among them).
+	seeds, _ := filepath.Glob(filepath.Join("..", "testdata", "warc", "*"))
+	for _, p := range seeds {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p := filepath.Join(t.TempDir(), "f.warc")
 		if err := os.WriteFile(p, data, 0o644); err != nil {

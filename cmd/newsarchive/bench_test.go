@@ -66,6 +66,7 @@ func TestCrawlBenchChild(t *testing.T) {
 	modes := crawlbench.BaselineModes()
 	modes[benchModePipeline] = benchPipeline
 	modes[benchModePipelineWARC] = benchPipelineWARC // warc_bench_test.go
+	modes[benchModeImportBomb] = benchImportBomb     // import_mem_bench_test.go
 	if err := crawlbench.ServeChild(context.Background(), os.Stdout, modes); err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,36 +25,71 @@ const importExamples = `  newsarchive import crawl-00001.warc.gz crawl-00002.war
   wget --warc-file=site --recursive https://example.org/ && newsarchive import --db site.db site.warc.gz
   newsarchive import --json --db heritrix.db /data/heritrix/warcs/*.warc.gz
 
-Reads WARC files written by any crawler (this tool's crawl --warc, wget
---warc-file, Heritrix, browsertrix, ...), gzipped per record, as a whole or
-plain. Every response record (and every identical-payload revisit, resolved
-against its original, also across the files given) of an HTML page becomes a
-raw page and then a record, exactly as if it had been crawled: same decoding,
-same extraction, same versioning. The pages remember the WARC file and offset
-they came from. Malformed records are reported on stderr and skipped. Exit
-status 3 when some were.
+Reads WARC files (WARC/0.17 to 1.1) written by any crawler (this tool's
+crawl --warc, wget --warc-file, Heritrix, Browsertrix, warcprox, Common
+Crawl, ...), gzipped per record, as a whole or plain; WACZ packages (their
+archive/*.warc*, with the datapackage.json digests checked); and ARC files
+(Heritrix 1, old Wayback collections). Every response record (and every
+identical-payload revisit, resolved against its original in the files given
+or, failing that, in the archive) of an HTML page becomes a raw page and then
+a record, exactly as if it had been crawled: same decoding, same extraction,
+same versioning. Bodies stored already de-chunked or decompressed are kept as
+stored; bodies cut short are kept and flagged truncated. The pages remember
+the file and offset they came from. Bytes that are no record are reported on
+stderr and skipped, and reading goes on with the next record. --json prints,
+per file, the records read, the pages archived and the skips by reason.
+
+EXIT STATUS: 0 ok; 3 when some part of a file could not be read (revisits
+whose original is nowhere are reported, not failures); 1 on errors.
 `
 
 // importSummary is the final report of an import (also its --json form).
 type importSummary struct {
-	DB          string  `json:"db"`
-	RunID       int64   `json:"run_id"`
-	Files       int     `json:"files"`
-	Responses   int64   `json:"responses"`
-	Revisits    int64   `json:"revisits_resolved"`
-	Pages       int64   `json:"pages_archived"`
-	Articles    int64   `json:"articles"`
-	NewArticles int64   `json:"new_articles"`
-	NewVersions int64   `json:"new_versions"`
-	Unchanged   int64   `json:"unchanged_articles"`
-	NotHTML     int64   `json:"skipped_not_html"`
-	Redirects   int64   `json:"skipped_redirects"`
-	Malformed   int64   `json:"malformed_records"`
-	Unresolved  int64   `json:"unresolved_revisits"`
-	ExtractFail int64   `json:"extract_failures"`
-	Seconds     float64 `json:"seconds"`
-	PagesPerSec float64 `json:"pages_per_second"`
+	DB          string `json:"db"`
+	RunID       int64  `json:"run_id"`
+	Files       int    `json:"files"`
+	Responses   int64  `json:"responses"`
+	Revisits    int64  `json:"revisits_resolved"`
+	Pages       int64  `json:"pages_archived"`
+	Articles    int64  `json:"articles"`
+	NewArticles int64  `json:"new_articles"`
+	NewVersions int64  `json:"new_versions"`
+	Unchanged   int64  `json:"unchanged_articles"`
+	NotHTML     int64  `json:"skipped_not_html"`
+	Redirects   int64  `json:"skipped_redirects"`
+	Malformed   int64  `json:"malformed_records"`
+	Unresolved  int64  `json:"unresolved_revisits"`
+	// PackageProblems counts WACZ packages whose datapackage.json does not
+	// check out (a digest or size that differs, a resource missing).
+	PackageProblems int64   `json:"package_problems"`
+	ExtractFail     int64   `json:"extract_failures"`
+	Truncated       int64   `json:"truncated_pages"`
+	Undecoded       int64   `json:"kept_undecoded"`
+	Seconds         float64 `json:"seconds"`
+	PagesPerSec     float64 `json:"pages_per_second"`
+	// PerFile reports each file given, in order.
+	PerFile []*fileReport `json:"per_file"`
 }
+
+// fileReport is one file's part of an import: what the reader met in it,
+// the pages queued for the archive and the responses skipped, by reason.
+type fileReport struct {
+	File string `json:"file"`
+	warc.FileStats
+	Pages   int64            `json:"pages_archived"`
+	Skipped map[string]int64 `json:"skipped"`
+	Error   string           `json:"error,omitempty"`
+}
+
+// Reasons a record or response is not archived (importSummary.PerFile).
+const (
+	skipNotHTML     = "not_html"
+	skipRedirect    = "redirect"
+	skipMalformed   = "malformed"
+	skipUnresolved  = "unresolved_revisit"
+	skipNotModified = "not_modified_revisit"
+	skipOther       = "not_http_response"
+)
 
 func runImport(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "import", "import [--db PATH] [--json] [--quiet] FILE.warc[.gz]...", importExamples)
@@ -82,8 +118,8 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if ctx.Err() != nil {
 		return errInterrupted
 	}
-	if sum.Malformed > 0 || sum.Unresolved > 0 {
-		return fmt.Errorf("%w: %d malformed records and %d unresolved revisits skipped", errPartial, sum.Malformed, sum.Unresolved)
+	if sum.Malformed > 0 || sum.PackageProblems > 0 {
+		return fmt.Errorf("%w: %d malformed records skipped, %d WACZ packages that do not check out", errPartial, sum.Malformed, sum.PackageProblems)
 	}
 	return nil
 }
@@ -146,7 +182,7 @@ func importWARCs(ctx context.Context, logger *slog.Logger, db string, files []st
 			}
 		})
 	}
-	readErr := imp.read(ctx, abs, maxBody, jobs, func() bool { return failed.Load() != nil })
+	readErr := imp.read(ctx, store, abs, maxBody, jobs, func() bool { return failed.Load() != nil })
 	close(jobs)
 	wg.Wait()
 	closeErr := sk.Close()
@@ -199,15 +235,24 @@ type importer struct {
 }
 
 // read reads every file in order and sends the responses to jobs; revisits
-// whose original comes later are resolved at the end.
-func (imp *importer) read(ctx context.Context, files []string, maxBody int64, jobs chan<- importJob, stop func() bool) error {
+// whose original comes later are resolved at the end, against the files
+// read and then against the archive.
+func (imp *importer) read(ctx context.Context, store *archive.Store, files []string, maxBody int64, jobs chan<- importJob, stop func() bool) error {
 	idx := warc.NewIndex()
-	var later []*warc.UnresolvedRevisit
+	type later struct {
+		ur *warc.UnresolvedRevisit
+		fr *fileReport
+	}
+	var pending []later
 	for _, f := range files {
+		fr := &fileReport{File: f, Skipped: map[string]int64{}}
+		imp.sum.PerFile = append(imp.sum.PerFile, fr)
 		r, err := warc.OpenReader(f, idx, warc.ReadOptions{MaxBody: maxBody})
 		if err != nil {
 			imp.sum.Malformed++
-			imp.logger.Warn("warc file skipped", "file", f, "error", err)
+			fr.Skipped[skipMalformed]++
+			fr.Error = err.Error()
+			imp.logger.Warn("file skipped", "file", f, "error", err)
 			continue
 		}
 		for ctx.Err() == nil && !stop() {
@@ -218,37 +263,84 @@ func (imp *importer) read(ctx context.Context, files []string, maxBody int64, jo
 			var ur *warc.UnresolvedRevisit
 			switch {
 			case errors.As(err, &ur):
-				later = append(later, ur)
+				pending = append(pending, later{ur, fr})
 				continue
 			case err != nil:
 				imp.sum.Malformed++
+				fr.Skipped[skipMalformed]++
 				imp.logger.Warn("malformed record skipped", "file", filepath.Base(f), "error", err)
 				continue
 			}
-			imp.send(resp, jobs)
+			imp.send(resp, fr, jobs)
+		}
+		fr.FileStats = r.Stats()
+		if w := fr.WACZ; w != nil && len(w.Problems) > 0 {
+			imp.sum.PackageProblems++
+			imp.logger.Warn("wacz package does not check out", "file", filepath.Base(f), "problems", strings.Join(w.Problems, "; "))
+		}
+		if n := fr.NotModified; n > 0 {
+			fr.Skipped[skipNotModified] += n
+		}
+		if n := fr.Other; n > 0 {
+			fr.Skipped[skipOther] += n
 		}
 		r.Close()
 	}
-	for _, ur := range later {
+	for _, l := range pending {
 		if ctx.Err() != nil || stop() {
 			break
 		}
-		if err := idx.Resolve(ur); err != nil {
+		err := idx.Resolve(l.ur)
+		var ur *warc.UnresolvedRevisit
+		if errors.As(err, &ur) && imp.resolveFromArchive(ctx, store, l.ur) {
+			err = nil
+		}
+		switch {
+		case errors.As(err, &ur):
 			imp.sum.Unresolved++
-			imp.logger.Warn("revisit not resolved", "url", ur.Response.URL, "error", err)
+			l.fr.Skipped[skipUnresolved]++
+			imp.logger.Info("revisit not resolved", "url", l.ur.Response.URL, "error", err)
+			continue
+		case err != nil:
+			imp.sum.Malformed++
+			l.fr.Skipped[skipMalformed]++
+			imp.logger.Warn("malformed record skipped", "file", filepath.Base(l.fr.File), "error", err)
 			continue
 		}
-		imp.send(ur.Response, jobs)
+		l.fr.Responses++
+		imp.send(l.ur.Response, l.fr, jobs)
 	}
 	return nil
 }
 
+// resolveFromArchive completes a revisit from the latest complete capture
+// of its original URL already in the archive (a previous crawl or import).
+func (imp *importer) resolveFromArchive(ctx context.Context, store *archive.Store, ur *warc.UnresolvedRevisit) bool {
+	urls := []string{ur.RefersToURL}
+	if c, err := scraper.Canonicalize(ur.RefersToURL); err == nil && c != ur.RefersToURL {
+		urls = append(urls, c)
+	}
+	for _, u := range urls {
+		prev, ok, err := store.Previous(ctx, u)
+		if err != nil || !ok {
+			continue
+		}
+		ur.ResolveWith(prev.Body, false)
+		if ur.Response.Header.Get("Content-Type") == "" && prev.ContentType != "" {
+			ur.Response.Header.Set("Content-Type", prev.ContentType)
+		}
+		return true
+	}
+	return false
+}
+
 // send queues resp as a crawl result when it is an HTML page; redirects are
 // remembered for the chain of their target.
-func (imp *importer) send(resp *warc.Response, jobs chan<- importJob) {
+func (imp *importer) send(resp *warc.Response, fr *fileReport, jobs chan<- importJob) {
 	imp.sum.Responses++
 	if resp.Status >= 300 && resp.Status <= 399 {
 		imp.sum.Redirects++
+		fr.Skipped[skipRedirect]++
 		if loc := resp.Header.Get("Location"); loc != "" {
 			if base, err := url.Parse(resp.URL); err == nil {
 				if t, err := base.Parse(loc); err == nil {
@@ -262,11 +354,20 @@ func (imp *importer) send(resp *warc.Response, jobs chan<- importJob) {
 	ct := scraper.ContentType(resp.Header.Get("Content-Type"), resp.Body)
 	if !isHTML(ct) {
 		imp.sum.NotHTML++
+		fr.Skipped[skipNotHTML]++
 		return
 	}
 	if resp.Revisit {
 		imp.sum.Revisits++
 	}
+	if resp.Truncated {
+		imp.sum.Truncated++
+	}
+	if resp.Undecoded != "" {
+		imp.sum.Undecoded++
+		imp.logger.Info("body kept as stored", "url", resp.URL, "reason", resp.Undecoded)
+	}
+	fr.Pages++
 	first := resp.URL
 	chain := imp.chains[resp.URL]
 	if len(chain) > 0 {
@@ -306,8 +407,19 @@ func printImportSummary(w io.Writer, s *importSummary, asJSON bool) {
 		s.Files, s.Seconds, s.Pages, s.PagesPerSec, s.Articles, s.NewArticles, s.NewVersions, s.Unchanged)
 	fmt.Fprintf(w, "  responses: %d (%d revisits resolved), skipped: %d not HTML, %d redirects\n",
 		s.Responses, s.Revisits, s.NotHTML, s.Redirects)
-	if s.Malformed > 0 || s.Unresolved > 0 {
-		fmt.Fprintf(w, "  malformed records skipped: %d, unresolved revisits: %d\n", s.Malformed, s.Unresolved)
+	if s.Truncated > 0 || s.Undecoded > 0 {
+		fmt.Fprintf(w, "  kept: %d truncated bodies (flagged), %d bodies stored already decoded\n", s.Truncated, s.Undecoded)
+	}
+	if s.Malformed > 0 {
+		fmt.Fprintf(w, "  malformed records skipped: %d\n", s.Malformed)
+	}
+	if s.Unresolved > 0 {
+		fmt.Fprintf(w, "  revisits whose original is in no file given nor in the archive: %d (not imported)\n", s.Unresolved)
+	}
+	for _, f := range s.PerFile {
+		if f.WACZ != nil && len(f.WACZ.Problems) > 0 {
+			fmt.Fprintf(w, "  %s: WACZ check: %s\n", filepath.Base(f.File), strings.Join(f.WACZ.Problems, "; "))
+		}
 	}
 	if s.ExtractFail > 0 {
 		fmt.Fprintf(w, "  extraction failures: %d (raw pages kept)\n", s.ExtractFail)
