@@ -194,7 +194,7 @@ func (s *sink) Commit(ctx context.Context, r *scraper.Result) error {
 	var loc archive.WARCLocation
 	if s.warc != nil {
 		var err error
-		if loc, err = s.warc.record(r); err != nil {
+		if loc, err = s.warc.record(r, s.original(ctx, r)); err != nil {
 			return err
 		}
 	}
