@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -140,7 +141,14 @@ func dupSite() http.Handler {
 // crawlWARC crawls url into db with --warc dir and extra flags.
 func crawlWARC(t *testing.T, url, db, dir string, extra ...string) {
 	t.Helper()
-	args := append([]string{"crawl", "--db", db, "--delay", "0", "--quiet", "--json", "--warc", dir}, extra...)
+	args := []string{"crawl", "--db", db, "--delay", "0", "--quiet", "--json", "--warc", dir}
+	if !slices.ContainsFunc(extra, func(a string) bool { return strings.HasPrefix(a, "--page-requisites") }) {
+		// The fixture's pages load their stylesheets and images from the
+		// real site's hosts: only a fixture with LocalAssets may be crawled
+		// with requisites (on by default with --warc).
+		args = append(args, "--page-requisites=false")
+	}
+	args = append(args, extra...)
 	code, out, stderr := runCmd(t, append(args, url)...)
 	if code != 0 {
 		t.Fatalf("crawl exit %d\nstdout: %s\nstderr: %s", code, out, stderr)
