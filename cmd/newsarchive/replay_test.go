@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/newsarchive/newsarchive/archive"
 	"github.com/newsarchive/newsarchive/internal/testsite"
@@ -166,6 +167,9 @@ func requisiteCrawl(t *testing.T) (site *testsite.Site, srv *httptest.Server, db
 	dir := t.TempDir()
 	db, warcDir = filepath.Join(dir, "a.db"), filepath.Join(dir, "warc")
 	first = crawlJSON(t, db, "--warc", warcDir, "--page-requisites", srv.URL+"/")
+	// Index timestamps have whole seconds: the re-crawl's captures must
+	// come after the first crawl's.
+	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
 	second = crawlJSON(t, db, "--warc", warcDir, srv.URL+"/") // on by default with --warc
 	return site, srv, db, warcDir, first, second
 }
