@@ -265,3 +265,38 @@ func (s *Store) AddReextracted(ctx context.Context, rs []Reextracted) ([]CommitR
 	}
 	return results, nil
 }
+
+// CaptureRef is the capture a conditional request revalidates: the page
+// Previous returns, with where its WARC record lies.
+type CaptureRef struct {
+	PageID    int64
+	URL       string // the page's final URL
+	FetchedAt time.Time
+	WARC      WARCLocation // zero when the page has no WARC record
+}
+
+// PreviousCapture returns the capture Previous(url) returns (the latest
+// complete 2xx page fetched from url), without its body; ok is false when
+// there is none.
+func (s *Store) PreviousCapture(ctx context.Context, url string) (ref CaptureRef, ok bool, err error) {
+	var (
+		fetched string
+		file    sql.NullString
+		off     sql.NullInt64
+	)
+	err = s.r.QueryRowContext(ctx, `
+		SELECT id, final_url, fetched_at, warc_file, warc_offset FROM pages
+		WHERE (url = ?1 OR final_url = ?1) AND status BETWEEN 200 AND 299 AND truncated = 0 AND not_modified = 0
+		ORDER BY id DESC LIMIT 1`, url).Scan(&ref.PageID, &ref.URL, &fetched, &file, &off)
+	if err == sql.ErrNoRows {
+		return CaptureRef{}, false, nil
+	}
+	if err != nil {
+		return CaptureRef{}, false, wrap("previous capture "+url, err)
+	}
+	ref.FetchedAt = parseTime(fetched)
+	if file.Valid && file.String != "" {
+		ref.WARC = WARCLocation{File: file.String, Offset: off.Int64}
+	}
+	return ref, true, nil
+}

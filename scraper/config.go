@@ -108,6 +108,20 @@ type Config struct {
 	// Response.Wire (for WARC capture). It makes requests HTTP/1.1 only and
 	// does TLS in the crawler's own dialer; off, the fetch path is unchanged.
 	RecordWire bool
+
+	// PageRequisites also fetches, for every HTML page, the stylesheets
+	// (and their url() and @import targets), images, icons and fonts it is
+	// drawn with (entries of kind KindRequisite), so that an archived page
+	// replays as it looked. They may be on any host (a CDN): only the
+	// exclude patterns, robots.txt and politeness apply to them. They are
+	// never parsed for links to follow.
+	PageRequisites bool
+	// MaxRequisitesPerPage bounds the requisites taken from one page or
+	// stylesheet (0: no limit).
+	MaxRequisitesPerPage int
+	// MaxRequisiteBytes caps a requisite's body, like MaxBodyBytes (which
+	// also applies) caps a page's (0: MaxBodyBytes alone).
+	MaxRequisiteBytes int64
 }
 
 // Safe bounds applied by default, so that no crawler trap (an endless
@@ -142,6 +156,8 @@ func DefaultConfig() Config {
 		MaxRetryAfter:         5 * time.Minute,
 		MaxURLLength:          2048,
 		RobotsTTL:             24 * time.Hour,
+		MaxRequisitesPerPage:  DefaultMaxRequisitesPerPage,
+		MaxRequisiteBytes:     DefaultMaxRequisiteBytes,
 	}
 }
 
@@ -193,6 +209,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxPages < 0 || c.PerHostPageBudget < 0 || c.MaxDepth < 0 {
 		bad("max pages, per-host budget and max depth must be >= 0")
+	}
+	if c.MaxRequisitesPerPage < 0 || c.MaxRequisiteBytes < 0 {
+		bad("max requisites per page and max requisite bytes must be >= 0")
 	}
 	if c.MaxBodyBytes <= 0 {
 		bad("max body bytes %d must be > 0", c.MaxBodyBytes)

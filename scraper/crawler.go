@@ -594,6 +594,9 @@ func (c *Crawler) classify(rs *runState, e Entry, out fetchOutcome, prev *Previo
 		c.prog.fetched.Add(1)
 		c.prog.bytes.Add(int64(len(resp.Body)))
 	}
+	if e.Kind == KindRequisite && c.requisite(rs, r, e, out, prev) {
+		return r, fb
+	}
 	if out.notHTML && out.resp != nil {
 		r.State, r.Reason, r.Detail = StateSkipped, ReasonNotHTML, "content type "+mediaType(out.resp.Header.Get("Content-Type"))
 		return r, fb
@@ -709,6 +712,9 @@ func (c *Crawler) discover(rs *runState, e Entry, finalURL, mt string, body []by
 			depth++
 		}
 		ls.add(base, l.href, l.kind, depth, time.Time{})
+	}
+	if c.cfg.PageRequisites {
+		c.addRequisites(&ls, base, htmlRequisites(body))
 	}
 	return ls.links
 }

@@ -336,6 +336,8 @@ func (f *fetcher) fetch(u string, kind Kind, origin string, robots bool, prev *P
 		hdr.Set("Accept", "text/plain,*/*;q=0.5")
 	case kind == KindPage:
 		hdr.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+	case kind == KindRequisite:
+		hdr.Set("Accept", "*/*")
 	default:
 		hdr.Set("Accept", "application/xml,application/rss+xml,application/atom+xml,text/xml;q=0.9,*/*;q=0.8")
 	}
@@ -383,8 +385,12 @@ func (f *fetcher) fetch(u string, kind Kind, origin string, robots bool, prev *P
 		resp.Redirects = append([]string{u}, st.hops[1:n-1]...)
 	}
 	body := st.body
-	if int64(len(body)) > f.cfg.MaxBodyBytes {
-		body, resp.Truncated = body[:f.cfg.MaxBodyBytes], true
+	limit := f.cfg.MaxBodyBytes
+	if kind == KindRequisite && f.cfg.MaxRequisiteBytes > 0 {
+		limit = min(limit, f.cfg.MaxRequisiteBytes)
+	}
+	if int64(len(body)) > limit {
+		body, resp.Truncated = body[:limit], true
 	}
 	resp.Body = body
 	resp.ContentType = contentType(st.header.Get("Content-Type"), body)

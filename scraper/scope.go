@@ -66,6 +66,11 @@ func (s *scope) hostAllowed(canon string) bool {
 // allows reports whether a canonical URL of the given kind and depth is in
 // scope. Seeds bypass the patterns; sitemaps and feeds bypass Include.
 func (s *scope) allows(raw string, kind Kind, depth int, seed bool) bool {
+	if kind == KindRequisite {
+		// Requisites come from the pages in scope, wherever they are
+		// hosted; only the exclude patterns apply to them.
+		return !s.excluded(raw)
+	}
 	if !s.hostAllowed(raw) {
 		return false
 	}
@@ -75,15 +80,23 @@ func (s *scope) allows(raw string, kind Kind, depth int, seed bool) bool {
 	if s.maxDepth > 0 && depth > s.maxDepth {
 		return false
 	}
-	for _, re := range s.exclude {
-		if re.MatchString(raw) {
-			return false
-		}
+	if s.excluded(raw) {
+		return false
 	}
 	if kind != KindPage || len(s.include) == 0 {
 		return true
 	}
 	for _, re := range s.include {
+		if re.MatchString(raw) {
+			return true
+		}
+	}
+	return false
+}
+
+// excluded reports whether an exclude pattern matches raw.
+func (s *scope) excluded(raw string) bool {
+	for _, re := range s.exclude {
 		if re.MatchString(raw) {
 			return true
 		}

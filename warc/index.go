@@ -29,6 +29,11 @@ type IndexEntry struct {
 	Offset    int64  // of the record (gzip member) in File
 	Length    int64  // bytes the record takes in File
 	File      string // path of the WARC file
+	// Profile, RefersToURI and RefersToDate are a revisit's WARC-Profile,
+	// WARC-Refers-To-Target-URI and WARC-Refers-To-Date.
+	Profile      string
+	RefersToURI  string
+	RefersToDate string
 }
 
 // CDXJ formats e as a CDXJ line (without newline), naming the file by name.
@@ -114,6 +119,9 @@ func indexEntry(rec gowarc.Record, path string) (IndexEntry, bool) {
 		return e, true
 	case gowarc.Revisit:
 		e.Mime = "warc/revisit"
+		e.Profile = h.Get(gowarc.WarcProfile)
+		e.RefersToURI = strings.Trim(h.Get(gowarc.WarcRefersToTargetURI), "<>")
+		e.RefersToDate = h.Get(gowarc.WarcRefersToDate)
 	}
 	raw, err := wr.Block().RawBytes()
 	if err != nil {

@@ -69,7 +69,7 @@ func WriteWACZ(w io.Writer, files []string, pages []Page, opts WACZOptions) (ind
 	}
 
 	var (
-		lines   []string
+		entries []IndexEntry // File holds the name in the package
 		idxErrs []error
 		used    = map[string]bool{}
 	)
@@ -83,12 +83,13 @@ func WriteWACZ(w io.Writer, files []string, pages []Page, opts WACZOptions) (ind
 			name = strings.TrimSuffix(filepath.Base(f), ext) + fmt.Sprintf("-%d", i) + ext
 		}
 		used[name] = true
-		entries, ierr := IndexFile(f)
+		fileEntries, ierr := IndexFile(f)
 		if ierr != nil {
 			idxErrs = append(idxErrs, ierr)
 		}
-		for _, e := range entries {
-			lines = append(lines, e.CDXJ(name))
+		for _, e := range fileEntries {
+			e.File = name
+			entries = append(entries, e)
 		}
 		err := add("archive/"+name, zip.Store, func(w io.Writer) error {
 			src, err := os.Open(f)
@@ -102,6 +103,11 @@ func WriteWACZ(w io.Writer, files []string, pages []Page, opts WACZOptions) (ind
 		if err != nil {
 			return nil, fmt.Errorf("wacz: %w", err)
 		}
+	}
+	resolveNotModified(entries)
+	lines := make([]string, len(entries))
+	for i, e := range entries {
+		lines[i] = e.CDXJ(e.File)
 	}
 	sort.Strings(lines)
 	if err := add("indexes/index.cdxj", zip.Deflate, func(w io.Writer) error {

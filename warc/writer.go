@@ -54,6 +54,11 @@ type Exchange struct {
 	// exchange (see WriteMetadata) right after the response, in the same
 	// write.
 	Metadata []Field
+	// Original, set for a conditional request, is the capture whose
+	// validators it sent: a 304 answer is then written as a revisit record
+	// of the server-not-modified profile referring to it (WARC 1.1
+	// §6.7.3), never as a response record of its own.
+	Original *RecordRef
 }
 
 // Written is what WriteExchange wrote.
@@ -65,6 +70,9 @@ type Written struct {
 	// Revisit is set when the payload repeated one already written and a
 	// revisit record was written instead of a response.
 	Revisit bool
+	// NotModified is set when a 304 was written as a revisit of
+	// Exchange.Original.
+	NotModified bool
 }
 
 // Writer writes exchanges to a rotating series of gzip-per-record WARC/1.1
@@ -417,8 +425,10 @@ func uuidString(u [16]byte) string {
 
 // WriteExchange writes a request record and a response record (or, when
 // the 2xx payload repeats one already written by this Writer, a revisit
-// record of the identical-payload-digest profile) linked to each other by
-// WARC-Concurrent-To, in one file. An exchange without response bytes
+// record of the identical-payload-digest profile; for a 304 to a
+// conditional request, a revisit of the server-not-modified profile, see
+// Exchange.Original) linked to each other by WARC-Concurrent-To, in one
+// file. An exchange without response bytes
 // writes nothing and returns a zero Written.
 func (w *Writer) WriteExchange(ex Exchange) (Written, error) {
 	if len(ex.Response) == 0 {
@@ -488,6 +498,13 @@ func (w *Writer) WriteExchange(ex Exchange) (Written, error) {
 	if revisit {
 		block = ex.Response[:len(ex.Response)-len(final)+len(head)]
 	}
+	// A 304 confirms the original: the revisit has no block (§6.7.3
+	// allows none), so that replayers serve the original's status, headers
+	// and payload; the conditional request stays in the request record.
+	notModified := status == 304 && ex.Original != nil && ex.Original.TargetURI != "" && ex.Original.Date != ""
+	if notModified {
+		block = nil
+	}
 
 	var recs []*record
 	if reqID != "" {
@@ -502,28 +519,38 @@ func (w *Writer) WriteExchange(ex Exchange) (Written, error) {
 		recs = append(recs, r)
 	}
 	typ := gowarc.Response
-	if revisit {
+	if revisit || notModified {
 		typ = gowarc.Revisit
 	}
 	r := newRecord(typ, respID, date)
 	r.h.Add(gowarc.WarcTargetURI, ex.URL)
-	r.h.Add(gowarc.ContentType, "application/http;msgtype=response")
+	if !notModified {
+		r.h.Add(gowarc.ContentType, "application/http;msgtype=response")
+	}
 	if ip != "" {
 		r.h.Add(gowarc.WarcIPAddress, ip)
 	}
 	if reqID != "" {
 		r.h.Add(gowarc.WarcConcurrentTo, reqID)
 	}
-	if revisit {
+	switch {
+	case notModified:
+		r.h.Add(gowarc.WarcProfile, ProfileNotModified)
+		if ex.Original.ID != "" {
+			r.h.Add(gowarc.WarcRefersTo, ex.Original.ID)
+		}
+		r.h.Add(gowarc.WarcRefersToTargetURI, ex.Original.TargetURI)
+		r.h.Add(gowarc.WarcRefersToDate, ex.Original.Date)
+	case revisit:
 		r.h.Add(gowarc.WarcProfile, ProfileIdenticalPayload)
 		r.h.Add(gowarc.WarcRefersTo, idString(ref.id))
 		r.h.Add(gowarc.WarcRefersToTargetURI, ref.uri)
 		r.h.Add(gowarc.WarcRefersToDate, time.Unix(0, ref.date).UTC().Format(time.RFC3339Nano))
 		r.h.Add(gowarc.WarcTruncated, "length")
-	} else if !ex.Complete {
+	case !ex.Complete:
 		r.h.Add(gowarc.WarcTruncated, "length")
 	}
-	if payloadDigest != "" {
+	if payloadDigest != "" && !notModified {
 		r.h.Add(gowarc.WarcPayloadDigest, payloadDigest)
 	}
 	r.setBlock(block, "")
@@ -541,7 +568,7 @@ func (w *Writer) WriteExchange(ex Exchange) (Written, error) {
 	if len(ex.Metadata) > 0 {
 		resp--
 	}
-	return Written{Location: locs[resp], ResponseID: respID, Revisit: revisit}, nil
+	return Written{Location: locs[resp], ResponseID: respID, Revisit: revisit, NotModified: notModified}, nil
 }
 
 // WriteMetadata writes a metadata record about uri (application/warc-fields,

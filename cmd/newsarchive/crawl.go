@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -100,11 +101,17 @@ func parseCrawlFlags(e *env, args []string) (*crawlOptions, error) {
 	asJSON := fs.Bool("json", false, "print the final summary as JSON (logs as JSON on stderr)")
 	warcDir := fs.String("warc", "", "also write every request and response, as they crossed the wire, to WARC/1.1 files in this directory (HTTP/1.1 only)")
 	warcMax := fs.Int64("warc-max-size", defaultWARCMaxSize, "start a new WARC file before one would grow past this many bytes")
+	var requisites optionalBool
+	fs.Var(&requisites, "page-requisites", "also fetch the stylesheets, images, icons and fonts of every page, from any host (default: on with --warc; --page-requisites=false turns them off)")
 	if err := parseFlags(e, fs, args); err != nil {
 		return nil, err
 	}
 	if *warcMax <= 0 {
 		return nil, usagef("--warc-max-size must be > 0")
+	}
+	cfg.PageRequisites = *warcDir != ""
+	if requisites.set {
+		cfg.PageRequisites = requisites.v
 	}
 	cfg.AllowedDomains = append(cfg.AllowedDomains, domains...)
 	for _, p := range include {
@@ -144,6 +151,7 @@ type crawlSummary struct {
 	Resumed     bool   `json:"resumed"`
 	Interrupted bool   `json:"interrupted"`
 	Pages       int64  `json:"pages_archived"`
+	Requisites  int64  `json:"requisites_archived"` // --page-requisites: stylesheets, images, fonts (not in Pages)
 	Articles    int64  `json:"articles"`
 	NewArticles int64  `json:"new_articles"`
 	NewVersions int64  `json:"new_versions"`
@@ -235,7 +243,7 @@ func crawl(ctx context.Context, e *env, logger *slog.Logger, opts *crawlOptions)
 		Outcomes: outcomes, Reasons: reasons,
 		DB: opts.db, RunID: runID, Resumed: resumed,
 		Interrupted: res.Interrupted || ctx.Err() != nil,
-		Pages:       counts.pages.Load(), Articles: counts.articles.Load(),
+		Pages:       counts.pages.Load(), Requisites: counts.requisites.Load(), Articles: counts.articles.Load(),
 		NewArticles: counts.newArticles.Load(), NewVersions: counts.newVersions.Load(),
 		Unchanged: counts.unchanged.Load(), NotModified: counts.notModified.Load(),
 		ExtractFail: counts.extractFails.Load(),
@@ -258,7 +266,7 @@ func crawl(ctx context.Context, e *env, logger *slog.Logger, opts *crawlOptions)
 		sum.StoppedAtMaxPages = true
 	}
 	runCounts := map[string]int{
-		"pages": int(sum.Pages), "articles": int(sum.Articles), "new_articles": int(sum.NewArticles),
+		"pages": int(sum.Pages), "requisites": int(sum.Requisites), "articles": int(sum.Articles), "new_articles": int(sum.NewArticles),
 		"new_versions": int(sum.NewVersions), "not_modified": int(sum.NotModified),
 		"extract_failures": int(sum.ExtractFail),
 	}
@@ -292,6 +300,9 @@ func printCrawlSummary(w io.Writer, s *crawlSummary, asJSON bool) {
 	}
 	fmt.Fprintf(w, "crawl %s in %.1fs: %d pages archived (%.1f pages/s), %d articles (%d new, %d changed, %d unchanged), %d not modified\n",
 		verb, s.Seconds, s.Pages, s.PagesPerSec, s.Articles, s.NewArticles, s.NewVersions, s.Unchanged, s.NotModified)
+	if s.Requisites > 0 {
+		fmt.Fprintf(w, "  page requisites: %d archived (stylesheets, images, fonts)\n", s.Requisites)
+	}
 	if len(s.Outcomes) > 0 {
 		fmt.Fprintf(w, "  by state:  %s\n", formatCounts(s.Outcomes))
 	}
@@ -306,6 +317,28 @@ func printCrawlSummary(w io.Writer, s *crawlSummary, asJSON bool) {
 	}
 	fmt.Fprintf(w, "  archive:   %s (run %d)\n", s.DB, s.RunID)
 }
+
+// optionalBool is a boolean flag that knows whether it was given.
+type optionalBool struct{ set, v bool }
+
+func (b *optionalBool) String() string {
+	if b == nil {
+		return "false"
+	}
+	return strconv.FormatBool(b.v)
+}
+
+func (b *optionalBool) Set(s string) error {
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		return err
+	}
+	b.set, b.v = true, v
+	return nil
+}
+
+// IsBoolFlag lets the flag be given without a value.
+func (b *optionalBool) IsBoolFlag() bool { return true }
 
 // userAgent names the tool, its version and how to reach whoever runs the crawl.
 func userAgent(contact string) string {

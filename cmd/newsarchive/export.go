@@ -60,7 +60,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "export", "export [--db PATH] [--format jsonl|csv|wacz|warc] [--links] [filters] [QUERY]", exportExamples)
 	db := fs.String("db", "", "archive database file (default $NEWSARCHIVE_DB or newsarchive.db)")
 	format := fs.String("format", "jsonl", "output format: jsonl or csv (articles), wacz or warc (the raw captures, see export_warc.go)")
-	output := fs.String("output", "", "with --format wacz|warc: write to this file instead of stdout")
+	output := fs.String("output", "", "write to this file (replaced only once the export is complete) instead of stdout; - is stdout")
 	links := fs.Bool("links", false, "export the related-link graph as an edge list instead of articles")
 	filters := addFilterFlags(fs)
 	limit := fs.Int("limit", 0, "at most this many articles (0: all)")
@@ -70,13 +70,11 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 1 {
 		return usagef("export takes at most one QUERY")
 	}
-	if *format == "wacz" || *format == "warc" {
-		if fs.NArg() > 0 || *links {
-			return usagef("--format %s exports every capture: no QUERY or --links", *format)
-		}
-		return exportCaptures(ctx, e, dbPath(e, *db), *format, *output)
+	captures := *format == "wacz" || *format == "warc"
+	if captures && (fs.NArg() > 0 || *links) {
+		return usagef("--format %s exports every capture: no QUERY or --links", *format)
 	}
-	if *format != "jsonl" && *format != "csv" {
+	if !captures && *format != "jsonl" && *format != "csv" {
 		return usagef("--format %q: want jsonl, csv, wacz or warc", *format)
 	}
 	opts, err := filters.options()
@@ -84,16 +82,42 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	opts.Limit = max(*limit, 0)
-	store, err := archive.OpenReadOnly(ctx, dbPath(e, *db))
+	out := e.stdout
+	var of *outputFile
+	if *output != "" && *output != "-" {
+		if of, err = createOutput(*output); err != nil {
+			return err
+		}
+		defer of.Abort()
+		out = of
+	}
+	if captures {
+		err = exportCaptures(ctx, e, dbPath(e, *db), *format, out)
+	} else {
+		err = exportRecords(ctx, dbPath(e, *db), fs.Arg(0), opts, *format, *links, out)
+	}
+	// A package missing some unindexable records is still complete: it is
+	// kept, and the exit status says so.
+	if of != nil && (err == nil || errors.Is(err, errPartial)) {
+		if cerr := of.Commit(); cerr != nil {
+			return cerr
+		}
+	}
+	return err
+}
+
+// exportRecords writes the articles (or their link graph) as JSONL or CSV.
+func exportRecords(ctx context.Context, db, query string, opts archive.SearchOptions, format string, links bool, out io.Writer) error {
+	store, err := archive.OpenReadOnly(ctx, db)
 	if err != nil {
 		return fmt.Errorf("open archive: %w", err)
 	}
 	defer store.Close()
-	w := bufio.NewWriterSize(e.stdout, 64<<10)
-	if *links {
-		err = exportLinks(ctx, store, fs.Arg(0), opts, *format, w)
+	w := bufio.NewWriterSize(out, 64<<10)
+	if links {
+		err = exportLinks(ctx, store, query, opts, format, w)
 	} else {
-		err = exportArticles(ctx, store, fs.Arg(0), opts, *format, w)
+		err = exportArticles(ctx, store, query, opts, format, w)
 	}
 	var qe *archive.QueryError
 	if errors.As(err, &qe) {

@@ -17,8 +17,8 @@ import (
 
 // exportCaptures writes the WARC files holding the archive's captures,
 // concatenated (warc: a valid gzip-per-record WARC stream) or as a WACZ
-// package (wacz), to output or stdout.
-func exportCaptures(ctx context.Context, e *env, db, format, output string) (err error) {
+// package (wacz), to out.
+func exportCaptures(ctx context.Context, e *env, db, format string, out io.Writer) error {
 	store, err := archive.OpenReadOnly(ctx, db)
 	if err != nil {
 		return fmt.Errorf("open archive: %w", err)
@@ -35,25 +35,6 @@ func exportCaptures(ctx context.Context, e *env, db, format, output string) (err
 		if _, err := os.Stat(f); err != nil {
 			return fmt.Errorf("WARC file of the archive: %w", err)
 		}
-	}
-	var out io.Writer = e.stdout
-	if output != "" && output != "-" {
-		tmp := output + ".tmp"
-		f, err := os.Create(tmp)
-		if err != nil {
-			return fmt.Errorf("export: %w", err)
-		}
-		defer func() {
-			if cerr := f.Close(); err == nil && cerr != nil {
-				err = fmt.Errorf("export: %w", cerr)
-			}
-			if err == nil {
-				err = os.Rename(tmp, output)
-			} else {
-				os.Remove(tmp)
-			}
-		}()
-		out = f
 	}
 	bw := bufio.NewWriterSize(out, 256<<10)
 	if format == "warc" {

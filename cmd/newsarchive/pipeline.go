@@ -87,7 +87,8 @@ func toQueueEntries(es []scraper.Entry) []archive.QueueEntry {
 
 // pipelineCounts are the archive-side outcomes of a crawl.
 type pipelineCounts struct {
-	pages        atomic.Int64 // raw pages stored
+	pages        atomic.Int64 // raw pages stored (requisites excepted)
+	requisites   atomic.Int64 // page requisites stored (stylesheets, images, fonts)
 	articles     atomic.Int64 // article pages extracted and committed
 	newArticles  atomic.Int64 // articles seen for the first time
 	newVersions  atomic.Int64 // changed articles that gained a version
@@ -194,7 +195,7 @@ func (s *sink) Commit(ctx context.Context, r *scraper.Result) error {
 	var loc archive.WARCLocation
 	if s.warc != nil {
 		var err error
-		if loc, err = s.warc.record(r); err != nil {
+		if loc, err = s.warc.record(r, s.original(ctx, r)); err != nil {
 			return err
 		}
 	}
@@ -302,7 +303,9 @@ func (s *sink) flush(batch []*pending) {
 
 func (s *sink) count(c archive.Capture, r archive.CommitResult) {
 	s.counts.final(c.State, c.Reason)
-	if c.Page != nil {
+	if c.Page != nil && c.Entry.Kind == string(scraper.KindRequisite) {
+		s.counts.requisites.Add(1)
+	} else if c.Page != nil {
 		s.counts.pages.Add(1)
 		if c.Page.NotModified {
 			s.counts.notModified.Add(1)

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -18,6 +19,7 @@ import (
 
 	"github.com/newsarchive/newsarchive/archive"
 	"github.com/newsarchive/newsarchive/internal/testsite"
+	"github.com/newsarchive/newsarchive/warc"
 )
 
 // The WARC files written by crawl --warc are checked with the Internet
@@ -139,7 +141,14 @@ func dupSite() http.Handler {
 // crawlWARC crawls url into db with --warc dir and extra flags.
 func crawlWARC(t *testing.T, url, db, dir string, extra ...string) {
 	t.Helper()
-	args := append([]string{"crawl", "--db", db, "--delay", "0", "--quiet", "--json", "--warc", dir}, extra...)
+	args := []string{"crawl", "--db", db, "--delay", "0", "--quiet", "--json", "--warc", dir}
+	if !slices.ContainsFunc(extra, func(a string) bool { return strings.HasPrefix(a, "--page-requisites") }) {
+		// The fixture's pages load their stylesheets and images from the
+		// real site's hosts: only a fixture with LocalAssets may be crawled
+		// with requisites (on by default with --warc).
+		args = append(args, "--page-requisites=false")
+	}
+	args = append(args, extra...)
 	code, out, stderr := runCmd(t, append(args, url)...)
 	if code != 0 {
 		t.Fatalf("crawl exit %d\nstdout: %s\nstderr: %s", code, out, stderr)
@@ -208,11 +217,36 @@ func validateWARCs(t *testing.T, files []string) map[string][]iaRecord {
 			if req.header.Get("WARC-Target-URI") != r.header.Get("WARC-Target-URI") {
 				t.Errorf("request %s / response %s: target URIs differ", req.header.Get("WARC-Target-URI"), r.header.Get("WARC-Target-URI"))
 			}
-			if !bytes.HasPrefix(req.block, []byte("GET ")) || !bytes.HasPrefix(r.block, []byte("HTTP/1.1 ")) {
+			if r.header.Get("WARC-Profile") == warc.ProfileNotModified {
+				// A 304 confirming an earlier capture: no block, and the
+				// request was conditional.
+				if len(r.block) != 0 || !bytes.HasPrefix(req.block, []byte("GET ")) ||
+					!(bytes.Contains(req.block, []byte("\r\nIf-None-Match: ")) || bytes.Contains(req.block, []byte("\r\nIf-Modified-Since: "))) {
+					t.Errorf("not-modified revisit %s: %d-byte block, or its request is not conditional:\n%s", r.header.Get("WARC-Target-URI"), len(r.block), req.block)
+				}
+			} else if !bytes.HasPrefix(req.block, []byte("GET ")) || !bytes.HasPrefix(r.block, []byte("HTTP/1.1 ")) {
 				t.Errorf("%s: request or response block is not a wire HTTP/1.1 message", r.header.Get("WARC-Target-URI"))
 			}
 		}
-		if typ == "revisit" {
+		if typ == "revisit" && r.header.Get("WARC-Profile") == warc.ProfileNotModified {
+			// WARC 1.1 §6.7.3: refers to the capture it confirms, by id,
+			// target URI and date; no payload digest (it has no payload).
+			orig, ok := byID[r.header.Get("WARC-Refers-To")]
+			if !ok || orig.header.Get("WARC-Type") != "response" {
+				t.Errorf("not-modified revisit %s refers to %q, not a response", r.header.Get("WARC-Target-URI"), r.header.Get("WARC-Refers-To"))
+				continue
+			}
+			if orig.header.Get("WARC-Target-URI") != r.header.Get("WARC-Refers-To-Target-URI") ||
+				orig.header.Get("WARC-Date") != r.header.Get("WARC-Refers-To-Date") ||
+				r.header.Get("WARC-Payload-Digest") != "" || r.header.Get("Content-Length") != "0" {
+				t.Errorf("not-modified revisit %s (refers to %s at %s) does not match its original %s at %s",
+					r.header.Get("WARC-Target-URI"), r.header.Get("WARC-Refers-To-Target-URI"), r.header.Get("WARC-Refers-To-Date"),
+					orig.header.Get("WARC-Target-URI"), orig.header.Get("WARC-Date"))
+			}
+			if st, _ := payloadOf(t, orig.block); st < 200 || st > 299 {
+				t.Errorf("not-modified revisit %s confirms a %d", r.header.Get("WARC-Target-URI"), st)
+			}
+		} else if typ == "revisit" {
 			orig, ok := byID[r.header.Get("WARC-Refers-To")]
 			if !ok || orig.header.Get("WARC-Type") != "response" {
 				t.Errorf("revisit %s refers to %q, not a response", r.header.Get("WARC-Target-URI"), r.header.Get("WARC-Refers-To"))

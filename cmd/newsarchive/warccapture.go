@@ -4,11 +4,13 @@ package main
 // and the archive records where each page's capture lies.
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"sort"
 	"strconv"
+	"time"
 
 	"github.com/newsarchive/newsarchive/archive"
 	"github.com/newsarchive/newsarchive/scraper"
@@ -59,7 +61,10 @@ func (r *warcRecorder) Close() error { return r.w.Close() }
 // record writes r's exchanges (one request and response pair per hop, the
 // last followed by a metadata record of the outlinks) and returns where the
 // final response lies. Results without a response write nothing.
-func (r *warcRecorder) record(res *scraper.Result) (archive.WARCLocation, error) {
+//
+// original, when set, is the capture a 304 answer confirms: that answer is
+// written as a revisit of it.
+func (r *warcRecorder) record(res *scraper.Result, original *warc.RecordRef) (archive.WARCLocation, error) {
 	resp := res.Response
 	if resp == nil || len(resp.Wire) == 0 {
 		return archive.WARCLocation{}, nil
@@ -80,6 +85,7 @@ func (r *warcRecorder) record(res *scraper.Result) (archive.WARCLocation, error)
 		}
 		if i == lastResp {
 			wex.Metadata = outlinkFields(res)
+			wex.Original = original
 		}
 		wr, err := r.w.WriteExchange(wex)
 		if err != nil {
@@ -109,4 +115,28 @@ func outlinkFields(res *scraper.Result) []warc.Field {
 		fields = append(fields, warc.Field{Name: "outlink", Value: l.URL})
 	}
 	return fields
+}
+
+// original returns the capture that r, a 304 answer to a conditional
+// request, confirms: the record of the archived page whose validators were
+// sent, read from its WARC file, or (when that page has no WARC record) its
+// URL and fetch time. It returns nil for any other result, and when the
+// page cannot be found (logged: the 304 is then written as a response).
+func (s *sink) original(ctx context.Context, r *scraper.Result) *warc.RecordRef {
+	if r.Response == nil || !r.Response.NotModified {
+		return nil
+	}
+	ref, ok, err := s.store.PreviousCapture(ctx, r.Entry.URL)
+	if err != nil || !ok {
+		s.logger.Warn("capture of a 304 not found", "url", r.Entry.URL, "error", err)
+		return nil
+	}
+	if ref.WARC.File != "" {
+		rr, err := warc.ReadRecordRef(warc.Location{File: ref.WARC.File, Offset: ref.WARC.Offset})
+		if err == nil {
+			return &rr
+		}
+		s.logger.Warn("WARC record of a 304's capture unreadable", "url", r.Entry.URL, "error", err)
+	}
+	return &warc.RecordRef{TargetURI: ref.URL, Date: ref.FetchedAt.UTC().Format(time.RFC3339Nano)}
 }

@@ -48,6 +48,11 @@ type FixtureOptions struct {
 	// Files replaces the embedded fixture files (newsarchive.FixtureSite()) when
 	// it is not nil.
 	Files fs.FS
+
+	// LocalAssets serves the pages' stylesheets and images (see assets.go)
+	// and points the pages' references to them at the serving host, for
+	// crawls with page requisites that must stay on loopback.
+	LocalAssets bool
 }
 
 // Site serves the fixture site. It is safe for concurrent use; its pages can
@@ -55,6 +60,7 @@ type FixtureOptions struct {
 type Site struct {
 	files         fs.FS
 	rewriteOrigin bool
+	localAssets   bool
 	overrides     map[string]http.Handler
 
 	mu      sync.Mutex
@@ -94,6 +100,7 @@ func NewFixture(opts FixtureOptions) *Site {
 	return &Site{
 		files:         files,
 		rewriteOrigin: opts.RewriteOrigin,
+		localAssets:   opts.LocalAssets,
 		overrides:     ov,
 		changed:       map[string]changedPage{},
 		counter:       newCounter(),
@@ -113,6 +120,9 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	if s.localAssets && s.serveAsset(w, r) {
 		return
 	}
 	p := r.URL.Path
@@ -214,6 +224,9 @@ func (s *Site) serveFile(w http.ResponseWriter, r *http.Request, name string, bo
 	ctype := contentType(name, body)
 	if s.rewriteOrigin && !strings.HasPrefix(ctype, "text/html") && r.Host != "" {
 		body = bytes.ReplaceAll(body, []byte(FixtureOrigin), []byte("http://"+r.Host))
+	}
+	if s.localAssets && strings.HasPrefix(ctype, "text/html") && r.Host != "" {
+		body = rewriteAssets(body, r.Host)
 	}
 	h := w.Header()
 	h.Set("Content-Type", ctype)
