@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"regexp"
 	"strings"
 	"time"
@@ -35,7 +36,14 @@ type crawlOptions struct {
 	// (warccapture.go), rotated at warcMaxSize bytes.
 	warcDir     string
 	warcMaxSize int64
+	// maxParse caps the bytes of a page parsed into a DOM for extraction
+	// (--max-parse); the page is archived whole.
+	maxParse int64
 }
+
+// defaultMaxParse is --max-parse by default: a 4 MiB prefix holds the
+// article of any real news page, and its DOM stays near 100 MB.
+const defaultMaxParse = 4 << 20
 
 const crawlExamples = `  newsarchive crawl https://www.tesmanian.com/blogs/tesmanian-blog
   newsarchive crawl --db tesmanian.db --contact mailto:me@example.org --max-pages 500 https://www.tesmanian.com/
@@ -81,6 +89,8 @@ func parseCrawlFlags(e *env, args []string) (*crawlOptions, error) {
 	fs.IntVar(&cfg.PerHostPageBudget, "host-budget", cfg.PerHostPageBudget, "fetch at most this many pages per host in one run (0 = no limit)")
 	fs.IntVar(&cfg.MaxRedirects, "max-redirects", cfg.MaxRedirects, "redirects followed for one request; more, or a loop, fails it")
 	fs.IntVar(&cfg.MaxURLLength, "max-url-length", cfg.MaxURLLength, "longer URLs are skipped as traps")
+	fs.IntVar(&cfg.TemplateBudget, "trap-budget", cfg.TemplateBudget, "cut a URL pattern after this many pages in a row without an article or a new link (calendars, pagination: half; 0 = off)")
+	maxParse := fs.Int64("max-parse", defaultMaxParse, "parse at most this many bytes of a page for extraction (the page is archived whole; the record is marked partial)")
 	var domains, include, exclude stringList
 	fs.Var(&domains, "domain", "also crawl this domain and its subdomains (repeatable; default: the seeds' hosts)")
 	fs.Var(&include, "include", "only follow URLs matching this regexp (repeatable)")
@@ -105,6 +115,9 @@ func parseCrawlFlags(e *env, args []string) (*crawlOptions, error) {
 	}
 	if *warcMax <= 0 {
 		return nil, usagef("--warc-max-size must be > 0")
+	}
+	if *maxParse < 0 {
+		return nil, usagef("--max-parse must be >= 0")
 	}
 	cfg.AllowedDomains = append(cfg.AllowedDomains, domains...)
 	for _, p := range include {
@@ -134,6 +147,7 @@ func parseCrawlFlags(e *env, args []string) (*crawlOptions, error) {
 		progress: e.isTTY && !*quiet,
 
 		warcDir: *warcDir, warcMaxSize: *warcMax,
+		maxParse: *maxParse,
 	}, nil
 }
 
@@ -158,9 +172,18 @@ type crawlSummary struct {
 	Retries  int64          `json:"retries"`
 	// StoppedAtMaxPages is set when --max-pages ended the run with URLs still
 	// queued; running the same command again continues it.
-	StoppedAtMaxPages bool    `json:"stopped_at_max_pages"`
-	Seconds           float64 `json:"seconds"`
-	PagesPerSec       float64 `json:"pages_per_second"`
+	StoppedAtMaxPages bool `json:"stopped_at_max_pages"`
+	// TrapTemplates are the URL patterns trap defence cut in this run, with
+	// the URLs skipped for each (reason trap_template).
+	TrapTemplates []trapTemplate `json:"trap_templates"`
+	Seconds       float64        `json:"seconds"`
+	PagesPerSec   float64        `json:"pages_per_second"`
+}
+
+// trapTemplate is a URL pattern trap defence cut, with its skipped URLs.
+type trapTemplate struct {
+	Template string `json:"template"`
+	Skipped  int    `json:"skipped"`
 }
 
 // crawl runs one crawl (or resumes one) into opts.db.
@@ -172,6 +195,7 @@ func crawl(ctx context.Context, e *env, logger *slog.Logger, opts *crawlOptions)
 	if err != nil {
 		return nil, fmt.Errorf("load extraction rules: %w", err)
 	}
+	ex = ex.WithMaxParse(int(min(opts.maxParse, math.MaxInt32)))
 	unlock, err := lockArchive(opts.db)
 	if err != nil {
 		return nil, err
@@ -245,6 +269,13 @@ func crawl(ctx context.Context, e *env, logger *slog.Logger, opts *crawlOptions)
 	if elapsed > 0 {
 		sum.PagesPerSec = float64(sum.Pages) / elapsed.Seconds()
 	}
+	if cuts, err := store.TrapTemplateCounts(context.Background(), runID); err == nil {
+		for _, c := range cuts {
+			sum.TrapTemplates = append(sum.TrapTemplates, trapTemplate{Template: c.Key, Skipped: c.N})
+		}
+	} else if runErr == nil {
+		runErr = err
+	}
 	status := "finished"
 	switch {
 	case runErr != nil:
@@ -300,6 +331,9 @@ func printCrawlSummary(w io.Writer, s *crawlSummary, asJSON bool) {
 	}
 	if s.Retries > 0 {
 		fmt.Fprintf(w, "  retries:   %d\n", s.Retries)
+	}
+	for _, t := range s.TrapTemplates {
+		fmt.Fprintf(w, "  trap cut:  %s (%d URLs skipped)\n", t.Template, t.Skipped)
 	}
 	if s.ExtractFail > 0 {
 		fmt.Fprintf(w, "  extraction failures: %d (raw pages kept)\n", s.ExtractFail)

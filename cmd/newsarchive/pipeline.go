@@ -36,8 +36,22 @@ func (f *frontier) Claim(ctx context.Context, n int) ([]scraper.Entry, error) {
 	for i, q := range qs {
 		out[i] = scraper.Entry{
 			URL: q.URL, Depth: q.Depth, Kind: scraper.Kind(q.Kind), Via: q.Via,
-			Attempts: q.Attempts, NotBefore: q.NotBefore,
+			Attempts: q.Attempts, NotBefore: q.NotBefore, Request: q.Request, Listed: q.Listed,
 		}
+	}
+	return out, nil
+}
+
+// TemplateStats implements scraper.TemplateSource: trap defence resumes
+// from the run's trap_templates rows.
+func (f *frontier) TemplateStats(ctx context.Context) ([]scraper.TemplateStat, error) {
+	ts, err := f.store.TemplateStats(ctx, f.runID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]scraper.TemplateStat, len(ts))
+	for i, t := range ts {
+		out[i] = scraper.TemplateStat{Template: t.Template, Fetches: t.Fetches, SinceYield: t.SinceYield}
 	}
 	return out, nil
 }
@@ -79,7 +93,7 @@ func toQueueEntries(es []scraper.Entry) []archive.QueueEntry {
 	for i, e := range es {
 		out[i] = archive.QueueEntry{
 			URL: e.URL, Depth: e.Depth, Kind: string(e.Kind), Via: e.Via,
-			Attempts: e.Attempts, NotBefore: e.NotBefore,
+			Attempts: e.Attempts, NotBefore: e.NotBefore, Request: e.Request, Listed: e.Listed,
 		}
 	}
 	return out
@@ -333,12 +347,14 @@ func (s *sink) capture(r *scraper.Result) archive.Capture {
 	c := archive.Capture{
 		Entry: archive.QueueEntry{
 			URL: r.Entry.URL, Depth: r.Entry.Depth, Kind: string(r.Entry.Kind), Via: r.Entry.Via,
-			Attempts: r.Entry.Attempts, NotBefore: r.Entry.NotBefore,
+			Attempts: r.Entry.Attempts, NotBefore: r.Entry.NotBefore, Request: r.Entry.Request, Listed: r.Entry.Listed,
 		},
-		State:  string(r.State),
-		Reason: r.Reason,
-		Detail: r.Detail,
-		Links:  toQueueEntries(r.Links),
+		State:         string(r.State),
+		Reason:        r.Reason,
+		Detail:        r.Detail,
+		Links:         toQueueEntries(r.Links),
+		Template:      r.Template,
+		TemplateYield: r.Yield,
 	}
 	resp := r.Response
 	if resp == nil {
@@ -368,6 +384,7 @@ func (s *sink) capture(r *scraper.Result) archive.Capture {
 		return c
 	}
 	c.Article = a
+	r.Article = a != nil && a.IsArticle
 	return c
 }
 
