@@ -631,10 +631,13 @@ func (c *Crawler) runEntry(rs *runState, t *task) {
 		r.Template = Template(e.URL)
 		r.Yield = c.traps.linksYield(r.Template, r.Links)
 	}
+	// Commit before the host's slot is freed: a sink that applies
+	// back-pressure (a full queue to the archive) then slows fetching, and
+	// at most Parallelism responses per host wait between fetch and commit.
+	c.finish(rs, r)
 	if c.sched.done(t, fb) {
 		c.log.Warn("host slowed", logHost, t.host, logWait, c.sched.hostDelay(t.host))
 	}
-	c.finish(rs, r)
 }
 
 // classify turns a fetch outcome into a Result and feedback for the host.

@@ -9,6 +9,9 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
+// maxTokenBytes caps one token of the link scan (see htmlLinks).
+const maxTokenBytes = 1 << 20
+
 // rawLink is a link found in a document, before resolution.
 type rawLink struct {
 	href string
@@ -21,6 +24,11 @@ type rawLink struct {
 // link[rel=alternate] feeds, and the first <base href>.
 func htmlLinks(body []byte) (links []rawLink, base string) {
 	z := html.NewTokenizer(bytes.NewReader(body))
+	// The tokenizer copies the current token into a buffer that grows to fit
+	// it: a gzip bomb or a page that is one endless text node would make it
+	// as large as the page (twice, while it grows). No token that carries a
+	// link is that long; past the cap the scan ends with the links so far.
+	z.SetMaxBuf(maxTokenBytes)
 	links = make([]rawLink, 0, 64)
 	for {
 		tt := z.Next()

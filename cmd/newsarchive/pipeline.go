@@ -173,7 +173,10 @@ type sink struct {
 	// memory at once (a 100 KB page parses into about 1 MB of nodes).
 	extracting chan struct{}
 
-	in       chan *pending
+	in chan *pending
+	// queued bounds the body bytes waiting in in (see queueBytes): with
+	// huge pages, 64 queued results could otherwise hold a gigabyte.
+	queued   *byteBudget
 	closing  chan struct{}
 	done     chan struct{}
 	closeErr error // first failed batch; written by the writer goroutine only
@@ -184,7 +187,46 @@ type sink struct {
 }
 
 type pending struct {
-	c archive.Capture
+	c     archive.Capture
+	bytes int64 // body bytes held from sink.queued
+}
+
+// queueBytes is the most body bytes results waiting for the archive writer
+// may hold; one result larger than that waits until the queue is empty.
+const queueBytes = 32 << 20
+
+// byteBudget is a counting semaphore over bytes.
+type byteBudget struct {
+	mu    sync.Mutex
+	cond  *sync.Cond
+	used  int64
+	limit int64
+}
+
+func newByteBudget(limit int64) *byteBudget {
+	b := &byteBudget{limit: limit}
+	b.cond = sync.NewCond(&b.mu)
+	return b
+}
+
+// acquire waits until n bytes fit (or nothing is held) and takes them.
+func (b *byteBudget) acquire(n int64) {
+	b.mu.Lock()
+	for b.used > 0 && b.used+n > b.limit {
+		b.cond.Wait()
+	}
+	b.used += n
+	b.mu.Unlock()
+}
+
+func (b *byteBudget) release(n int64) {
+	if n == 0 {
+		return
+	}
+	b.mu.Lock()
+	b.used -= n
+	b.mu.Unlock()
+	b.cond.Broadcast()
 }
 
 func newSink(store *archive.Store, runID int64, ex *extract.Extractor, logger *slog.Logger, counts *pipelineCounts) *sink {
@@ -196,6 +238,7 @@ func newSink(store *archive.Store, runID int64, ex *extract.Extractor, logger *s
 		// last; each result holds a page body and its record, so a longer
 		// queue costs memory and gains nothing.
 		in:      make(chan *pending, 64),
+		queued:  newByteBudget(queueBytes),
 		closing: make(chan struct{}),
 		done:    make(chan struct{}),
 	}
@@ -224,13 +267,18 @@ func (s *sink) commitAt(r *scraper.Result, loc archive.WARCLocation) error {
 		return err
 	}
 	p := &pending{c: s.capture(r)}
-	if p.c.Page != nil && loc.File != "" {
-		p.c.Page.WARCFile, p.c.Page.WARCOffset = loc.File, loc.Offset
+	if p.c.Page != nil {
+		if loc.File != "" {
+			p.c.Page.WARCFile, p.c.Page.WARCOffset = loc.File, loc.Offset
+		}
+		p.bytes = int64(len(p.c.Page.Body))
+		s.queued.acquire(p.bytes)
 	}
 	select {
 	case s.in <- p:
 		return nil
 	case <-s.closing:
+		s.queued.release(p.bytes)
 		return errors.New("archive writer closed")
 	}
 }
@@ -293,9 +341,15 @@ func (s *sink) loop() {
 
 func (s *sink) flush(batch []*pending) {
 	caps := make([]archive.Capture, len(batch))
+	var held int64
 	for i, p := range batch {
 		caps[i] = p.c
+		held += p.bytes
 	}
+	// The batch array is reused: drop its pointers so no body outlives its
+	// commit.
+	clear(batch)
+	defer s.queued.release(held)
 	// The commit uses its own context: results already fetched are written even
 	// while the crawl is being interrupted.
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
