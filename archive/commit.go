@@ -26,7 +26,7 @@ type stmts struct {
 	insPage, upArticle, touchAlias, upAlias, insVersion, setLatest *sql.Stmt
 	upAuthor, insVersionAuthor, upEditor, insVersionEditor         *sql.Stmt
 	upTag, insVersionTag, insLink, enqueue, setEntry, markTarget   *sql.Stmt
-	findVersion                                                    *sql.Stmt
+	findVersion, countTemplate                                     *sql.Stmt
 }
 
 func prepareStmts(ctx context.Context, db *sql.DB) (*stmts, error) {
@@ -79,14 +79,24 @@ func prepareStmts(ctx context.Context, db *sql.DB) (*stmts, error) {
 		// A URL owned by an earlier run is queued again for this run; one
 		// already in this run is left alone. "WHERE true" is SQLite's required
 		// disambiguation of INSERT … SELECT … ON CONFLICT.
-		{&st.enqueue, `INSERT INTO frontier (url, run_id, state, depth, kind, priority, via, not_before, discovered_at, updated_at)
-			SELECT value, ?1, 'queued', ?4, ?5, ?6, ?7, ?8, ?2, ?2
+		{&st.enqueue, `INSERT INTO frontier (url, run_id, state, depth, kind, priority, via, not_before, discovered_at, updated_at,
+				request_url, listed)
+			SELECT CASE WHEN type = 'array' THEN value ->> 0 ELSE value END,
+				?1, 'queued', ?4, ?5, ?6, ?7, ?8, ?2, ?2,
+				CASE WHEN type = 'array' THEN value ->> 1 ELSE '' END,
+				CASE WHEN type = 'array' THEN value ->> 2 ELSE 0 END
 			FROM json_each(?3) WHERE true
 			ON CONFLICT (url) DO UPDATE SET
 				run_id = excluded.run_id, state = 'queued', reason = '', detail = '',
 				depth = excluded.depth, kind = excluded.kind, priority = excluded.priority, via = excluded.via,
-				attempts = 0, not_before = excluded.not_before, updated_at = excluded.updated_at
+				attempts = 0, not_before = excluded.not_before, updated_at = excluded.updated_at,
+				request_url = excluded.request_url, listed = excluded.listed
 			WHERE frontier.run_id < excluded.run_id`},
+		// One fetch of a page under a path template (trap defence): a fetch
+		// that yielded resets since_yield.
+		{&st.countTemplate, `INSERT INTO trap_templates (run_id, template, fetches, since_yield) VALUES (?1, ?2, 1, 1 - ?3)
+			ON CONFLICT (run_id, template) DO UPDATE SET fetches = fetches + 1,
+				since_yield = CASE WHEN ?3 THEN 0 ELSE since_yield + 1 END`},
 		{&st.setEntry, `INSERT INTO frontier (url, run_id, state, reason, detail, depth, kind, priority, via,
 			attempts, not_before, discovered_at, updated_at, page_id)
 			VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13)
@@ -118,7 +128,7 @@ func (st *stmts) close() error {
 	var errs []error
 	for _, s := range []*sql.Stmt{st.insPage, st.upArticle, st.touchAlias, st.upAlias, st.insVersion, st.setLatest,
 		st.upAuthor, st.insVersionAuthor, st.upEditor, st.insVersionEditor,
-		st.upTag, st.insVersionTag, st.insLink, st.enqueue, st.setEntry, st.markTarget, st.findVersion} {
+		st.upTag, st.insVersionTag, st.insLink, st.enqueue, st.setEntry, st.markTarget, st.findVersion, st.countTemplate} {
 		if s != nil {
 			errs = append(errs, s.Close())
 		}
@@ -363,6 +373,7 @@ func (w *batchWriter) bind(st *stmts) {
 		insVersionAuthor: b(st.insVersionAuthor), upEditor: b(st.upEditor), insVersionEditor: b(st.insVersionEditor),
 		upTag: b(st.upTag), insVersionTag: b(st.insVersionTag), insLink: b(st.insLink), enqueue: b(st.enqueue),
 		setEntry: b(st.setEntry), markTarget: b(st.markTarget), findVersion: b(st.findVersion),
+		countTemplate: b(st.countTemplate),
 	}
 }
 
@@ -439,6 +450,12 @@ func (w *batchWriter) write(c *Capture, p *prepared, r *CommitResult) error {
 	if _, err := st.setEntry.ExecContext(ctx, e.URL, w.runID, c.State, c.Reason, c.Detail, e.Depth, kind,
 		kindPriority(kind), e.Via, e.Attempts, unixMilli(e.NotBefore), w.now, pageID); err != nil {
 		return fmt.Errorf("frontier state: %w", err)
+	}
+	if c.Template != "" {
+		yield := c.TemplateYield || (c.Article != nil && c.Article.IsArticle)
+		if _, err := st.countTemplate.ExecContext(ctx, w.runID, c.Template, boolInt(yield)); err != nil {
+			return fmt.Errorf("trap template: %w", err)
+		}
 	}
 	return nil
 }

@@ -184,7 +184,8 @@ func entryURLs(entries []QueueEntry) []string {
 }
 
 // entryGroup is a run of entries that share everything but the URL, so one
-// statement inserts them all from a JSON array of URLs: one statement per
+// statement inserts them all from a JSON array of URLs (an entry with a
+// request URL or listed flag is an array [url, request_url, listed]): one statement per
 // page's links costs far less than one per link, and reading plain strings
 // from json_each avoids a JSON lookup per field.
 type entryGroup struct {
@@ -214,7 +215,20 @@ func groupEntries(entries []QueueEntry) []entryGroup {
 		if len(g.urls) > 1 {
 			g.urls = append(g.urls, ',')
 		}
+		if e.Request == "" && !e.Listed {
+			g.urls = appendJSONString(g.urls, e.URL)
+			continue
+		}
+		// [url, request_url, listed]: see the enqueue statement.
+		g.urls = append(g.urls, '[')
 		g.urls = appendJSONString(g.urls, e.URL)
+		g.urls = append(g.urls, ',')
+		g.urls = appendJSONString(g.urls, e.Request)
+		if e.Listed {
+			g.urls = append(g.urls, ",1]"...)
+		} else {
+			g.urls = append(g.urls, ",0]"...)
+		}
 	}
 	for i := range gs {
 		gs[i].urls = append(gs[i].urls, ']')
@@ -287,7 +301,7 @@ func (s *Store) Claim(ctx context.Context, runID int64, n int, now time.Time) ([
 			WHERE run_id = ?2 AND state = 'queued' AND +not_before <= ?3
 			ORDER BY priority, depth, rowid
 			LIMIT ?4)
-		RETURNING url, depth, kind, via, attempts, not_before, priority, rowid`,
+		RETURNING url, depth, kind, via, attempts, not_before, priority, rowid, request_url, listed`,
 		fmtTime(now), runID, now.UnixMilli(), n)
 	if err != nil {
 		return nil, wrap("claim", err)
@@ -301,7 +315,8 @@ func (s *Store) Claim(ctx context.Context, runID int64, n int, now time.Time) ([
 	var cs []claimed
 	for rows.Next() {
 		var c claimed
-		if err := rows.Scan(&c.e.URL, &c.e.Depth, &c.e.Kind, &c.e.Via, &c.e.Attempts, &c.notBeforeMsec, &c.prio, &c.rowid); err != nil {
+		if err := rows.Scan(&c.e.URL, &c.e.Depth, &c.e.Kind, &c.e.Via, &c.e.Attempts, &c.notBeforeMsec, &c.prio, &c.rowid,
+			&c.e.Request, &c.e.Listed); err != nil {
 			return nil, wrap("claim", err)
 		}
 		c.e.NotBefore = fromUnixMilli(c.notBeforeMsec)
@@ -549,4 +564,58 @@ func (s *Store) Runs(ctx context.Context) ([]Run, error) {
 		return nil, wrap("runs", err)
 	}
 	return runs, nil
+}
+
+// TemplateStat is the trap-defence state of one path template in a run
+// (table trap_templates).
+type TemplateStat struct {
+	Template   string
+	Fetches    int
+	SinceYield int
+}
+
+// TemplateStats returns the trap-defence state of run runID, so a resumed
+// crawl goes on counting where it stopped.
+func (s *Store) TemplateStats(ctx context.Context, runID int64) ([]TemplateStat, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT template, fetches, since_yield FROM trap_templates WHERE run_id = ?`, runID)
+	if err != nil {
+		return nil, wrap("template stats", err)
+	}
+	defer rows.Close()
+	var out []TemplateStat
+	for rows.Next() {
+		var t TemplateStat
+		if err := rows.Scan(&t.Template, &t.Fetches, &t.SinceYield); err != nil {
+			return nil, wrap("template stats", err)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap("template stats", err)
+	}
+	return out, nil
+}
+
+// TrapTemplateCounts returns, for run runID, the path templates trap defence
+// cut (frontier reason trap_template, the template as detail) with the URLs
+// skipped for each, most first.
+func (s *Store) TrapTemplateCounts(ctx context.Context, runID int64) ([]Count, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT detail, count(*) FROM frontier
+		WHERE run_id = ? AND reason = 'trap_template' GROUP BY 1 ORDER BY 2 DESC, 1`, runID)
+	if err != nil {
+		return nil, wrap("trap templates", err)
+	}
+	defer rows.Close()
+	var out []Count
+	for rows.Next() {
+		var c Count
+		if err := rows.Scan(&c.Key, &c.N); err != nil {
+			return nil, wrap("trap templates", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap("trap templates", err)
+	}
+	return out, nil
 }

@@ -381,6 +381,9 @@ type Stats struct {
 	ArticlesByAuthor []Count
 	ArticlesByEditor []Count // editor name, or handle when no name
 	ArticlesByMonth  []Count // YYYY-MM of published_at, "unknown" when absent; chronological
+	// TrapTemplates are the path templates trap defence cut (frontier
+	// reason trap_template), with the URLs skipped for each, most first.
+	TrapTemplates []Count
 
 	Runs []Run
 }
@@ -427,6 +430,8 @@ func (s *Store) Stats(ctx context.Context) (*Stats, error) {
 		{`SELECT CASE WHEN v.published_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' THEN substr(v.published_at, 1, 7)
 				ELSE 'unknown' END, count(*)
 			FROM articles a JOIN versions v ON v.id = a.latest_version_id GROUP BY 1 ORDER BY 1`, nil, &st.ArticlesByMonth},
+		{`SELECT detail, count(*) FROM frontier WHERE reason = 'trap_template'
+			GROUP BY 1 ORDER BY 2 DESC, 1`, nil, &st.TrapTemplates},
 	}
 	for _, g := range groups {
 		if g.m != nil {

@@ -264,8 +264,13 @@ func (s *Store) initCodecs() error {
 	var err error
 	// SpeedFastest: HTML compresses ~4–6× even at the fastest level, and the
 	// crawl's CPU budget per page is a few milliseconds.
+	// A 1 MiB window: each pooled encoder keeps a history buffer of about
+	// twice the window after its largest input, and the default (8 MiB)
+	// made every encoder hold 16 MiB once a huge page went through it.
+	// HTML pages gain nothing from matches further back than 1 MiB.
 	s.enc, err = zstd.NewWriter(nil,
 		zstd.WithEncoderLevel(zstd.SpeedFastest),
+		zstd.WithWindowSize(1<<20),
 		zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)))
 	if err != nil {
 		return wrap("zstd encoder", err)

@@ -15,6 +15,11 @@ type QueueEntry struct {
 	Via       string
 	Attempts  int
 	NotBefore time.Time
+	// Request is the URL as the site linked it when it differs from URL
+	// (the request goes there); "" means URL.
+	Request string
+	// Listed is set when a sitemap or feed listed the URL.
+	Listed bool
 }
 
 // Page is one fetched response, archived before anything is extracted from it.
@@ -54,6 +59,11 @@ type Capture struct {
 	// ExtractError is set when extraction failed; the raw page is still kept.
 	ExtractError string
 	Links        []QueueEntry
+	// Template, when set, is the path template of the fetched page that
+	// trap defence counts; the fetch yielded when TemplateYield is set or an
+	// article was extracted. Commit updates trap_templates with it.
+	Template      string
+	TemplateYield bool
 }
 
 // CommitResult reports what Commit did for one capture, in input order.

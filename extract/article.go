@@ -62,6 +62,10 @@ type Article struct {
 	// tag page or other page that is only followed). A matched site rule decides by
 	// its article-URL pattern; otherwise generic signals decide.
 	IsArticle bool `json:"is_article"`
+	// Partial is set when the page was longer than the extractor's parse
+	// cap (Extractor.WithMaxParse) and the record comes from its beginning
+	// only; the raw page is archived whole.
+	Partial bool `json:"partial,omitempty"`
 	// Rule names the site rule that matched, or "" when none did.
 	Rule string `json:"rule,omitempty"`
 }

@@ -17,7 +17,17 @@ import (
 // Extractor turns pages into articles using an ordered list of site rules and the
 // generic layers. It is immutable after New and safe for concurrent use.
 type Extractor struct {
-	rules []*Rule
+	rules    []*Rule
+	maxParse int // 0: parse whole pages
+}
+
+// WithMaxParse returns a copy of e that parses at most the first n bytes of
+// a page (n <= 0: all of it), so that a huge page costs a bounded DOM. A
+// record taken from a prefix has Partial set.
+func (e *Extractor) WithMaxParse(n int) *Extractor {
+	c := *e
+	c.maxParse = max(n, 0)
+	return &c
 }
 
 // New returns an Extractor using rules, first match first. Rules come from
@@ -56,6 +66,10 @@ func (e *Extractor) Extract(pageURL string, header http.Header, body []byte) (*A
 	if header == nil {
 		header = http.Header{}
 	}
+	partial := false
+	if e.maxParse > 0 && len(body) > e.maxParse {
+		body, partial = body[:e.maxParse], true
+	}
 	page, err := decode(header, body)
 	if err != nil {
 		return nil, fmt.Errorf("extract %s: %w", pageURL, err)
@@ -66,7 +80,9 @@ func (e *Extractor) Extract(pageURL string, header http.Header, body []byte) (*A
 	}
 	p := scanPage(doc, base, header)
 	x := &extraction{e: e, p: p, pageURL: pageURL}
-	return x.run(), nil
+	a := x.run()
+	a.Partial = partial
+	return a, nil
 }
 
 // extraction is the state of one Extract call.

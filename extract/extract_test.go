@@ -504,3 +504,40 @@ func TestByline(t *testing.T) {
 		})
 	}
 }
+
+// TestMaxParse: a page longer than the parse cap is extracted from its
+// prefix only, and the record says so.
+func TestMaxParse(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`<!DOCTYPE html><html><head><title>Long Report</title><meta property="og:type" content="article"></head><body><article><h1>Long Report</h1>`)
+	b.WriteString("<p>First paragraph of the long report, which the prefix holds.</p>")
+	for b.Len() < 64<<10 {
+		b.WriteString("<p>Filler paragraph of the long report that goes on and on.</p>")
+	}
+	b.WriteString("<p>Tail sentence beyond the cap.</p></article></body></html>")
+	page := []byte(b.String())
+	ex, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, err := ex.Extract("https://example.org/long", nil, page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if whole.Partial || !strings.Contains(whole.BodyText, "Tail sentence") {
+		t.Errorf("uncapped: partial %v, tail kept %v", whole.Partial, strings.Contains(whole.BodyText, "Tail sentence"))
+	}
+	capped, err := ex.WithMaxParse(16<<10).Extract("https://example.org/long", nil, page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !capped.Partial || strings.Contains(capped.BodyText, "Tail sentence") || !strings.Contains(capped.BodyText, "First paragraph") {
+		t.Errorf("capped at 16 KiB: partial %v, body %d bytes", capped.Partial, len(capped.BodyText))
+	}
+	if capped.Title != "Long Report" {
+		t.Errorf("capped title %q", capped.Title)
+	}
+	if small, _ := ex.WithMaxParse(16<<10).Extract("https://example.org/s", nil, []byte("<html><title>s</title><p>short</p></html>")); small == nil || small.Partial {
+		t.Error("a page under the cap is marked partial")
+	}
+}

@@ -104,6 +104,14 @@ type Config struct {
 	// RobotsTTL is how long a fetched robots.txt is trusted.
 	RobotsTTL time.Duration
 
+	// TemplateBudget is trap defence by yield: a path template (see
+	// Template) whose pages, this many in a row, were no article and linked
+	// nothing new under another template is cut, and its further URLs are
+	// skipped with reason trap_template (seeds, sitemaps, feeds and the
+	// URLs they list excepted). Calendar- and pagination-shaped templates
+	// get half. An article or a new link resets the count. 0 turns it off.
+	TemplateBudget int
+
 	// RecordWire records every exchange as it crossed the wire into
 	// Response.Wire (for WARC capture). It makes requests HTTP/1.1 only and
 	// does TLS in the crawler's own dialer; off, the fetch path is unchanged.
@@ -130,6 +138,8 @@ type Config struct {
 const (
 	DefaultMaxDepth   = 25
 	DefaultHostBudget = 200_000
+	// DefaultTemplateBudget is Config.TemplateBudget by default.
+	DefaultTemplateBudget = 20
 )
 
 // DefaultConfig returns the defaults: polite (robots.txt, 1 s per host, 2 in
@@ -143,6 +153,7 @@ func DefaultConfig() Config {
 		Workers:               64,
 		MaxDepth:              DefaultMaxDepth,
 		PerHostPageBudget:     DefaultHostBudget,
+		TemplateBudget:        DefaultTemplateBudget,
 		ConnectTimeout:        10 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ResponseHeaderTimeout: 20 * time.Second,
@@ -207,8 +218,8 @@ func (c Config) Validate() error {
 			bad("%s %v must be > 0", name, d)
 		}
 	}
-	if c.MaxPages < 0 || c.PerHostPageBudget < 0 || c.MaxDepth < 0 {
-		bad("max pages, per-host budget and max depth must be >= 0")
+	if c.MaxPages < 0 || c.PerHostPageBudget < 0 || c.MaxDepth < 0 || c.TemplateBudget < 0 {
+		bad("max pages, per-host budget, max depth and template budget must be >= 0")
 	}
 	if c.MaxRequisitesPerPage < 0 || c.MaxRequisiteBytes < 0 {
 		bad("max requisites per page and max requisite bytes must be >= 0")

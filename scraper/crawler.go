@@ -54,6 +54,7 @@ type Crawler struct {
 	fetch  *fetcher
 	sched  *scheduler
 	robots *robotsCache
+	traps  *traps
 
 	running atomic.Bool
 	prog    progressCounters
@@ -82,6 +83,7 @@ func New(cfg Config, f Frontier, sink Sink, hist History, logger *slog.Logger) (
 		scope:    newScope(cfg),
 		sched:    newScheduler(cfg.Parallelism, cfg.Delay, cfg.MaxCrawlDelay),
 		robots:   &robotsCache{m: make(map[string]*robotsEntry)},
+		traps:    newTraps(cfg.TemplateBudget),
 	}
 	c.fetch = newFetcher(cfg, c.follow)
 	return c, nil
@@ -172,6 +174,9 @@ type Summary struct {
 	OutOfScope int64
 	// RobotsFetched counts robots.txt requests.
 	RobotsFetched int64
+	// TrapTemplates lists the path templates trap defence cut in the run,
+	// with the URLs each skipped (reason trap_template), most first.
+	TrapTemplates []TemplateCut
 	// Interrupted is set when ctx ended the run before the frontier was empty.
 	Interrupted bool
 	// Aborted is set when RunOptions.HardStop ended; some in-flight results
@@ -311,6 +316,13 @@ func (c *Crawler) Run(ctx context.Context, opts RunOptions) (Summary, error) {
 	// The collector's context is read per request; no request is in flight
 	// between runs.
 	c.fetch.coll.Context = hard
+	if ts, ok := c.frontier.(TemplateSource); ok && c.traps.on() {
+		stats, err := ts.TemplateStats(ctx)
+		if err != nil {
+			return Summary{}, fmt.Errorf("load trap templates: %w", err)
+		}
+		c.traps.load(stats)
+	}
 
 	c.log.Info("crawl started", "workers", c.cfg.Workers, "parallelism", c.cfg.Parallelism, "delay", c.cfg.Delay)
 	if c.cfg.IgnoreRobots {
@@ -358,9 +370,10 @@ func (c *Crawler) Run(ctx context.Context, opts RunOptions) (Summary, error) {
 		Started: start, Elapsed: el,
 		Fetched: c.prog.fetched.Load(), Bytes: c.prog.bytes.Load(),
 		OutOfScope: rs.outScope.Load(), RobotsFetched: rs.robotsN.Load(),
-		Interrupted: interrupted && reason != "done",
-		Aborted:     rs.aborted.Load() || (opts.HardStop != nil && opts.HardStop.Err() != nil),
-		StopReason:  reason,
+		Interrupted:   interrupted && reason != "done",
+		TrapTemplates: c.traps.cuts(),
+		Aborted:       rs.aborted.Load() || (opts.HardStop != nil && opts.HardStop.Err() != nil),
+		StopReason:    reason,
 	}
 	if el > 0 {
 		sum.PagesPerSecond = float64(sum.Fetched) / el.Seconds()
@@ -456,8 +469,16 @@ func (c *Crawler) dispatch(rs *runState, t *task) {
 		c.finish(rs, &Result{Entry: e, State: StateSkipped, Reason: ReasonTrap, Detail: d})
 		return
 	}
+	if e.Request != "" && len(e.Request) > c.cfg.MaxURLLength {
+		c.finish(rs, &Result{Entry: e, State: StateSkipped, Reason: ReasonTrap,
+			Detail: fmt.Sprintf("URL longer than %d bytes", c.cfg.MaxURLLength)})
+		return
+	}
 	if !c.scope.allows(e.URL, e.Kind, e.Depth, e.Depth == 0 && e.Via == "") {
 		c.finish(rs, &Result{Entry: e, State: StateSkipped, Reason: ReasonOutOfScope})
+		return
+	}
+	if c.skipTemplate(rs, e) {
 		return
 	}
 	if b := c.cfg.PerHostPageBudget; b > 0 {
@@ -472,7 +493,11 @@ func (c *Crawler) dispatch(rs *runState, t *task) {
 	}
 	if !c.cfg.IgnoreRobots {
 		_, _, pq := splitCanonical(e.URL)
-		dec, until, fetchNow := c.robots.admit(t, pq, time.Now())
+		var linked string
+		if e.Request != "" {
+			linked = pathQueryOf(e.Request)
+		}
+		dec, until, fetchNow := c.robots.admit(t, pq, linked, time.Now())
 		switch dec {
 		case robotsPark:
 			if fetchNow {
@@ -491,6 +516,17 @@ func (c *Crawler) dispatch(rs *runState, t *task) {
 		}
 	}
 	c.sched.add(t)
+}
+
+// skipTemplate skips e when trap defence cut its template; it reports
+// whether it did.
+func (c *Crawler) skipTemplate(rs *runState, e Entry) bool {
+	tmpl := c.traps.cut(e)
+	if tmpl == "" {
+		return false
+	}
+	c.finish(rs, &Result{Entry: e, State: StateSkipped, Reason: ReasonTrapTemplate, Detail: tmpl})
+	return true
 }
 
 // follow is the redirect policy for pages: a redirect is followed inside
@@ -512,7 +548,11 @@ func (c *Crawler) follow(fromOrigin string, u *url.URL) (ok, outOfScope bool) {
 	if c.cfg.IgnoreRobots {
 		return true, false
 	}
-	allowed, known := c.robots.allowed(org, pq, time.Now())
+	now := time.Now()
+	allowed, known := c.robots.allowed(org, pq, now)
+	if linked := requestForm(u, s); linked != "" && allowed && known {
+		allowed, known = c.robots.allowed(org, pathQueryOf(linked), now)
+	}
 	return allowed && known, false
 }
 
@@ -539,6 +579,13 @@ func (c *Crawler) runEntry(rs *runState, t *task) {
 		c.sched.done(t, hostFeedback{noRequest: true})
 		rs.stop(ReasonMaxPages, nil)
 		c.finish(rs, &Result{Entry: e, State: StateQueued, Reason: ReasonMaxPages})
+		return
+	}
+	if tmpl := c.traps.cut(e); tmpl != "" {
+		// Cut while it waited for its host: no request.
+		rs.attempts.Add(-1)
+		c.sched.done(t, hostFeedback{noRequest: true})
+		c.finish(rs, &Result{Entry: e, State: StateSkipped, Reason: ReasonTrapTemplate, Detail: tmpl})
 		return
 	}
 	rs.mu.Lock()
@@ -568,7 +615,7 @@ func (c *Crawler) runEntry(rs *runState, t *task) {
 	}
 
 	c.prog.inFlight.Add(1)
-	out := c.fetch.fetch(e.URL, e.Kind, t.origin, false, prev)
+	out := c.fetch.fetch(e.URL, e.RequestURL(), e.Kind, t.origin, false, prev)
 	c.prog.inFlight.Add(-1)
 	if rs.hard.Err() != nil {
 		// Hard stop: the request was cut; the entry stays in flight in the
@@ -579,10 +626,18 @@ func (c *Crawler) runEntry(rs *runState, t *task) {
 		return
 	}
 	r, fb := c.classify(rs, e, out, prev)
+	if r.State == StateDone && r.Response != nil && e.Kind == KindPage && c.traps.on() &&
+		(r.Response.NotModified || r.Response.Status >= 200 && r.Response.Status <= 299) {
+		r.Template = Template(e.URL)
+		r.Yield = c.traps.linksYield(r.Template, r.Links)
+	}
+	// Commit before the host's slot is freed: a sink that applies
+	// back-pressure (a full queue to the archive) then slows fetching, and
+	// at most Parallelism responses per host wait between fetch and commit.
+	c.finish(rs, r)
 	if c.sched.done(t, fb) {
 		c.log.Warn("host slowed", logHost, t.host, logWait, c.sched.hostDelay(t.host))
 	}
-	c.finish(rs, r)
 }
 
 // classify turns a fetch outcome into a Result and feedback for the host.
@@ -735,6 +790,10 @@ func (c *Crawler) discoverXML(rs *runState, e Entry, finalURL string, body []byt
 	for _, it := range items {
 		ls.add(base, it.loc, it.kind, e.Depth, it.lastMod)
 	}
+	for i := range ls.links {
+		ls.links[i].Listed = true
+	}
+	c.traps.markListed(ls.links)
 	return ls.links, nil
 }
 
@@ -745,20 +804,22 @@ type linkSet struct {
 	from    Entry
 	links   []Entry
 	index   map[string]int
-	// resolved caches href → canonical URL ("" when unusable): pages repeat
-	// the same hrefs (navigation, related stories).
-	resolved map[string]string
+	// resolved caches href → canonical URL ("" when unusable) and the
+	// linked form when it differs: pages repeat the same hrefs (navigation,
+	// related stories).
+	resolved map[string][2]string
 }
 
 func (ls *linkSet) add(base *url.URL, href string, kind Kind, depth int, lastMod time.Time) {
 	if ls.resolved == nil {
-		ls.resolved = make(map[string]string, 128)
+		ls.resolved = make(map[string][2]string, 128)
 	}
-	s, seen := ls.resolved[href]
+	forms, seen := ls.resolved[href]
 	if !seen {
-		s, _ = resolveLink(base, href)
-		ls.resolved[href] = s
+		forms[0], forms[1], _ = resolveLinkForms(base, href)
+		ls.resolved[href] = forms
 	}
+	s, req := forms[0], forms[1]
 	if s == "" || s == ls.from.URL {
 		return
 	}
@@ -776,7 +837,7 @@ func (ls *linkSet) add(base *url.URL, href string, kind Kind, depth int, lastMod
 		ls.index = make(map[string]int, 64)
 	}
 	ls.index[s] = len(ls.links)
-	ls.links = append(ls.links, Entry{URL: s, Depth: depth, Kind: kind, Via: ls.from.URL, LastMod: lastMod})
+	ls.links = append(ls.links, Entry{URL: s, Request: req, Depth: depth, Kind: kind, Via: ls.from.URL, LastMod: lastMod})
 }
 
 // retryOrFail makes r a retry (State Queued, NotBefore set) while attempts
@@ -856,6 +917,10 @@ func (c *Crawler) finish(rs *runState, r *Result) {
 	rs.mu.Unlock()
 
 	e := r.Entry
+	if r.Template != "" && c.traps.fetched(r.Template, r.Yield || r.Article) {
+		c.log.Info("trap template cut", "template", r.Template, logURL, e.URL,
+			"budget", budgetFor(shapeOf(r.Template), c.cfg.TemplateBudget))
+	}
 	switch r.State {
 	case StateDone:
 		c.prog.done.Add(1)

@@ -317,10 +317,11 @@ func (f *fetcher) onResponse(r *colly.Response) {
 	st.mu.Unlock()
 }
 
-// fetch requests u (GET) through colly and collects the exchange. prev, when
+// fetch requests reqURL (GET; the form the site linked) through colly for
+// the entry whose canonical URL is u, and collects the exchange. prev, when
 // set, makes the request conditional. ctx only cancels (the collector's
 // context is the run's hard-stop context).
-func (f *fetcher) fetch(u string, kind Kind, origin string, robots bool, prev *Previous) fetchOutcome {
+func (f *fetcher) fetch(u, reqURL string, kind Kind, origin string, robots bool, prev *Previous) fetchOutcome {
 	id := strconv.FormatUint(f.seq.Add(1), 36)
 	st := &fetchState{robots: robots, kind: kind, origin: origin, maxRedirects: f.cfg.MaxRedirects}
 	if robots {
@@ -354,7 +355,7 @@ func (f *fetcher) fetch(u string, kind Kind, origin string, robots bool, prev *P
 	cctx.Put(fetchIDKey, id)
 
 	start := time.Now()
-	err := f.coll.Request(http.MethodGet, u, nil, cctx, hdr)
+	err := f.coll.Request(http.MethodGet, reqURL, nil, cctx, hdr)
 	dur := time.Since(start)
 
 	st.mu.Lock()
@@ -380,6 +381,8 @@ func (f *fetcher) fetch(u string, kind Kind, origin string, robots bool, prev *P
 		FetchedAt: start.UTC(),
 		Duration:  dur,
 	}
+	// Without redirects FinalURL stays the canonical URL, also when the
+	// request went to the form the site linked: the archive keys on it.
 	if n := len(st.hops); n > 1 {
 		resp.FinalURL = st.hops[n-1]
 		resp.Redirects = append([]string{u}, st.hops[1:n-1]...)

@@ -27,7 +27,7 @@ func BenchmarkFetch(b *testing.B) {
 		b.SetBytes(int64(len(page)))
 		b.ReportAllocs()
 		for b.Loop() {
-			out := c.fetch.fetch(srv.URL+"/", KindPage, srv.URL, false, nil)
+			out := c.fetch.fetch(srv.URL+"/", srv.URL+"/", KindPage, srv.URL, false, nil)
 			if out.err != nil || len(out.resp.Body) != len(page) {
 				b.Fatal(out.err)
 			}

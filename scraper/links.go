@@ -9,6 +9,9 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
+// maxTokenBytes caps one token of the link scan (see htmlLinks).
+const maxTokenBytes = 1 << 20
+
 // rawLink is a link found in a document, before resolution.
 type rawLink struct {
 	href string
@@ -21,6 +24,11 @@ type rawLink struct {
 // link[rel=alternate] feeds, and the first <base href>.
 func htmlLinks(body []byte) (links []rawLink, base string) {
 	z := html.NewTokenizer(bytes.NewReader(body))
+	// The tokenizer copies the current token into a buffer that grows to fit
+	// it: a gzip bomb or a page that is one endless text node would make it
+	// as large as the page (twice, while it grows). No token that carries a
+	// link is that long; past the cap the scan ends with the links so far.
+	z.SetMaxBuf(maxTokenBytes)
 	links = make([]rawLink, 0, 64)
 	for {
 		tt := z.Next()
@@ -104,20 +112,27 @@ func isFeedType(t []byte) bool {
 // ok=false for links that are not fetchable http(s) URLs: javascript:,
 // mailto:, tel:, data:, fragment-only links and unparsable ones.
 func resolveLink(base *url.URL, href string) (string, bool) {
+	s, _, ok := resolveLinkForms(base, href)
+	return s, ok
+}
+
+// resolveLinkForms is resolveLink that also returns the link as the site
+// wrote it (see requestForm), "" when that is the canonical form.
+func resolveLinkForms(base *url.URL, href string) (canon, request string, ok bool) {
 	href = strings.TrimSpace(href)
 	if href == "" || href[0] == '#' {
-		return "", false
+		return "", "", false
 	}
 	if i := strings.IndexByte(href, ':'); i > 0 && i < 12 {
 		switch strings.ToLower(href[:i]) {
 		case "http", "https":
 		case "javascript", "mailto", "tel", "data", "ftp", "file", "about", "blob", "sms", "callto", "whatsapp":
-			return "", false
+			return "", "", false
 		}
 	}
 	ref, err := parseLoose(href)
 	if err != nil {
-		return "", false
+		return "", "", false
 	}
 	u := ref
 	if base != nil {
@@ -125,7 +140,36 @@ func resolveLink(base *url.URL, href string) (string, bool) {
 	}
 	s, err := canonicalURL(u)
 	if err != nil {
-		return "", false
+		return "", "", false
 	}
-	return s, true
+	return s, requestForm(u, s), true
+}
+
+// requestForm returns the absolute URL u as the site wrote it — origin of
+// its canonical form canon, path and query in their own order, with only the
+// percent-encoding normalisation RFC 9309 §2.2.2 applies when matching (and
+// that a request needs): no parameter sorted or removed, no dot segment or
+// path parameter dropped beyond what resolution did. It returns "" when that
+// is canon itself.
+func requestForm(u *url.URL, canon string) string {
+	origin, _, _ := splitCanonical(canon)
+	p := u.EscapedPath()
+	if p == "" {
+		p = "/"
+	}
+	r := origin + normEscapes(p)
+	if u.RawQuery != "" {
+		r += "?" + normEscapes(u.RawQuery)
+	}
+	if r == canon {
+		return ""
+	}
+	return r
+}
+
+// pathQueryOf returns the path and query of an absolute URL string (as
+// splitCanonical does for canonical ones).
+func pathQueryOf(s string) string {
+	_, _, pq := splitCanonical(s)
+	return pq
 }

@@ -3,6 +3,7 @@ package scraper
 import (
 	"fmt"
 	"net/url"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -159,4 +160,22 @@ func BenchmarkDiscoverLinks(b *testing.B) {
 		n = len(c.discover(rs, e, e.URL, "text/html", page))
 	}
 	b.ReportMetric(float64(n), "links/op")
+}
+
+// TestHTMLLinksHugeToken: a body that is one endless text node (a gzip bomb
+// of spaces, a giant inline script) must not make the link scan buffer it
+// whole; links before it are kept.
+func TestHTMLLinksHugeToken(t *testing.T) {
+	body := []byte(`<html><body><a href="/before">b</a><script>` + strings.Repeat("x", 16<<20) + `</script><a href="/after">a</a></body></html>`)
+	var ms0, ms1 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms0)
+	links, _ := htmlLinks(body)
+	runtime.ReadMemStats(&ms1)
+	if len(links) == 0 || links[0].href != "/before" {
+		t.Errorf("links %v, want /before first", links)
+	}
+	if alloc := ms1.TotalAlloc - ms0.TotalAlloc; alloc > 8<<20 {
+		t.Errorf("link scan of a 16 MiB token allocated %d MiB, want under 8", alloc>>20)
+	}
 }

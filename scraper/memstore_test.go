@@ -193,6 +193,35 @@ func (rs *recServer) count(path string) int {
 	return rs.hits[path]
 }
 
+// countPath counts the requests whose path (query and ;parameters aside) is
+// path.
+func (rs *recServer) countPath(path string) int {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	n := 0
+	for p, c := range rs.hits {
+		p, _, _ = strings.Cut(p, "?")
+		p, _, _ = strings.Cut(p, ";")
+		if p == path {
+			n += c
+		}
+	}
+	return n
+}
+
+// countPrefix counts the requests whose path and query start with prefix.
+func (rs *recServer) countPrefix(prefix string) int {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	n := 0
+	for p, c := range rs.hits {
+		if strings.HasPrefix(p, prefix) {
+			n += c
+		}
+	}
+	return n
+}
+
 func (rs *recServer) timesOf(path string) []time.Time {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()

@@ -48,7 +48,9 @@ type robotsCache struct {
 // parked; fetch is true for the first parked task of a stale origin, whose
 // caller must schedule the robots.txt fetch. With robotsUnavail, until is
 // when the origin may be tried again.
-func (rc *robotsCache) admit(t *task, pq string, now time.Time) (d robotsDecision, until time.Time, fetch bool) {
+// linked, when not "", is the path and query as the site linked them: both
+// forms must be allowed.
+func (rc *robotsCache) admit(t *task, pq, linked string, now time.Time) (d robotsDecision, until time.Time, fetch bool) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	e := rc.m[t.origin]
@@ -62,7 +64,7 @@ func (rc *robotsCache) admit(t *task, pq string, now time.Time) (d robotsDecisio
 		e.parked = append(e.parked, t)
 		return robotsPark, time.Time{}, false
 	case e.status == robotsReady && fresh:
-		if e.policy.Allowed(pq) {
+		if e.policy.Allowed(pq) && (linked == "" || e.policy.Allowed(linked)) {
 			return robotsAllow, time.Time{}, false
 		}
 		return robotsDeny, time.Time{}, false
@@ -133,7 +135,7 @@ func (c *Crawler) runRobots(rs *runState, t *task) {
 	u := t.origin + "/robots.txt"
 	rs.robotsN.Add(1)
 	c.prog.inFlight.Add(1)
-	out := c.fetch.fetch(u, KindPage, t.origin, true, nil)
+	out := c.fetch.fetch(u, u, KindPage, t.origin, true, nil)
 	c.prog.inFlight.Add(-1)
 	if rs.hard.Err() != nil {
 		c.sched.done(t, hostFeedback{noRequest: true})

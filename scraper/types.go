@@ -44,6 +44,8 @@ const (
 	ReasonNotHTML       = "not_html"           // PDF, image or other content that is not parsed
 	ReasonTrap          = "trap"               // URL too long, repeating segments …
 	ReasonInterrupted   = "interrupted"        // claimed but not fetched when the run stopped; requeued
+	// ReasonTrapTemplate (trap_template, traps.go): the URL's path template
+	// kept producing pages without yield.
 )
 
 // Entry is one URL in the frontier. URL is canonical (see Canonicalize) and is the
@@ -56,6 +58,22 @@ type Entry struct {
 	Attempts  int       // fetch attempts made so far in this run
 	NotBefore time.Time // zero, or the earliest time of the next attempt (retries)
 	LastMod   time.Time // zero, or the <lastmod> a sitemap gave for the URL
+	// Request is the URL as the site linked it (resolved, fragment dropped,
+	// percent-encoding normalised as RFC 9309 §2.2.2 compares paths) when it
+	// differs from URL: the request goes there, and robots.txt must allow
+	// both forms. Empty means URL.
+	Request string
+	// Listed is set for URLs a sitemap or feed listed: trap defence never
+	// cuts them.
+	Listed bool
+}
+
+// RequestURL returns the URL to request for e: Request, or URL when empty.
+func (e Entry) RequestURL() string {
+	if e.Request != "" {
+		return e.Request
+	}
+	return e.URL
 }
 
 // Response is a fetched exchange as it should be archived.
@@ -101,6 +119,16 @@ type Result struct {
 	Detail   string    // human detail, e.g. "HTTP 404" or the error text
 	Response *Response // nil when nothing was received
 	Links    []Entry   // in-scope URLs discovered in the response (canonical, de-duplicated)
+	// Template is the path template (see Template) of a fetched page that
+	// trap defence counts, "" otherwise; Yield says whether the page's links
+	// yielded (see traps). A Sink that keeps TemplateSource state durable
+	// counts the fetch with Yield || Article, in the same transaction.
+	Template string
+	Yield    bool
+	// Article is set by the Sink's Commit when it recognised the response as
+	// an article; the crawler reads it after Commit returns (an article
+	// resets its template's budget).
+	Article bool
 }
 
 // Frontier is the durable queue of URLs to crawl. Implementations must be safe for

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"regexp"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -36,7 +38,17 @@ type crawlOptions struct {
 	// (warccapture.go), rotated at warcMaxSize bytes.
 	warcDir     string
 	warcMaxSize int64
+	// maxParse caps the bytes of a page parsed into a DOM for extraction
+	// (--max-parse); the page is archived whole.
+	maxParse int64
 }
+
+// defaultMaxParse is --max-parse by default: a 4 MiB prefix holds the
+// article of any real news page, and its DOM stays near 100 MB.
+const defaultMaxParse = 4 << 20
+
+// crawlMemoryLimit is the soft Go heap limit of a crawl (see crawl).
+const crawlMemoryLimit = 160 << 20
 
 const crawlExamples = `  newsarchive crawl https://www.tesmanian.com/blogs/tesmanian-blog
   newsarchive crawl --db tesmanian.db --contact mailto:me@example.org --max-pages 500 https://www.tesmanian.com/
@@ -57,6 +69,15 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 	logger := newLogger(e, opts.quiet, opts.json)
 	if opts.verbose && !opts.quiet {
 		logger = newLevelLogger(e, slog.LevelDebug, opts.json)
+	}
+	if e.getenv("GOMEMLIMIT") == "" {
+		// A soft heap limit: huge pages leave tens of megabytes of garbage
+		// each (the body read, the DOM of its prefix, the record's JSON),
+		// and with the default GOGC the heap may grow to twice what is live
+		// before a collection. The limit makes the collector run sooner
+		// instead; it costs CPU only near the limit. GOMEMLIMIT overrides.
+		prev := debug.SetMemoryLimit(crawlMemoryLimit)
+		defer debug.SetMemoryLimit(prev)
 	}
 	sum, err := crawl(ctx, e, logger, opts)
 	if sum != nil {
@@ -82,6 +103,8 @@ func parseCrawlFlags(e *env, args []string) (*crawlOptions, error) {
 	fs.IntVar(&cfg.PerHostPageBudget, "host-budget", cfg.PerHostPageBudget, "fetch at most this many pages per host in one run (0 = no limit)")
 	fs.IntVar(&cfg.MaxRedirects, "max-redirects", cfg.MaxRedirects, "redirects followed for one request; more, or a loop, fails it")
 	fs.IntVar(&cfg.MaxURLLength, "max-url-length", cfg.MaxURLLength, "longer URLs are skipped as traps")
+	fs.IntVar(&cfg.TemplateBudget, "trap-budget", cfg.TemplateBudget, "cut a URL pattern after this many pages in a row without an article or a new link (calendars, pagination: half; 0 = off)")
+	maxParse := fs.Int64("max-parse", defaultMaxParse, "parse at most this many bytes of a page for extraction (the page is archived whole; the record is marked partial)")
 	var domains, include, exclude stringList
 	fs.Var(&domains, "domain", "also crawl this domain and its subdomains (repeatable; default: the seeds' hosts)")
 	fs.Var(&include, "include", "only follow URLs matching this regexp (repeatable)")
@@ -113,6 +136,9 @@ func parseCrawlFlags(e *env, args []string) (*crawlOptions, error) {
 	if requisites.set {
 		cfg.PageRequisites = requisites.v
 	}
+	if *maxParse < 0 {
+		return nil, usagef("--max-parse must be >= 0")
+	}
 	cfg.AllowedDomains = append(cfg.AllowedDomains, domains...)
 	for _, p := range include {
 		re, err := regexp.Compile(p)
@@ -141,6 +167,7 @@ func parseCrawlFlags(e *env, args []string) (*crawlOptions, error) {
 		progress: e.isTTY && !*quiet,
 
 		warcDir: *warcDir, warcMaxSize: *warcMax,
+		maxParse: *maxParse,
 	}, nil
 }
 
@@ -166,9 +193,18 @@ type crawlSummary struct {
 	Retries  int64          `json:"retries"`
 	// StoppedAtMaxPages is set when --max-pages ended the run with URLs still
 	// queued; running the same command again continues it.
-	StoppedAtMaxPages bool    `json:"stopped_at_max_pages"`
-	Seconds           float64 `json:"seconds"`
-	PagesPerSec       float64 `json:"pages_per_second"`
+	StoppedAtMaxPages bool `json:"stopped_at_max_pages"`
+	// TrapTemplates are the URL patterns trap defence cut in this run, with
+	// the URLs skipped for each (reason trap_template).
+	TrapTemplates []trapTemplate `json:"trap_templates"`
+	Seconds       float64        `json:"seconds"`
+	PagesPerSec   float64        `json:"pages_per_second"`
+}
+
+// trapTemplate is a URL pattern trap defence cut, with its skipped URLs.
+type trapTemplate struct {
+	Template string `json:"template"`
+	Skipped  int    `json:"skipped"`
 }
 
 // crawl runs one crawl (or resumes one) into opts.db.
@@ -180,6 +216,7 @@ func crawl(ctx context.Context, e *env, logger *slog.Logger, opts *crawlOptions)
 	if err != nil {
 		return nil, fmt.Errorf("load extraction rules: %w", err)
 	}
+	ex = ex.WithMaxParse(int(min(opts.maxParse, math.MaxInt32)))
 	unlock, err := lockArchive(opts.db)
 	if err != nil {
 		return nil, err
@@ -253,6 +290,13 @@ func crawl(ctx context.Context, e *env, logger *slog.Logger, opts *crawlOptions)
 	if elapsed > 0 {
 		sum.PagesPerSec = float64(sum.Pages) / elapsed.Seconds()
 	}
+	if cuts, err := store.TrapTemplateCounts(context.Background(), runID); err == nil {
+		for _, c := range cuts {
+			sum.TrapTemplates = append(sum.TrapTemplates, trapTemplate{Template: c.Key, Skipped: c.N})
+		}
+	} else if runErr == nil {
+		runErr = err
+	}
 	status := "finished"
 	switch {
 	case runErr != nil:
@@ -311,6 +355,9 @@ func printCrawlSummary(w io.Writer, s *crawlSummary, asJSON bool) {
 	}
 	if s.Retries > 0 {
 		fmt.Fprintf(w, "  retries:   %d\n", s.Retries)
+	}
+	for _, t := range s.TrapTemplates {
+		fmt.Fprintf(w, "  trap cut:  %s (%d URLs skipped)\n", t.Template, t.Skipped)
 	}
 	if s.ExtractFail > 0 {
 		fmt.Fprintf(w, "  extraction failures: %d (raw pages kept)\n", s.ExtractFail)

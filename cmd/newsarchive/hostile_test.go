@@ -43,6 +43,8 @@ type hostileRun struct {
 	exit    int
 	stderr  string
 	peak    uint64 // peak HeapAlloc during the crawl
+	// statsText is the output of stats without --json.
+	statsText string
 }
 
 // TestHostile crawls the hostile test site (internal/testsite.NewHostile)
@@ -60,6 +62,8 @@ func TestHostile(t *testing.T) {
 	t.Run("good_articles_once", func(t *testing.T) { hr.checkGoodArticles(t) })
 	t.Run("session_ids", func(t *testing.T) { hr.checkSession(t) })
 	t.Run("calendar", func(t *testing.T) { hr.checkCalendar(t) })
+	t.Run("listing_past_last_page", func(t *testing.T) { hr.checkListing(t) })
+	t.Run("robots_as_linked", func(t *testing.T) { hr.checkSearch(t) })
 	t.Run("repeating_path", func(t *testing.T) { hr.checkLoop(t) })
 	t.Run("growing_query", func(t *testing.T) { hr.checkQuery(t) })
 	t.Run("long_url", func(t *testing.T) { hr.checkLong(t) })
@@ -148,8 +152,12 @@ func crawlHostile(t *testing.T) *hostileRun {
 		}
 		t.Errorf("crawl did not end by itself within %v (hang guard); requests per trap: %s", hostileHangGuard, strings.Join(counts, " "))
 	}
-	t.Logf("hostile crawl: exit %d in %v, %d requests, peak heap %d MiB", hr.exit, hr.elapsed.Round(time.Millisecond),
-		site.TotalRequests(), hr.peak>>20)
+	var perTrap []string
+	for _, trap := range site.Traps() {
+		perTrap = append(perTrap, trap+"="+strconv.Itoa(site.TrapRequests(trap)))
+	}
+	t.Logf("hostile crawl: exit %d in %v, %d requests (%s), peak heap %d MiB", hr.exit, hr.elapsed.Round(time.Millisecond),
+		site.TotalRequests(), strings.Join(perTrap, " "), hr.peak>>20)
 	if err := json.Unmarshal(out.Bytes(), &hr.sum); err != nil {
 		t.Fatalf("crawl exit %d; summary is not JSON: %v\nstdout: %s\nstderr tail: %s", hr.exit, err, out.String(), tail(hr.stderr, 3000))
 	}
@@ -160,6 +168,9 @@ func crawlHostile(t *testing.T) *hostileRun {
 	}
 	if err := json.Unmarshal([]byte(sout), &hr.stats); err != nil {
 		t.Fatalf("stats --json: %v\n%s", err, sout)
+	}
+	if code, hr.statsText, serr = runCmd(t, "stats", "--db", hr.db); code != 0 {
+		t.Fatalf("stats exit %d: %s", code, serr)
 	}
 	st, err := archive.OpenReadOnly(t.Context(), hr.db)
 	if err != nil {
@@ -356,9 +367,61 @@ func (hr *hostileRun) checkSession(t *testing.T) {
 	}
 }
 
+// trapBudget is the most requests one trap of the hostile site may cost.
+const trapBudget = 100
+
 func (hr *hostileRun) checkCalendar(t *testing.T) {
-	// Linked from "/" at depth 1, one month per hop: --max-depth bounds it.
-	hr.requestsAtMost(t, testsite.TrapCalendar, hostileMaxDepth+1)
+	// Months and days, each linking the previous and next: --max-depth alone
+	// would allow thousands of pages; trap defence cuts both templates.
+	hr.requestsAtMost(t, testsite.TrapCalendar, trapBudget)
+	hr.wantTemplateCut(t, "/calendar/")
+}
+
+func (hr *hostileRun) checkListing(t *testing.T) {
+	// rel=next pagination adds no depth: only trap defence ends it.
+	hr.requestsAtMost(t, testsite.TrapListing, trapBudget)
+	hr.wantTemplateCut(t, "/listing/")
+	for i := 1; i <= 6; i++ {
+		hr.checkArticle(t, "/listing/story-"+strconv.Itoa(i))
+	}
+}
+
+// checkSearch: robots.txt forbids /search?q=, and the index links
+// /search?q=a&lang=en, whose canonical form /search?lang=en&q=a the rule
+// does not match. The crawler must decide on the form as linked.
+func (hr *hostileRun) checkSearch(t *testing.T) {
+	if n := hr.site.TrapRequests(testsite.TrapSearch); n != 0 {
+		t.Errorf("requests under /search: %d (%v), want none", n, hr.site.TrapLog(testsite.TrapSearch))
+	}
+	hr.wantReason(t, "/search?lang=en&q=a", "skipped", "robots")
+}
+
+// wantTemplateCut asserts that a template under path prefix p was cut, and
+// that the crawl summary and stats (text and JSON) list it with its skips.
+func (hr *hostileRun) wantTemplateCut(t *testing.T, p string) {
+	t.Helper()
+	prefix := strings.TrimPrefix(hr.origin, "http://") + p
+	found := false
+	for _, c := range hr.sum.TrapTemplates {
+		if strings.HasPrefix(c.Template, prefix) && c.Skipped > 0 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("crawl summary trap_templates lack a template under %s with skips: %+v", prefix, hr.sum.TrapTemplates)
+	}
+	found = false
+	for _, c := range hr.stats.TrapTemplates {
+		if strings.HasPrefix(c.Key, prefix) && c.N > 0 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("stats TrapTemplates lack a template under %s: %+v", prefix, hr.stats.TrapTemplates)
+	}
+	if !strings.Contains(hr.statsText, prefix) {
+		t.Errorf("stats text never names a template under %s", prefix)
+	}
 }
 
 func (hr *hostileRun) checkLoop(t *testing.T) {

@@ -36,8 +36,22 @@ func (f *frontier) Claim(ctx context.Context, n int) ([]scraper.Entry, error) {
 	for i, q := range qs {
 		out[i] = scraper.Entry{
 			URL: q.URL, Depth: q.Depth, Kind: scraper.Kind(q.Kind), Via: q.Via,
-			Attempts: q.Attempts, NotBefore: q.NotBefore,
+			Attempts: q.Attempts, NotBefore: q.NotBefore, Request: q.Request, Listed: q.Listed,
 		}
+	}
+	return out, nil
+}
+
+// TemplateStats implements scraper.TemplateSource: trap defence resumes
+// from the run's trap_templates rows.
+func (f *frontier) TemplateStats(ctx context.Context) ([]scraper.TemplateStat, error) {
+	ts, err := f.store.TemplateStats(ctx, f.runID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]scraper.TemplateStat, len(ts))
+	for i, t := range ts {
+		out[i] = scraper.TemplateStat{Template: t.Template, Fetches: t.Fetches, SinceYield: t.SinceYield}
 	}
 	return out, nil
 }
@@ -79,7 +93,7 @@ func toQueueEntries(es []scraper.Entry) []archive.QueueEntry {
 	for i, e := range es {
 		out[i] = archive.QueueEntry{
 			URL: e.URL, Depth: e.Depth, Kind: string(e.Kind), Via: e.Via,
-			Attempts: e.Attempts, NotBefore: e.NotBefore,
+			Attempts: e.Attempts, NotBefore: e.NotBefore, Request: e.Request, Listed: e.Listed,
 		}
 	}
 	return out
@@ -160,7 +174,10 @@ type sink struct {
 	// memory at once (a 100 KB page parses into about 1 MB of nodes).
 	extracting chan struct{}
 
-	in       chan *pending
+	in chan *pending
+	// queued bounds the body bytes waiting in in (see queueBytes): with
+	// huge pages, 64 queued results could otherwise hold a gigabyte.
+	queued   *byteBudget
 	closing  chan struct{}
 	done     chan struct{}
 	closeErr error // first failed batch; written by the writer goroutine only
@@ -171,7 +188,46 @@ type sink struct {
 }
 
 type pending struct {
-	c archive.Capture
+	c     archive.Capture
+	bytes int64 // body bytes held from sink.queued
+}
+
+// queueBytes is the most body bytes results waiting for the archive writer
+// may hold; one result larger than that waits until the queue is empty.
+const queueBytes = 32 << 20
+
+// byteBudget is a counting semaphore over bytes.
+type byteBudget struct {
+	mu    sync.Mutex
+	cond  *sync.Cond
+	used  int64
+	limit int64
+}
+
+func newByteBudget(limit int64) *byteBudget {
+	b := &byteBudget{limit: limit}
+	b.cond = sync.NewCond(&b.mu)
+	return b
+}
+
+// acquire waits until n bytes fit (or nothing is held) and takes them.
+func (b *byteBudget) acquire(n int64) {
+	b.mu.Lock()
+	for b.used > 0 && b.used+n > b.limit {
+		b.cond.Wait()
+	}
+	b.used += n
+	b.mu.Unlock()
+}
+
+func (b *byteBudget) release(n int64) {
+	if n == 0 {
+		return
+	}
+	b.mu.Lock()
+	b.used -= n
+	b.mu.Unlock()
+	b.cond.Broadcast()
 }
 
 func newSink(store *archive.Store, runID int64, ex *extract.Extractor, logger *slog.Logger, counts *pipelineCounts) *sink {
@@ -183,6 +239,7 @@ func newSink(store *archive.Store, runID int64, ex *extract.Extractor, logger *s
 		// last; each result holds a page body and its record, so a longer
 		// queue costs memory and gains nothing.
 		in:      make(chan *pending, 64),
+		queued:  newByteBudget(queueBytes),
 		closing: make(chan struct{}),
 		done:    make(chan struct{}),
 	}
@@ -211,13 +268,18 @@ func (s *sink) commitAt(r *scraper.Result, loc archive.WARCLocation) error {
 		return err
 	}
 	p := &pending{c: s.capture(r)}
-	if p.c.Page != nil && loc.File != "" {
-		p.c.Page.WARCFile, p.c.Page.WARCOffset = loc.File, loc.Offset
+	if p.c.Page != nil {
+		if loc.File != "" {
+			p.c.Page.WARCFile, p.c.Page.WARCOffset = loc.File, loc.Offset
+		}
+		p.bytes = int64(len(p.c.Page.Body))
+		s.queued.acquire(p.bytes)
 	}
 	select {
 	case s.in <- p:
 		return nil
 	case <-s.closing:
+		s.queued.release(p.bytes)
 		return errors.New("archive writer closed")
 	}
 }
@@ -280,9 +342,15 @@ func (s *sink) loop() {
 
 func (s *sink) flush(batch []*pending) {
 	caps := make([]archive.Capture, len(batch))
+	var held int64
 	for i, p := range batch {
 		caps[i] = p.c
+		held += p.bytes
 	}
+	// The batch array is reused: drop its pointers so no body outlives its
+	// commit.
+	clear(batch)
+	defer s.queued.release(held)
 	// The commit uses its own context: results already fetched are written even
 	// while the crawl is being interrupted.
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -336,12 +404,14 @@ func (s *sink) capture(r *scraper.Result) archive.Capture {
 	c := archive.Capture{
 		Entry: archive.QueueEntry{
 			URL: r.Entry.URL, Depth: r.Entry.Depth, Kind: string(r.Entry.Kind), Via: r.Entry.Via,
-			Attempts: r.Entry.Attempts, NotBefore: r.Entry.NotBefore,
+			Attempts: r.Entry.Attempts, NotBefore: r.Entry.NotBefore, Request: r.Entry.Request, Listed: r.Entry.Listed,
 		},
-		State:  string(r.State),
-		Reason: r.Reason,
-		Detail: r.Detail,
-		Links:  toQueueEntries(r.Links),
+		State:         string(r.State),
+		Reason:        r.Reason,
+		Detail:        r.Detail,
+		Links:         toQueueEntries(r.Links),
+		Template:      r.Template,
+		TemplateYield: r.Yield,
 	}
 	resp := r.Response
 	if resp == nil {
@@ -371,6 +441,7 @@ func (s *sink) capture(r *scraper.Result) archive.Capture {
 		return c
 	}
 	c.Article = a
+	r.Article = a != nil && a.IsArticle
 	return c
 }
 

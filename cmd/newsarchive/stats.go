@@ -74,6 +74,7 @@ func runStats(ctx context.Context, e *env, args []string) error {
 	section("Articles per author", st.ArticlesByAuthor)
 	section("Articles per editor", st.ArticlesByEditor)
 	section("Articles per month", st.ArticlesByMonth)
+	section("Trap URL patterns cut (URLs skipped)", st.TrapTemplates)
 	if len(st.Runs) > 0 {
 		fmt.Fprintln(w, "\nCrawl runs:")
 		for _, r := range st.Runs {

@@ -30,7 +30,9 @@ const (
 	TrapIndex    = "index"    // "/" (links to every trap's entry point)
 	TrapRobots   = "robots"   // "/robots.txt"
 	TrapSession  = "session"  // session ids and tracking parameters on the same articles
-	TrapCalendar = "calendar" // /calendar/YYYY/MM/ → next month, for ever
+	TrapCalendar = "calendar" // /calendar/YYYY/MM month pages and /calendar/YYYY/MM/D day pages, prev/next for ever
+	TrapListing  = "listing"  // a paginated listing: three pages of articles, then empty pages for ever
+	TrapSearch   = "search"   // /search?q=a&lang=en, forbidden by robots.txt "Disallow: /search?q=" as linked
 	TrapLoop     = "loop"     // repeating path segments /loop/a/b/a/b/…
 	TrapQuery    = "query"    // ever-growing and repeating query strings
 	TrapLong     = "long"     // paths growing past 2 KB
@@ -52,7 +54,7 @@ const (
 // hostileTraps lists every trap name.
 func hostileTraps() []string {
 	return []string{
-		TrapIndex, TrapRobots, TrapSession, TrapCalendar, TrapLoop, TrapQuery, TrapLong, TrapDup,
+		TrapIndex, TrapRobots, TrapSession, TrapCalendar, TrapListing, TrapSearch, TrapLoop, TrapQuery, TrapLong, TrapDup,
 		TrapRedirect, TrapBomb, TrapHuge, TrapSlow, TrapFlaky, TrapPrivate, TrapRules, TrapPrint,
 		TrapEnc, TrapBroken, TrapMissing, TrapOther,
 	}
@@ -233,6 +235,9 @@ func (h *Hostile) RobotsForbidden() []string {
 	return []string{
 		"/private/secret-story", "/private/", "/print/story?print=1",
 		"/rules/closed-story", "/rules/public/hidden-story",
+		// Canonicalisation sorts it to /search?lang=en&q=a, which the rule
+		// does not match: only the form as linked is forbidden.
+		"/search?q=a&lang=en",
 	}
 }
 
@@ -387,6 +392,14 @@ func (h *Hostile) route(w http.ResponseWriter, r *http.Request, trap, bp string,
 			h.serveHTML(w, http.StatusOK, page)
 			return
 		}
+	case TrapListing:
+		if bp == "/listing/" {
+			h.serveHTML(w, http.StatusOK, listingPageN(r.URL.Query().Get("page")))
+			return
+		}
+	case TrapSearch:
+		h.serveHTML(w, http.StatusOK, listingPage("Search results", []string{"/search?q=b&lang=en"}))
+		return
 	case TrapLoop:
 		if strings.HasSuffix(bp, "/") {
 			next := "b/"
@@ -467,6 +480,7 @@ func (h *Hostile) route(w http.ResponseWriter, r *http.Request, trap, bp string,
 const hostileRobots = "# hostile test site\n" +
 	"User-agent: *\n" +
 	"Disallow: /private/\n" +
+	"Disallow: /search?q=\n" +
 	"Disallow: /*?print=1$\n" +
 	"Disallow: /rules/\n" +
 	"Allow: /rules/public/\n" +
@@ -483,7 +497,7 @@ func (h *Hostile) serveHTML(w http.ResponseWriter, status int, page string) {
 // indexLinks are the entry points of every trap, linked from "/".
 func (h *Hostile) indexLinks() []string {
 	links := []string{
-		"/session/", "/calendar/2021/01/", "/loop/a/", "/query/repeat?p=1", "/query/grow?n=0", "/long/",
+		"/session/", "/calendar/2021/01/", "/listing/", "/loop/a/", "/query/repeat?p=1", "/query/grow?n=0", "/long/",
 		"/dup/story", "/dup/story-copy",
 		"/redirect/five/1", "/redirect/thirty/1", "/redirect/loop/a",
 		"/bomb/gzip", "/huge/page", "/slow/trickle", "/slow/stall",
@@ -537,20 +551,59 @@ func sessionLinks() []string {
 	}
 }
 
-// calendarPage answers /calendar/YYYY/MM/ with a link to the next month.
+// calendarPage answers /calendar/YYYY/MM (a month: links to its days and to
+// the previous and next months) and /calendar/YYYY/MM/D (a day: links to its
+// month and to the previous and next days), in both directions for ever. No
+// page is an article.
 func calendarPage(p string) (string, bool) {
 	parts := strings.Split(strings.Trim(p, "/"), "/")
-	if len(parts) != 3 {
+	if len(parts) != 3 && len(parts) != 4 {
 		return "", false
 	}
 	y, err1 := strconv.Atoi(parts[1])
 	m, err2 := strconv.Atoi(parts[2])
-	if err1 != nil || err2 != nil || m < 1 || m > 12 {
+	if err1 != nil || err2 != nil || m < 1 || m > 12 || y < 1 || y > 9999 {
 		return "", false
 	}
-	t := time.Date(y, time.Month(m), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 1, 0)
-	next := fmt.Sprintf("/calendar/%04d/%02d/", t.Year(), int(t.Month()))
-	return listingPage(fmt.Sprintf("Archive %04d-%02d", y, m), []string{next}), true
+	month := func(t time.Time) string { return fmt.Sprintf("/calendar/%04d/%02d", t.Year(), int(t.Month())) }
+	first := time.Date(y, time.Month(m), 1, 0, 0, 0, 0, time.UTC)
+	if len(parts) == 3 {
+		links := []string{month(first.AddDate(0, -1, 0)), month(first.AddDate(0, 1, 0))}
+		for d := first; d.Month() == first.Month(); d = d.AddDate(0, 0, 1) {
+			links = append(links, fmt.Sprintf("%s/%d", month(d), d.Day()))
+		}
+		return listingPage(fmt.Sprintf("Archive %04d-%02d", y, m), links), true
+	}
+	d, err := strconv.Atoi(parts[3])
+	if err != nil || d < 1 || d > 31 {
+		return "", false
+	}
+	day := first.AddDate(0, 0, d-1)
+	dayURL := func(t time.Time) string { return fmt.Sprintf("%s/%d", month(t), t.Day()) }
+	return listingPage(fmt.Sprintf("Archive %s", day.Format("2006-01-02")),
+		[]string{month(day), dayURL(day.AddDate(0, 0, -1)), dayURL(day.AddDate(0, 0, 1))}), true
+}
+
+// listingArticles is how many pages of the listing trap carry articles (two
+// each); later pages are empty but still link the next one.
+const listingArticles = 3
+
+// listingPageN answers /listing/?page=N: pages 1 to listingArticles link two
+// new articles each, every page links the next with rel=next, for ever.
+func listingPageN(q string) string {
+	n, err := strconv.Atoi(q)
+	if err != nil || n < 1 {
+		n = 1
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Latest news, page %d</title></head><body><h1>Latest news, page %d</h1><ul>\n", n, n)
+	if n <= listingArticles {
+		for k := 2*n - 1; k <= 2*n; k++ {
+			fmt.Fprintf(&b, "<li><a href=\"/listing/story-%d\">Story %d</a></li>\n", k, k)
+		}
+	}
+	fmt.Fprintf(&b, "</ul><a href=\"/\">home</a> <a rel=\"next\" href=\"/listing/?page=%d\">next page</a></body></html>\n", n+1)
+	return b.String()
 }
 
 // redirect answers the redirect trap; it reports whether it did.
@@ -948,6 +1001,12 @@ func hostileArticles() []ArticleSpec {
 		{Path: "/broken/deep", Title: "Nested Six Hundred and Fifty Divs Deep", Author: "Dee Deep", Phrase: "This text sits below 650 open elements."},
 		{Path: "/broken/jsonld", Title: "Broken JSON-LD Does Not Hide This Article", Author: "Jay Son", Phrase: "The structured data on this page is invalid."},
 		{Path: "/broken/octet", Title: "HTML Served as Application Octet-Stream", Author: "Otto Octet", Phrase: "The server calls this page binary."},
+		{Path: "/listing/story-1", Title: "Listing Story One: Harbour Dredging", Author: "Lee Listing", Phrase: "Listing story one opens here."},
+		{Path: "/listing/story-2", Title: "Listing Story Two: Tram Timetable", Author: "Lee Listing", Phrase: "Listing story two opens here."},
+		{Path: "/listing/story-3", Title: "Listing Story Three: School Meals", Author: "Lee Listing", Phrase: "Listing story three opens here."},
+		{Path: "/listing/story-4", Title: "Listing Story Four: Park Benches", Author: "Lee Listing", Phrase: "Listing story four opens here."},
+		{Path: "/listing/story-5", Title: "Listing Story Five: Night Market", Author: "Lee Listing", Phrase: "Listing story five opens here."},
+		{Path: "/listing/story-6", Title: "Listing Story Six: River Festival", Author: "Lee Listing", Phrase: "Listing story six opens here."},
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
+	"html"
 	"io"
 	"net"
 	"net/http"
@@ -122,8 +123,8 @@ func TestHostileEncodings(t *testing.T) {
 func TestHostileGoodArticlesServe(t *testing.T) {
 	h, srv := hostileServer(t, HostileOptions{})
 	good := h.GoodArticles()
-	if len(good) != 21 {
-		t.Errorf("%d good articles, want 21", len(good))
+	if len(good) != 27 {
+		t.Errorf("%d good articles, want 27", len(good))
 	}
 	if _, ok := good["/dup/story-copy"]; ok {
 		t.Error("the duplicate URL is listed as a good article")
@@ -221,7 +222,7 @@ func TestHostileTrapsAndCaps(t *testing.T) {
 	}
 	_, index := get(t, http.DefaultClient, srv.URL+"/")
 	for _, l := range append([]string{"/session/", "/calendar/2021/01/", "/bomb/gzip", "/slow/stall", h.RefusedURL()}, h.RobotsForbidden()...) {
-		if !bytes.Contains(index, []byte(`href="`+l+`"`)) {
+		if !bytes.Contains(index, []byte(`href="`+html.EscapeString(l)+`"`)) {
 			t.Errorf("index does not link %s", l)
 		}
 	}
@@ -231,8 +232,20 @@ func TestHostileTrapsAndCaps(t *testing.T) {
 		t.Error("session listing does not change its session ids")
 	}
 	_, cal := get(t, http.DefaultClient, srv.URL+"/calendar/2021/12/")
-	if !bytes.Contains(cal, []byte(`href="/calendar/2022/01/"`)) {
-		t.Error("calendar does not link the next month")
+	for _, l := range []string{"/calendar/2022/01", "/calendar/2021/11", "/calendar/2021/12/31"} {
+		if !bytes.Contains(cal, []byte(`href="`+l+`"`)) {
+			t.Errorf("calendar month does not link %s", l)
+		}
+	}
+	_, day := get(t, http.DefaultClient, srv.URL+"/calendar/2021/12/31")
+	for _, l := range []string{"/calendar/2021/12", "/calendar/2021/12/30", "/calendar/2022/01/1"} {
+		if !bytes.Contains(day, []byte(`href="`+l+`"`)) {
+			t.Errorf("calendar day does not link %s", l)
+		}
+	}
+	_, list := get(t, http.DefaultClient, srv.URL+"/listing/?page=9")
+	if !bytes.Contains(list, []byte(`rel="next" href="/listing/?page=10"`)) || bytes.Contains(list, []byte("/listing/story-")) {
+		t.Error("listing page 9 is not an empty page linking page 10")
 	}
 	_, loop := get(t, http.DefaultClient, srv.URL+"/loop/a/b/")
 	if !bytes.Contains(loop, []byte(`href="/loop/a/b/a/"`)) {
@@ -242,9 +255,9 @@ func TestHostileTrapsAndCaps(t *testing.T) {
 	if !bytes.Contains(long, []byte(`href="/long/`+strings.Repeat("b", hostileLongSegment)+`/"`)) {
 		t.Error("long trap does not grow its path")
 	}
-	// TrapCap 3: the calendar's 4th request gets 404.
+	// TrapCap 3: the calendar's 4th request (after a month and a day above)
+	// gets 404.
 	get(t, http.DefaultClient, srv.URL+"/calendar/2021/01/")
-	get(t, http.DefaultClient, srv.URL+"/calendar/2021/02/")
 	resp, _ := get(t, http.DefaultClient, srv.URL+"/calendar/2021/03/")
 	if resp.StatusCode != http.StatusNotFound || h.TrapRequests(TrapCalendar) != 4 {
 		t.Errorf("calendar over its cap: status %d after %d requests", resp.StatusCode, h.TrapRequests(TrapCalendar))
