@@ -882,23 +882,14 @@ func (x *extraction) related(ruleSrc string) {
 			}
 		}
 	}
-	_, heads := p.boxHeads()
-	for _, h := range heads {
-		nodes := boxNodes(h, nil, func(s *html.Node) bool { return !linkDense(s) })
-		if len(nodes) == 0 {
-			continue
-		}
-		links := relatedLinks(p.base, nodes, self, nil)
-		if len(links) == 0 {
-			continue
-		}
-		x.exclude[h] = true
-		for _, n := range nodes {
+	links, blocks := x.genericRelated()
+	for _, n := range blocks {
+		if linkDense(n) {
 			x.exclude[n] = true
 		}
-		if len(a.Related) == 0 {
-			a.Related = links
-			x.set("related", SourceHeuristic)
-		}
+	}
+	if len(links) > 0 {
+		a.Related = links
+		x.set("related", SourceHeuristic)
 	}
 }
