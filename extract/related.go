@@ -73,6 +73,10 @@ var shareHosts = []string{"facebook.com", "twitter.com", "x.com", "linkedin.com"
 	"wa.me", "whatsapp.com", "t.me", "telegram.me", "vk.com", "instagram.com", "youtube.com", "outbrain.com",
 	"taboola.com", "zergnet.com", "disqus.com", "plus.google.com", "tumblr.com", "flipboard.com", "getpocket.com"}
 
+// maxRelatedBlock is the most links a further-reading block holds; longer
+// lists under such a heading are site-wide feeds.
+const maxRelatedBlock = 16
+
 // relatedFinder collects further-reading links of one page.
 type relatedFinder struct {
 	base   *url.URL
@@ -122,8 +126,13 @@ func (f *relatedFinder) walk(n *html.Node) {
 		case html.ElementNode:
 			switch c.DataAtom {
 			case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg, atom.Nav, atom.Footer,
-				atom.Header, atom.Form, atom.Select, atom.Button, atom.Iframe:
+				atom.Form, atom.Select, atom.Button, atom.Iframe:
 				continue
+			case atom.Header:
+				// The page's banner, not a module's or an article's header.
+				if n.DataAtom == atom.Body || attr(c, "role") == "banner" {
+					continue
+				}
 			}
 			if attr(c, "role") == "navigation" || junkElement(c) {
 				continue
@@ -160,6 +169,27 @@ func relatedHeadKey(s string) string {
 	return key
 }
 
+// ambiguousHeads are heading keys that pages also print on expand buttons
+// and teasers; they head a block only as a heading element or a "Label:".
+var ambiguousHeads = map[string]bool{"read more": true, "more": true, "also": true, "continue reading": true,
+	"keep reading": true, "see more": true, "related": true}
+
+// sponsorLabels are the texts that mark a block of links as advertising.
+var sponsorLabels = map[string]bool{"ad": true, "ads": true, "sponsored": true, "promoted": true,
+	"paid content": true, "advertisement": true, "anzeige": true, "publicité": true, "publicidad": true,
+	"sponsorisé": true, "partner content": true, "paid post": true, "sponsored content": true}
+
+// underHeading reports whether n is (inside) a heading element, within two
+// levels.
+func underHeading(n *html.Node) bool {
+	for i := 0; i < 3 && n != nil && n.Type == html.ElementNode; i, n = i+1, n.Parent {
+		if headingLevel(n.DataAtom) > 0 || attr(n, "role") == "heading" {
+			return true
+		}
+	}
+	return false
+}
+
 // heading checks a heading element's whole text.
 func (f *relatedFinder) heading(h *html.Node, text string) bool {
 	key := relatedHeadKey(text)
@@ -184,6 +214,9 @@ func (f *relatedFinder) text(t *html.Node) {
 	h := t.Parent
 	if h == nil || h.Type != html.ElementNode {
 		return
+	}
+	if ambiguousHeads[key] && !strings.Contains(s, ":") && !underHeading(h) {
+		return // "Read more" on a button or a teaser, not a heading
 	}
 	for a := h; a != nil && a.Type == html.ElementNode; a = a.Parent {
 		if a.DataAtom == atom.A {
@@ -220,8 +253,7 @@ func (f *relatedFinder) block(h *html.Node, key string) {
 			return
 		}
 		var links []Link
-		after := false
-		stopped := false
+		after, stopped, sponsored, followed := false, false, false, false
 		var visit func(n *html.Node)
 		visit = func(n *html.Node) {
 			if stopped {
@@ -231,8 +263,16 @@ func (f *relatedFinder) block(h *html.Node, key string) {
 				after = true
 				return
 			}
+			if n.Type == html.TextNode && after && len(n.Data) < 40 && sponsorLabels[headKey(n.Data)] {
+				sponsored = true
+			}
 			if n.Type != html.ElementNode {
 				return
+			}
+			if after && n.Parent == p && !hasLink(n) {
+				if t, _ := textLens(n, false); t == 0 && firstImage(n) == nil {
+					followed = true // an empty box, filled by script
+				}
 			}
 			if after && n != h && isNextHead(n, h, level) {
 				stopped = true
@@ -242,6 +282,9 @@ func (f *relatedFinder) block(h *html.Node, key string) {
 				return
 			}
 			if n.DataAtom == atom.A {
+				if after && sponsorLabels[headKey(textOf(n))] {
+					sponsored = true
+				}
 				if after && inCard(n, p) {
 					if l, ok := f.link(n); ok {
 						links = append(links, l)
@@ -254,7 +297,13 @@ func (f *relatedFinder) block(h *html.Node, key string) {
 			}
 		}
 		visit(p)
+		if sponsored {
+			return
+		}
 		if len(links) > 0 {
+			if len(links) > maxRelatedBlock {
+				return // a site-wide feed, not this article's further reading
+			}
 			if bare && len(links) > 3 {
 				return // "More:" heads short in-body lists, not whole sections
 			}
@@ -273,7 +322,11 @@ func (f *relatedFinder) block(h *html.Node, key string) {
 			f.heads = append(f.heads, key)
 			return
 		}
-		// A heading's wrapper may hold nothing else: climb.
+		// A heading's wrapper may hold nothing else: climb. A box that
+		// follows the heading but holds no links (filled by script) is empty.
+		if followed {
+			return
+		}
 		if t, _ := textLens(p, false); t > 2000 {
 			return
 		}
@@ -285,7 +338,8 @@ func (f *relatedFinder) block(h *html.Node, key string) {
 // class).
 func isNextHead(n, h *html.Node, level int) bool {
 	if l := headingLevel(n.DataAtom); l > 0 && (level == 0 || l <= level) {
-		return true
+		// Card titles are headings too, but they hold their link.
+		return !hasLink(n) && (n.Parent == nil || n.Parent.DataAtom != atom.A)
 	}
 	return n.DataAtom == h.DataAtom && attr(n, "class") == attr(h, "class") && attr(h, "class") != "" && !hasLink(n)
 }
@@ -348,6 +402,9 @@ func articleLikeURL(u, self *url.URL) bool {
 		if host == s || strings.HasSuffix(host, "."+s) {
 			return false
 		}
+	}
+	if q := strings.ToLower(u.RawQuery); strings.Contains(q, "url=") || strings.Contains(q, "http") {
+		return false // a share or redirect link carrying another address
 	}
 	segs := pathSegments(u.Path)
 	if len(segs) == 0 {
