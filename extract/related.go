@@ -23,12 +23,12 @@ var reRelatedHead = regexp.MustCompile(`^(?:` +
 	`(?:more )?related (?:articles|stories|posts|news)|` +
 	`read (?:more|next|also|this next|these next)|(?:also|further) read(?:ing)?|what to read next|` +
 	`keep reading|continue reading|up next|next up(?: in .{1,40})?|next (?:article|story|post)|` +
-	`more (?:on|about|in|from) (?:this (?:story|topic|subject)|.{1,50})|` +
+	`more (?:on|about|in|from)(?: this (?:story|topic|subject)| .{1,50})?|` +
 	`more (?:stories|articles|posts|news)(?: (?:like this(?: one)?|on this topic|from .{1,40}|in .{1,40}))?|` +
 	`more .{1,30} (?:news|stories|articles)|` +
 	`(?:you|we think you) (?:may|might|will|could) (?:also )?(?:like|enjoy|be interested in|want to read)(?: (?:this|these|reading))?|` +
 	`you may also be interested in|` +
-	`recommended(?: (?:for you|stories|articles|reading|posts|links|news))?|recommends|picked for you|editors'? picks?|` +
+	`recommended(?: (?:for you|stories|articles|reading|posts|links|news))?|recommends|picked for you|` +
 	`see (?:also|more)|also (?:on|in|from) .{1,40}|also|more|explore further|story timeline|in (?:this|the) series|` +
 	`don'?t miss|in case you missed it|related post|read more about .{1,40}|` +
 	// German
@@ -140,7 +140,13 @@ func (f *relatedFinder) walk(n *html.Node) {
 			if headingLevel(c.DataAtom) > 0 || attr(c, "role") == "heading" {
 				// A heading's text may be split ("<strong>You</strong> may
 				// also like", "Next Up In <a>Science</a>").
-				if t, ok := shortText(c, 120); ok && f.heading(c, t) {
+				t, ok := shortText(c, 120)
+				if ok && strings.TrimSpace(t) == "" {
+					if img := firstImage(c); img != nil {
+						t = attr(img, "alt") // a heading drawn as an image
+					}
+				}
+				if ok && f.heading(c, t) {
 					continue
 				}
 			}
@@ -274,7 +280,7 @@ func (f *relatedFinder) block(h *html.Node, key string) {
 					followed = true // an empty box, filled by script
 				}
 			}
-			if after && n != h && isNextHead(n, h, level) {
+			if after && (isNextHead(n, h, level) || prose(n)) {
 				stopped = true
 				return
 			}
@@ -342,6 +348,15 @@ func isNextHead(n, h *html.Node, level int) bool {
 		return !hasLink(n) && (n.Parent == nil || n.Parent.DataAtom != atom.A)
 	}
 	return n.DataAtom == h.DataAtom && attr(n, "class") == attr(h, "class") && attr(h, "class") != "" && !hasLink(n)
+}
+
+// prose reports a paragraph of running text, which ends a block of links.
+func prose(n *html.Node) bool {
+	if n.DataAtom != atom.P {
+		return false
+	}
+	total, links := textLens(n, false)
+	return total-links >= 150
 }
 
 // inCard reports whether link a stands as an item of a list rather than
