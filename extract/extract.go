@@ -139,6 +139,7 @@ func (x *extraction) run() *Article {
 	x.related(ruleSrc)
 	x.body(ruleSrc)
 	x.authors(ruleSrc)
+	x.bios()
 	x.image(ruleSrc)
 	x.dates(ruleSrc)
 	x.isArticle()
@@ -826,7 +827,8 @@ func (x *extraction) fillBox(nodes []*html.Node) {
 			b.name = strings.TrimSpace(strings.TrimPrefix(t, "By "))
 			continue
 		}
-		if b.bio == "" && len(t) >= 40 && !(len(bl.links) > 0 && bl.linkLen*2 > len(t)) {
+		if b.bio == "" && len(t) >= 15 && countWords(t) >= 4 && !reBioLabel.MatchString(t) &&
+			!(len(bl.links) > 0 && bl.linkLen*2 > len(t)) {
 			b.bio = strings.ReplaceAll(t, "\n", " ")
 		}
 	}

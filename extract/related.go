@@ -21,7 +21,7 @@ var reRelatedHead = regexp.MustCompile(`^(?:` +
 	// English
 	`related(?: (?:articles?|posts?|stories|story|news|content|coverage|reading|links?|videos?|roundup|items|topics|to this (?:story|article)))?|` +
 	`(?:more )?related (?:articles|stories|posts|news)|` +
-	`read (?:more|next|also|this next|these next)|(?:also|further) read(?:ing)?|what to read next|` +
+	`read (?:more|next|also|this next|these next)|reading next|(?:also|further) read(?:ing)?|what to read next|` +
 	`keep reading|continue reading|up next|next up(?: in .{1,40})?|next (?:article|story|post)|` +
 	`more (?:on|about|in|from)(?: this (?:story|topic|subject)| .{1,50})?|` +
 	`more (?:stories|articles|posts|news)(?: (?:like this(?: one)?|on this topic|from .{1,40}|in .{1,40}))?|` +
@@ -440,8 +440,14 @@ func articleLikeURL(u, self *url.URL) bool {
 	case hasDigits(u.Path, 4) || hasDigits(u.RawQuery, 4):
 		return true
 	}
-	if self != nil && len(segs) > 1 && len(segs) == len(pathSegments(self.Path)) && len(last) >= 8 {
-		return true
+	if self != nil && len(segs) > 1 {
+		own := pathSegments(self.Path)
+		if len(segs) == len(own) && len(last) >= 8 {
+			return true // the shape of the page's own address
+		}
+		if len(segs) == len(own) && strings.Join(segs[:len(segs)-1], "/") == strings.Join(own[:len(own)-1], "/") {
+			return true // beside the page in its folder
+		}
 	}
 	return nonASCII(last) && len(last) >= 6
 }
