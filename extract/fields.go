@@ -449,12 +449,6 @@ func (x *extraction) authors(ruleSrc string) {
 	if len(names) == 0 && x.box.found && x.box.name != "" {
 		names, src = []string{x.box.name}, x.box.src
 	}
-	if len(names) == 0 && len(x.wireAuth) > 0 {
-		for _, w := range x.wireAuth {
-			names = append(names, w.Name)
-		}
-		src = SourceHeuristic
-	}
 	if len(names) == 0 && len(x.bodyName) > 0 {
 		names, src, line = x.bodyName, SourceHeuristic, x.bodyLine
 	}
@@ -498,6 +492,14 @@ func (x *extraction) authors(ruleSrc string) {
 			}
 		}
 	}
+	// A wire footer's "Reporting by" names the reporters behind a credited
+	// byline; its names stand only when the page declares no author.
+	if len(names) == 0 && len(x.wireAuth) > 0 {
+		for _, w := range x.wireAuth {
+			names = append(names, w.Name)
+		}
+		src = SourceHeuristic
+	}
 	fromDOM := false
 	if len(names) == 0 {
 		names, line = x.domByline()
@@ -505,6 +507,7 @@ func (x *extraction) authors(ruleSrc string) {
 			src, fromDOM = SourceHeuristic, true
 		}
 	}
+	names = dropAffiliations(refineNames(names, x.siteNames()))
 	seen := map[string]bool{}
 	for _, n := range names {
 		k := strings.ToLower(collapse(n))
