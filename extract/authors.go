@@ -5,6 +5,9 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // Author names: the byline's parts made people. Roles ("AP Sports Writer",
@@ -37,12 +40,21 @@ var weekdays = wordSet("monday tuesday wednesday thursday friday saturday sunday
 func refineNames(names []string, site []string) []string {
 	var out []string
 	var orgs []string
+	var parts []string
 	for _, n := range names {
+		if strings.Contains(n, ",") {
+			parts = append(parts, splitNames(n)...)
+		} else {
+			parts = append(parts, n)
+		}
+	}
+	for _, n := range parts {
 		n = collapse(n)
 		n = reCreditPrefix.ReplaceAllString(n, "")
 		// "Finian Cunningham. Sputnik International": a sentence break
 		// before an organisation.
-		if i := strings.Index(n, ". "); i > 0 && isOrgPart(n[i+2:], site) && countWords(n[:i]) >= 2 {
+		if i := strings.Index(n, ". "); i > 0 && isOrgPart(n[i+2:], site) && countWords(n[:i]) >= 2 &&
+			len(lastWord(n[:i])) > 1 {
 			n = n[:i]
 		}
 		words := strings.Fields(n)
@@ -208,4 +220,49 @@ func dropAffiliations(names []string) []string {
 		out = append(out, n)
 	}
 	return out
+}
+
+// rePrintedByline is a credit line printed in the page: "By A and B",
+// "Written by A on March 3", "Posted on May 1 by A".
+var rePrintedByline = regexp.MustCompile(`(?i)^(?:by|written by|words by|text by|posted by|von|par|por|door|от|автор:?)\s+(.{2,100})$|^(?i:posted|published)\s+(?:on\s+)?.{4,40}?\s+by\s+(.{2,60})$`)
+
+// reOnDate is the " on <date>" tail of a printed credit.
+var reOnDate = regexp.MustCompile(`(?i)\s+(?:on|am|le|el|il|op)\s+\S*\d.*$|\s+(?:on|am|le|el|il|op)\s+(?:\p{L}+\.?\s+)?\d.*$`)
+
+// printedByline returns the names of the first printed credit line of the
+// page (outside navigation, footers and sidebars) and the line as printed.
+func (x *extraction) printedByline() (names []string, line string) {
+	var walk func(n *html.Node) bool
+	walk = func(n *html.Node) bool {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode || junkElement(c) {
+				continue
+			}
+			switch c.DataAtom {
+			case atom.Nav, atom.Footer, atom.Aside, atom.A, atom.Script, atom.Style, atom.Form:
+				continue
+			}
+			if isBlock(c) {
+				if t, ok := shortText(c, 150); ok && len(t) > 4 {
+					if m := rePrintedByline.FindStringSubmatch(t); m != nil {
+						v := m[1] + m[2]
+						v = reOnDate.ReplaceAllString(v, "")
+						if nn := cleanByline(v); len(nn) > 0 {
+							names, line = nn, t
+							return true
+						}
+					}
+					if ok {
+						continue // a short block holds no longer credit inside
+					}
+				}
+			}
+			if walk(c) {
+				return true
+			}
+		}
+		return false
+	}
+	walk(x.p.body)
+	return names, line
 }

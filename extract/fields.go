@@ -507,6 +507,12 @@ func (x *extraction) authors(ruleSrc string) {
 			src, fromDOM = SourceHeuristic, true
 		}
 	}
+	if len(names) == 0 {
+		names, line = x.printedByline()
+		if len(names) > 0 {
+			src = SourceHeuristic
+		}
+	}
 	names = dropAffiliations(refineNames(names, x.siteNames()))
 	seen := map[string]bool{}
 	for _, n := range names {
