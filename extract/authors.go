@@ -51,6 +51,7 @@ func refineNames(names []string, site []string) []string {
 	for _, n := range parts {
 		n = collapse(n)
 		n = reCreditPrefix.ReplaceAllString(n, "")
+		n = strings.TrimSpace(reOnDate.ReplaceAllString(n, ""))
 		// "Finian Cunningham. Sputnik International": a sentence break
 		// before an organisation.
 		if i := strings.Index(n, ". "); i > 0 && isOrgPart(n[i+2:], site) && countWords(n[:i]) >= 2 &&
@@ -227,7 +228,7 @@ func dropAffiliations(names []string) []string {
 var rePrintedByline = regexp.MustCompile(`(?i)^(?:by|written by|words by|text by|posted by|von|par|por|door|от|автор:?)\s+(.{2,100})$|^(?i:posted|published)\s+(?:on\s+)?.{4,40}?\s+by\s+(.{2,60})$`)
 
 // reOnDate is the " on <date>" tail of a printed credit.
-var reOnDate = regexp.MustCompile(`(?i)\s+(?:on|am|le|el|il|op)\s+\S*\d.*$|\s+(?:on|am|le|el|il|op)\s+(?:\p{L}+\.?\s+)?\d.*$`)
+var reOnDate = regexp.MustCompile(`(?i)\s+(?:on|am|le|el|il|op)\s+(?:\p{L}+[.,]?\s+){0,3}\d.*$`)
 
 // printedByline returns the names of the first printed credit line of the
 // page (outside navigation, footers and sidebars) and the line as printed.

@@ -163,7 +163,10 @@ func splitNames(s string) []string {
 // looksLikeName accepts short word sequences without sentence punctuation.
 func looksLikeName(s string) bool {
 	s = strings.TrimSpace(s)
-	if s == "" || len(s) > 60 || strings.ContainsAny(s, "!?:;|/\n0123456789") {
+	if s == "" || len(s) > 60 || strings.ContainsAny(s, "!?:;|/\n") {
+		return false
+	}
+	if strings.ContainsAny(s, "0123456789") && !handleLike(s) {
 		return false
 	}
 	words := strings.Fields(s)
@@ -176,6 +179,28 @@ func looksLikeName(s string) bool {
 		}
 	}
 	return false
+}
+
+// handleLike reports a user name such as "rmb8090": one word of letters
+// and digits starting with a letter, with at least three letters.
+func handleLike(s string) bool {
+	if len(s) < 4 || len(s) > 30 {
+		return false
+	}
+	letters := 0
+	for i, r := range s {
+		switch {
+		case unicode.IsLetter(r):
+			letters++
+		case r >= '0' && r <= '9' || r == '_':
+			if i == 0 {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return letters >= 3
 }
 
 // cleanByline turns "By Eva Fox" / "Written by Eva Fox | Feb 15" into names.
