@@ -42,7 +42,9 @@ func refineNames(names []string, site []string) []string {
 	var orgs []string
 	var parts []string
 	for _, n := range names {
-		if strings.Contains(n, ",") {
+		// "Troy L. Smith, Cleveland.com": a full name, then its affiliation
+		// ("Kooman, F." is a surname first).
+		if i := strings.IndexByte(n, ','); i > 0 && countWords(n[:i]) >= 2 {
 			parts = append(parts, splitNames(n)...)
 		} else {
 			parts = append(parts, n)
@@ -266,4 +268,37 @@ func (x *extraction) printedByline() (names []string, line string) {
 	}
 	walk(x.p.body)
 	return names, line
+}
+
+// declaredCredit reports whether the page declares an author that a wire
+// footer's "Reporting by" names must not replace: a JSON-LD person other
+// than a staff account ("Tesmanian Team"), or a news agency as the JSON-LD
+// or meta author ("Reuters", whose reporters the footer lists).
+func (x *extraction) declaredCredit() bool {
+	for _, p := range x.ld.authors {
+		if agencies[strings.ToLower(p.name)] {
+			return true
+		}
+		if p.person && !staffAccount(p.name) {
+			return true
+		}
+	}
+	for _, v := range x.p.metaAuthors["author"] {
+		if agencies[strings.ToLower(strings.TrimSpace(v))] {
+			return true
+		}
+	}
+	return false
+}
+
+// staffAccount reports a credit naming a newsroom account rather than a
+// person: "Tesmanian Team", "Staff", "Admin", "Editorial Desk".
+func staffAccount(name string) bool {
+	for _, w := range strings.Fields(strings.ToLower(name)) {
+		switch w {
+		case "team", "staff", "admin", "desk", "editors", "editorial", "newsroom", "redaktion", "rédaction", "redacción":
+			return true
+		}
+	}
+	return false
 }

@@ -449,6 +449,14 @@ func (x *extraction) authors(ruleSrc string) {
 	if len(names) == 0 && x.box.found && x.box.name != "" {
 		names, src = []string{x.box.name}, x.box.src
 	}
+	// A wire footer's "Reporting by" names the reporters behind a byline;
+	// a person the page declares in JSON-LD ("Reuters" as the author) wins.
+	if len(names) == 0 && len(x.wireAuth) > 0 && !x.declaredCredit() {
+		for _, w := range x.wireAuth {
+			names = append(names, w.Name)
+		}
+		src = SourceHeuristic
+	}
 	if len(names) == 0 && len(x.bodyName) > 0 {
 		names, src, line = x.bodyName, SourceHeuristic, x.bodyLine
 	}
@@ -491,14 +499,6 @@ func (x *extraction) authors(ruleSrc string) {
 				break
 			}
 		}
-	}
-	// A wire footer's "Reporting by" names the reporters behind a credited
-	// byline; its names stand only when the page declares no author.
-	if len(names) == 0 && len(x.wireAuth) > 0 {
-		for _, w := range x.wireAuth {
-			names = append(names, w.Name)
-		}
-		src = SourceHeuristic
 	}
 	fromDOM := false
 	if len(names) == 0 {
