@@ -140,6 +140,7 @@ func (x *extraction) run() *Article {
 	x.body(ruleSrc)
 	x.authors(ruleSrc)
 	x.bios()
+	x.editorLines()
 	x.image(ruleSrc)
 	x.dates(ruleSrc)
 	x.isArticle()

@@ -341,6 +341,13 @@ func (x *extraction) classify(blocks []block, inBody bool) []block {
 					continue
 				}
 			}
+			if eds := editorCredit(t, b.links, inBody); len(eds) > 0 {
+				if len(a.Editors) == 0 {
+					a.Editors = eds
+					x.set("editors", SourceHeuristic)
+				}
+				continue
+			}
 			credit := len(t) < 120 && creditWords[lastWord(t)]
 			if !inBody && !credit {
 				continue // outside the body only credit lines are of interest

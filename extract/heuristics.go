@@ -117,21 +117,13 @@ func parseWireLine(text string, links []Link) (authors []Author, editors []Edito
 		containsFold(text, "compiled")) || !reWireLine.MatchString(text) {
 		return nil, nil, false
 	}
-	t := strings.Trim(strings.TrimSpace(text), "()")
-	for _, part := range strings.FieldsFunc(t, func(r rune) bool { return r == ';' }) {
-		m := reWirePart.FindStringSubmatch(strings.TrimSpace(part))
-		if m == nil {
-			continue
-		}
-		role := strings.ToLower(m[1])
-		names := strings.TrimRight(strings.TrimSpace(m[2]), ".)")
-		if i := strings.Index(names, "; "); i >= 0 {
-			names = names[:i]
-		}
+	roles, parts := creditParts(text)
+	for i, role := range roles {
+		names := parts[i]
 		switch {
-		case strings.HasPrefix(role, "edit"):
+		case editorRole(role):
 			editors = append(editors, parseEditorNames(names, links)...)
-		case role == "additional reporting":
+		case contributorRole(role):
 			// Contributors, not the article's authors.
 		default:
 			for _, n := range splitNames(names) {
