@@ -57,7 +57,7 @@ func creditParts(t string) (roles, names []string) {
 // ("… editing by B and C", "Edited by X") or, when label is true, a label
 // ("Editor: X").
 func editorCredit(t string, links []Link, label bool) []Editor {
-	if len(t) > 300 || len(t) < 6 {
+	if len(t) > 300 || len(t) < 6 || !mayCreditEditor(t) {
 		return nil
 	}
 	if label {
@@ -73,6 +73,19 @@ func editorCredit(t string, links []Link, label bool) []Editor {
 		}
 	}
 	return eds
+}
+
+// editorStems are pieces of every editing role word reCreditRole and
+// reEditorLabel know, for a cheap test before the expressions run.
+var editorStems = []string{"dit", "DIT", "edig", "earbeit", "edici", "cura", "edac", "edak", "ewerk", "编辑", "編集", "едакт"}
+
+func mayCreditEditor(t string) bool {
+	for _, s := range editorStems {
+		if strings.Contains(t, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // editorLines looks for an editor credit line in the page, outside its

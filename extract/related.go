@@ -54,6 +54,14 @@ var reRelatedHead = regexp.MustCompile(`^(?:` +
 	`관련 ?기사|함께 볼만한 기사|اقرأ أيضا|اقرأ أيضاً|مواضيع ذات صلة|أخبار ذات صلة` +
 	`)$`)
 
+// relatedFirstWords are the first words of reRelatedHead's phrases in
+// alphabetic scripts: a cheap test before the expression runs.
+var relatedFirstWords = wordSet("related more read reading also further what keep continue up next you we " +
+	"recommended recommends picked see explore story in don't don’t dont lesen auch mehr weitere das verwandte " +
+	"ähnliche zum à a lire sur articles article voir vous dans lee leer lea te también noticias artículos notas " +
+	"más ver leia veja artigos notícias posts matérias você leggi potrebbe ti articoli vedi lees gerelateerde meer " +
+	"läs les relaterat relateret czytaj zobacz ilgili bunlar")
+
 // reSiteWideHead matches headings of site-wide lists that are never the
 // article's further reading.
 var reSiteWideHead = regexp.MustCompile(`most (?:read|popular|viewed|shared|commented|emailed|watched)|popular|trending|latest|top (?:stories|news)|` +
@@ -165,9 +173,30 @@ func headKey(s string) string {
 // relatedHeadKey returns the comparison key of s when s is a
 // further-reading heading, else "".
 func relatedHeadKey(s string) string {
+	t := strings.TrimLeft(s, " \t\n\r\f:.-|»›>«<!?*")
+	if len(t) < 2 {
+		return ""
+	}
+	if t[0] < 0xd0 {
+		// Cheap test of the first word before any allocation.
+		end := strings.IndexAny(t, " \t\n\r:\u00a0")
+		if end < 0 {
+			end = len(t)
+		}
+		if end > 12 || !relatedFirstWords[strings.ToLower(t[:end])] {
+			return ""
+		}
+	}
 	key := headKey(s)
 	if len(key) < 2 || len(key) > 70 {
 		return ""
+	}
+	first := key
+	if i := strings.IndexByte(key, ' '); i > 0 {
+		first = key[:i]
+	}
+	if !relatedFirstWords[first] && key[0] < 0xd0 {
+		return "" // no heading starts so (scripts from Cyrillic up are left to the expression)
 	}
 	if !reRelatedHead.MatchString(key) || reSiteWideHead.MatchString(key) {
 		return ""
