@@ -285,12 +285,7 @@ func (x *extraction) isArticle() {
 		}
 		return
 	}
-	if strings.EqualFold(p.meta["og:type"], "article") || x.ld.found {
-		a.IsArticle = true
-		return
-	}
-	paras := strings.Count(a.BodyText, "\n\n") + 1
-	a.IsArticle = a.WordCount >= 250 && paras >= 3
+	a.IsArticle = x.genericIsArticle()
 }
 
 func (x *extraction) siteName(ruleSrc string) {
