@@ -746,6 +746,11 @@ func (x *extraction) tags(ruleSrc string) {
 			add(k, SourceMeta)
 		}
 	}
+	if len(a.Tags) == 0 {
+		for _, k := range x.pageTags() {
+			add(k, SourceHeuristic)
+		}
+	}
 }
 
 // authorBox reads the "About the Author" box: the rule's selectors, else the

@@ -118,6 +118,9 @@ func (x *extraction) findRelated() *relatedFinder {
 		f.seen[linkKey(x.p.url)] = true
 	}
 	f.walk(x.p.body)
+	if len(f.out) == 0 {
+		f.out = f.prevNext(x.p.body)
+	}
 	return f
 }
 
@@ -514,4 +517,45 @@ func nonASCII(s string) bool {
 		}
 	}
 	return false
+}
+
+// rePrevNext is the text of a blog's post-to-post navigation link.
+var rePrevNext = regexp.MustCompile(`(?i)^(?:older|newer|previous|prev|next)\s+(?:post|article|story|entry)|^(?:älterer|neuerer|vorheriger|nächster)\s+(?:beitrag|artikel)|^(?:article|billet)\s+(?:précédent|suivant)|^(?:artículo|entrada)\s+(?:anterior|siguiente)|^(?:post|articolo)\s+(?:precedente|successivo)|^(?:предыдущая|следующая)\s+(?:статья|запись)`)
+
+// prevNext returns the links of a blog theme's "Older Post" / "Newer Post"
+// navigation, which such themes offer as the article's reading next, titled
+// by their title attribute (the target article's headline).
+func (f *relatedFinder) prevNext(body *html.Node) []Link {
+	var out []Link
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode || junkElement(c) {
+				continue
+			}
+			switch c.DataAtom {
+			case atom.Nav, atom.Footer, atom.Script, atom.Style, atom.Form:
+				continue
+			case atom.A:
+				t, ok := shortText(c, 40)
+				if !ok || !rePrevNext.MatchString(strings.Trim(t, " ←→«»‹›<>")) {
+					continue
+				}
+				title := collapse(attr(c, "title"))
+				u, err := url.Parse(resolve(f.base, attr(c, "href")))
+				if title == "" || err != nil || !articleLikeURL(u, f.self) {
+					continue
+				}
+				u.Fragment = ""
+				if k := linkKey(u); !f.seen[k] {
+					f.seen[k] = true
+					out = append(out, Link{Title: title, URL: u.String()})
+				}
+				continue
+			}
+			walk(c)
+		}
+	}
+	walk(body)
+	return out
 }
