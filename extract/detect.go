@@ -18,7 +18,7 @@ const (
 	// proseParagraph is the length of a paragraph that reads as prose.
 	proseParagraph = 120
 	// minArticleWords is the least text of an article found by its shape.
-	minArticleWords = 80
+	minArticleWords = 60
 )
 
 // genericIsArticle decides is_article for pages no site rule covers.

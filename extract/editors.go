@@ -77,7 +77,7 @@ func editorCredit(t string, links []Link, label bool) []Editor {
 
 // editorStems are pieces of every editing role word reCreditRole and
 // reEditorLabel know, for a cheap test before the expressions run.
-var editorStems = []string{"dit", "DIT", "edig", "earbeit", "edici", "cura", "edac", "edak", "ewerk", "编辑", "編集", "едакт"}
+var editorStems = []string{"dit", "DIT", "dici", "DICI", "edig", "earbeit", "edici", "cura", "edac", "edak", "ewerk", "编辑", "編集", "едакт"}
 
 func mayCreditEditor(t string) bool {
 	for _, s := range editorStems {
