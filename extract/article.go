@@ -9,7 +9,7 @@ package extract
 
 // Version is the extractor version stored with every record, so that records made
 // by an older extractor can be found and re-extracted from their raw pages.
-const Version = "0.2.0"
+const Version = "0.3.0"
 
 // Layer names used as values of Article.Sources. Site rules use "site:<name>".
 const (

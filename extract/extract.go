@@ -155,6 +155,8 @@ func (x *extraction) run() *Article {
 	x.related(ruleSrc)
 	x.body(ruleSrc)
 	x.authors(ruleSrc)
+	x.bios()
+	x.editorLines()
 	x.image(ruleSrc)
 	x.dates(ruleSrc)
 	x.isArticle()
@@ -299,12 +301,7 @@ func (x *extraction) isArticle() {
 		}
 		return
 	}
-	if strings.EqualFold(p.meta["og:type"], "article") || x.ld.found {
-		a.IsArticle = true
-		return
-	}
-	paras := strings.Count(a.BodyText, "\n\n") + 1
-	a.IsArticle = a.WordCount >= 250 && paras >= 3
+	a.IsArticle = x.genericIsArticle()
 }
 
 func (x *extraction) siteName(ruleSrc string) {
@@ -765,6 +762,11 @@ func (x *extraction) tags(ruleSrc string) {
 			add(k, SourceMeta)
 		}
 	}
+	if len(a.Tags) == 0 {
+		for _, k := range x.pageTags() {
+			add(k, SourceHeuristic)
+		}
+	}
 }
 
 // authorBox reads the "About the Author" box: the rule's selectors, else the
@@ -842,7 +844,8 @@ func (x *extraction) fillBox(nodes []*html.Node) {
 			b.name = strings.TrimSpace(strings.TrimPrefix(t, "By "))
 			continue
 		}
-		if b.bio == "" && len(t) >= 40 && !(len(bl.links) > 0 && bl.linkLen*2 > len(t)) {
+		if b.bio == "" && len(t) >= 15 && countWords(t) >= 4 && !reBioLabel.MatchString(t) &&
+			!(len(bl.links) > 0 && bl.linkLen*2 > len(t)) {
 			b.bio = strings.ReplaceAll(t, "\n", " ")
 		}
 	}
@@ -898,23 +901,14 @@ func (x *extraction) related(ruleSrc string) {
 			}
 		}
 	}
-	_, heads := p.boxHeads()
-	for _, h := range heads {
-		nodes := boxNodes(h, nil, func(s *html.Node) bool { return !linkDense(s) })
-		if len(nodes) == 0 {
-			continue
-		}
-		links := relatedLinks(p.base, nodes, self, nil)
-		if len(links) == 0 {
-			continue
-		}
-		x.exclude[h] = true
-		for _, n := range nodes {
+	links, blocks := x.genericRelated()
+	for _, n := range blocks {
+		if linkDense(n) {
 			x.exclude[n] = true
 		}
-		if len(a.Related) == 0 {
-			a.Related = links
-			x.set("related", SourceHeuristic)
-		}
+	}
+	if len(links) > 0 {
+		a.Related = links
+		x.set("related", SourceHeuristic)
 	}
 }

@@ -341,6 +341,13 @@ func (x *extraction) classify(blocks []block, inBody bool) []block {
 					continue
 				}
 			}
+			if eds := editorCredit(t, b.links, inBody); len(eds) > 0 {
+				if len(a.Editors) == 0 {
+					a.Editors = eds
+					x.set("editors", SourceHeuristic)
+				}
+				continue
+			}
 			credit := len(t) < 120 && creditWords[lastWord(t)]
 			if !inBody && !credit {
 				continue // outside the body only credit lines are of interest
@@ -449,7 +456,9 @@ func (x *extraction) authors(ruleSrc string) {
 	if len(names) == 0 && x.box.found && x.box.name != "" {
 		names, src = []string{x.box.name}, x.box.src
 	}
-	if len(names) == 0 && len(x.wireAuth) > 0 {
+	// A wire footer's "Reporting by" names the reporters behind a byline;
+	// a person the page declares in JSON-LD ("Reuters" as the author) wins.
+	if len(names) == 0 && len(x.wireAuth) > 0 && !x.declaredCredit() {
 		for _, w := range x.wireAuth {
 			names = append(names, w.Name)
 		}
@@ -505,6 +514,13 @@ func (x *extraction) authors(ruleSrc string) {
 			src, fromDOM = SourceHeuristic, true
 		}
 	}
+	if len(names) == 0 {
+		names, line = x.printedByline()
+		if len(names) > 0 {
+			src = SourceHeuristic
+		}
+	}
+	names = dropAffiliations(refineNames(names, x.siteNames()))
 	seen := map[string]bool{}
 	for _, n := range names {
 		k := strings.ToLower(collapse(n))

@@ -117,21 +117,13 @@ func parseWireLine(text string, links []Link) (authors []Author, editors []Edito
 		containsFold(text, "compiled")) || !reWireLine.MatchString(text) {
 		return nil, nil, false
 	}
-	t := strings.Trim(strings.TrimSpace(text), "()")
-	for _, part := range strings.FieldsFunc(t, func(r rune) bool { return r == ';' }) {
-		m := reWirePart.FindStringSubmatch(strings.TrimSpace(part))
-		if m == nil {
-			continue
-		}
-		role := strings.ToLower(m[1])
-		names := strings.TrimRight(strings.TrimSpace(m[2]), ".)")
-		if i := strings.Index(names, "; "); i >= 0 {
-			names = names[:i]
-		}
+	roles, parts := creditParts(text)
+	for i, role := range roles {
+		names := parts[i]
 		switch {
-		case strings.HasPrefix(role, "edit"):
+		case editorRole(role):
 			editors = append(editors, parseEditorNames(names, links)...)
-		case role == "additional reporting":
+		case contributorRole(role):
 			// Contributors, not the article's authors.
 		default:
 			for _, n := range splitNames(names) {
@@ -163,7 +155,10 @@ func splitNames(s string) []string {
 // looksLikeName accepts short word sequences without sentence punctuation.
 func looksLikeName(s string) bool {
 	s = strings.TrimSpace(s)
-	if s == "" || len(s) > 60 || strings.ContainsAny(s, "!?:;|/\n0123456789") {
+	if s == "" || len(s) > 60 || strings.ContainsAny(s, "!?:;|/\n") {
+		return false
+	}
+	if strings.ContainsAny(s, "0123456789") && !handleLike(s) {
 		return false
 	}
 	words := strings.Fields(s)
@@ -176,6 +171,28 @@ func looksLikeName(s string) bool {
 		}
 	}
 	return false
+}
+
+// handleLike reports a user name such as "rmb8090": one word of letters
+// and digits starting with a letter, with at least three letters.
+func handleLike(s string) bool {
+	if len(s) < 4 || len(s) > 30 {
+		return false
+	}
+	letters := 0
+	for i, r := range s {
+		switch {
+		case unicode.IsLetter(r):
+			letters++
+		case r >= '0' && r <= '9' || r == '_':
+			if i == 0 {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return letters >= 3
 }
 
 // cleanByline turns "By Eva Fox" / "Written by Eva Fox | Feb 15" into names.

@@ -81,7 +81,9 @@ func parseJSONLD(scripts []string) ldArticle {
 		if me := deref(web["mainEntity"], byID); me != nil && hasType(me, articleTypes) {
 			art = me
 		} else {
-			return ldArticle{}
+			// A page that is not declared an article may still credit its
+			// author (WordPress's Yoast graph does).
+			return ldArticle{authors: ldAuthors(web["author"], byID)}
 		}
 	}
 	a := ldArticle{found: true}

@@ -114,6 +114,20 @@ func TestReferenceArticle(t *testing.T) {
 			t.Errorf("sources = %v, want the heuristic body and related links", a.Sources)
 		}
 	})
+	t.Run("generic layer only, headings in another language", func(t *testing.T) {
+		// The box and the reading-next block are found without their
+		// English headings: the author box by its class, the links by the
+		// German heading.
+		de := strings.NewReplacer("About the Author", "Über die Autorin", "Reading next", "Lesen Sie auch").Replace(string(page))
+		a, err := New(nil).Extract(fixtureURL+referenceHandle, nil, []byte(de))
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkReference(t, a, "")
+		if a.Sources["editors"] != SourceHeuristic || a.Sources["author_bio"] != SourceHeuristic {
+			t.Errorf("sources = %v, want heuristic editors and author_bio", a.Sources)
+		}
+	})
 	t.Run("generic layer only, loopback", func(t *testing.T) {
 		// The mirror's record links to the canonical site, not to the port
 		// that served it.

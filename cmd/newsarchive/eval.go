@@ -24,6 +24,7 @@ const evalExamples = `  newsarchive eval --dataset DATA/articles
   newsarchive eval --dataset DATA/articles --worst 20
   newsarchive eval --dataset DATA/articles --json > pages.jsonl
   newsarchive eval --metadata DATA/metadata
+  newsarchive eval --credits DATA/credits --worst 20
 `
 
 // metadataPageURL is the address given to metadata benchmark pages, which
@@ -31,9 +32,10 @@ const evalExamples = `  newsarchive eval --dataset DATA/articles
 const metadataPageURL = "http://fakehost/test/page.html"
 
 func runEval(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "eval", "eval [--dataset DIR] [--metadata DIR] [--json] [--worst N]", evalExamples)
+	fs := newFlagSet(e, "eval", "eval [--dataset DIR] [--metadata DIR] [--credits DIR] [--json] [--worst N]", evalExamples)
 	dataset := fs.String("dataset", "", "article-body benchmark: DIR/ground-truth.json and DIR/html/<id>.html.gz")
 	metadata := fs.String("metadata", "", "metadata benchmark: DIR/<case>/source.html and expected-metadata.json")
+	credits := fs.String("credits", "", "credits benchmark: DIR/labels.json (authors, bios, editors, related links); or DIR/ground-truth.json authors")
 	asJSON := fs.Bool("json", false, "print one JSON object per page, then one per summary")
 	worst := fs.Int("worst", 10, "list the N pages with the lowest F1 (body) or the misses (metadata)")
 	if err := parseFlags(e, fs, args); err != nil {
@@ -42,8 +44,8 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() != 0 {
 		return usagef("eval takes no arguments; name the benchmark with --dataset or --metadata")
 	}
-	if *dataset == "" && *metadata == "" {
-		return usagef("eval needs --dataset DIR or --metadata DIR")
+	if *dataset == "" && *metadata == "" && *credits == "" {
+		return usagef("eval needs --dataset DIR, --metadata DIR or --credits DIR")
 	}
 	if *worst < 0 {
 		return usagef("--worst must not be negative")
@@ -54,6 +56,15 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	}
 	if *dataset != "" {
 		res, err := evalBodies(ctx, ex, *dataset)
+		if err != nil {
+			return err
+		}
+		if err := res.print(e.stdout, *asJSON, *worst); err != nil {
+			return fmt.Errorf("write results: %w", err)
+		}
+	}
+	if *credits != "" {
+		res, err := evalCredits(ctx, ex, *credits)
 		if err != nil {
 			return err
 		}

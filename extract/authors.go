@@ -1,0 +1,304 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Author names: the byline's parts made people. Roles ("AP Sports Writer",
+// "CNN Editor-at-large"), degrees ("MS, RDN"), the publication or agency
+// credited beside a person ("Jill Disis, CNN Business", "A and B | Reuters"),
+// a trailing weekday and credit prefixes ("Analysis by") are dropped; an
+// organisation alone stays, as the page credits it.
+
+// reCreditPrefix is a credit's leading role phrase.
+var reCreditPrefix = regexp.MustCompile(`(?i)^(?:(?:an?\s+)?(?:analysis|opinion|commentary|review|story|text|words|photos?|interview|report|column|essay)\s+by|by|written\s+by|posted\s+by|von|par|por|di|door|av|от)\s+`)
+
+// roleWords are words of a job title; a name part made only of them and of
+// organisation words is a role, not a name.
+var roleWords = wordSet("writer writers editor editors reporter reporters correspondent correspondents columnist " +
+	"contributor contributors staff producer analyst at-large editor-at-large chief senior deputy managing " +
+	"associate assistant sports political business science health tech technology foreign national " +
+	"white house bureau special contributing freelance journalist redakteur redakteurin autor autorin " +
+	"rédacteur rédactrice journaliste periodista redactor redactora correspondente")
+
+// orgWords mark a name part as an organisation.
+var orgWords = wordSet("press news business insider international times post media agency wire wires services " +
+	"service magazine journal daily tribune herald network tv radio group team reuters afp dpa efe ansa upi " +
+	"bloomberg cnn bbc nbc cbs abc npr ap usa today online digital desk newsroom gazette chronicle telegraph " +
+	"guardian observer courier review weekly monthly sun star globe mail express independent associated")
+
+var weekdays = wordSet("monday tuesday wednesday thursday friday saturday sunday")
+
+// refineNames cleans the names read from a byline; site names (the page's
+// own) count as organisations.
+func refineNames(names []string, site []string) []string {
+	var out []string
+	var orgs []string
+	var parts []string
+	for _, n := range names {
+		// "Troy L. Smith, Cleveland.com": a full name, then its affiliation
+		// ("Kooman, F." is a surname first).
+		if i := strings.IndexByte(n, ','); i > 0 && countWords(n[:i]) >= 2 {
+			parts = append(parts, splitNames(n)...)
+		} else {
+			parts = append(parts, n)
+		}
+	}
+	for _, n := range parts {
+		n = collapse(n)
+		n = reCreditPrefix.ReplaceAllString(n, "")
+		n = strings.TrimSpace(reOnDate.ReplaceAllString(n, ""))
+		// "Finian Cunningham. Sputnik International": a sentence break
+		// before an organisation.
+		if i := strings.Index(n, ". "); i > 0 && isOrgPart(n[i+2:], site) && countWords(n[:i]) >= 2 &&
+			len(lastWord(n[:i])) > 1 {
+			n = n[:i]
+		}
+		words := strings.Fields(n)
+		for len(words) > 2 && weekdays[strings.ToLower(strings.Trim(words[len(words)-1], ".,"))] {
+			words = words[:len(words)-1]
+		}
+		// "JILL LAWLESS Associated Press": an agency after the name.
+		for k := len(words) - 2; k >= 2; k-- {
+			if allOrg(words[k:]) && !anyOrg(words[:k]) {
+				words = words[:k]
+				break
+			}
+		}
+		n = strings.Join(words, " ")
+		switch {
+		case n == "":
+		case isDegree(n), isRole(n):
+		case agencies[strings.ToLower(n)]:
+			// A wire agency credited beside the people stays, apart.
+			out = append(out, n)
+		case isOrgPart(n, site):
+			orgs = append(orgs, n)
+		default:
+			out = append(out, n)
+		}
+	}
+	if len(out) == 0 && len(orgs) == 0 {
+		return names
+	}
+	if len(out) == 0 {
+		return orgs
+	}
+	return out
+}
+
+// agencies are news agencies that bylines credit beside the reporters.
+var agencies = wordSet("ap afp dpa reuters efe ansa apa sda kna epd kyodo xinhua tass ria upi anp belga")
+
+func anyOrg(words []string) bool {
+	for _, w := range words {
+		if orgWords[strings.ToLower(strings.Trim(w, ".,"))] {
+			return true
+		}
+	}
+	return false
+}
+
+// isDegree reports an academic or professional suffix: "MS", "RDN",
+// "Ph.D.", "MD".
+func isDegree(s string) bool {
+	t := strings.ReplaceAll(strings.TrimSpace(s), ".", "")
+	if len(t) < 2 || len(t) > 5 || strings.ContainsRune(t, ' ') {
+		return false
+	}
+	switch strings.ToLower(t) {
+	case "phd", "md", "ms", "msc", "ma", "mba", "rd", "rdn", "rn", "dds", "jd", "llm", "cpa", "cfa", "ba", "bsc", "mph", "do", "np", "pa":
+		return true
+	}
+	return false
+}
+
+// isRole reports a part made of role words and organisation words with at
+// least one role word: "AP Sports Writer", "CNN Editor-at-large".
+func isRole(s string) bool {
+	role := false
+	for _, w := range strings.Fields(strings.ToLower(s)) {
+		w = strings.Trim(w, ".,")
+		switch {
+		case roleWords[w]:
+			role = true
+		case orgWords[w], isAllCaps(w):
+		default:
+			if !strings.Contains(w, "-") {
+				return false
+			}
+			for _, p := range strings.Split(w, "-") {
+				if !roleWords[p] && p != "at" && p != "large" && p != "in" {
+					return false
+				}
+			}
+			role = true
+		}
+	}
+	return role
+}
+
+// isOrgPart reports a name part that reads as an organisation: the site's
+// own name, a domain, a single capitalised word beside other names, or words
+// naming a publication or agency.
+func isOrgPart(s string, site []string) bool {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return false
+	}
+	for _, n := range site {
+		if n != "" && strings.EqualFold(n, s) {
+			return true
+		}
+	}
+	low := strings.ToLower(s)
+	if strings.Contains(low, ".com") || strings.Contains(low, ".co.") || strings.HasSuffix(low, ".org") || strings.HasSuffix(low, ".net") {
+		return true
+	}
+	for _, w := range strings.Fields(low) {
+		if orgWords[strings.Trim(w, ".,")] {
+			return true
+		}
+	}
+	return false
+}
+
+func allOrg(words []string) bool {
+	for _, w := range words {
+		if !orgWords[strings.ToLower(strings.Trim(w, ".,"))] {
+			return false
+		}
+	}
+	return true
+}
+
+// isAllCaps reports a word in capitals only ("CNN", "AP").
+func isAllCaps(w string) bool {
+	caps := false
+	for _, r := range w {
+		if unicode.IsLower(r) {
+			return false
+		}
+		if unicode.IsUpper(r) {
+			caps = true
+		}
+	}
+	return caps
+}
+
+// singleWordOrg reports a lone capitalised word among several name parts
+// ("Victor Tangermann, Futurism"): a publication, not a person.
+func singleWordOrg(s string) bool {
+	if strings.ContainsRune(strings.TrimSpace(s), ' ') {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r)
+}
+
+// dropAffiliations removes, from names that hold at least one person of two
+// words or more, the single-word parts that follow a person: the
+// publication credited beside the author.
+func dropAffiliations(names []string) []string {
+	person := false
+	for _, n := range names {
+		if countWords(n) >= 2 {
+			person = true
+		}
+	}
+	if !person || len(names) < 2 {
+		return names
+	}
+	out := names[:0:0]
+	for i, n := range names {
+		if i > 0 && singleWordOrg(n) && !agencies[strings.ToLower(n)] && countWords(names[i-1]) >= 2 {
+			continue
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// rePrintedByline is a credit line printed in the page: "By A and B",
+// "Written by A on March 3", "Posted on May 1 by A".
+var rePrintedByline = regexp.MustCompile(`(?i)^(?:by|written by|words by|text by|posted by|von|par|por|door|от|автор:?)\s+(.{2,100})$|^(?i:posted|published)\s+(?:on\s+)?.{4,40}?\s+by\s+(.{2,60})$`)
+
+// reOnDate is the " on <date>" tail of a printed credit.
+var reOnDate = regexp.MustCompile(`(?i)\s+(?:on|am|le|el|il|op)\s+(?:\p{L}+[.,]?\s+){0,3}\d.*$`)
+
+// printedByline returns the names of the first printed credit line of the
+// page (outside navigation, footers and sidebars) and the line as printed.
+func (x *extraction) printedByline() (names []string, line string) {
+	var walk func(n *html.Node) bool
+	walk = func(n *html.Node) bool {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode || junkElement(c) {
+				continue
+			}
+			switch c.DataAtom {
+			case atom.Nav, atom.Footer, atom.Aside, atom.A, atom.Script, atom.Style, atom.Form:
+				continue
+			}
+			if isBlock(c) {
+				if t, ok := shortText(c, 150); ok && len(t) > 4 {
+					if m := rePrintedByline.FindStringSubmatch(t); m != nil {
+						v := m[1] + m[2]
+						v = reOnDate.ReplaceAllString(v, "")
+						if nn := cleanByline(v); len(nn) > 0 {
+							names, line = nn, t
+							return true
+						}
+					}
+					if ok {
+						continue // a short block holds no longer credit inside
+					}
+				}
+			}
+			if walk(c) {
+				return true
+			}
+		}
+		return false
+	}
+	walk(x.p.body)
+	return names, line
+}
+
+// declaredCredit reports whether the page declares an author that a wire
+// footer's "Reporting by" names must not replace: a JSON-LD person other
+// than a staff account ("Tesmanian Team"), or a news agency as the JSON-LD
+// or meta author ("Reuters", whose reporters the footer lists).
+func (x *extraction) declaredCredit() bool {
+	for _, p := range x.ld.authors {
+		if agencies[strings.ToLower(p.name)] {
+			return true
+		}
+		if p.person && !staffAccount(p.name) {
+			return true
+		}
+	}
+	for _, v := range x.p.metaAuthors["author"] {
+		if agencies[strings.ToLower(strings.TrimSpace(v))] {
+			return true
+		}
+	}
+	return false
+}
+
+// staffAccount reports a credit naming a newsroom account rather than a
+// person: "Tesmanian Team", "Staff", "Admin", "Editorial Desk".
+func staffAccount(name string) bool {
+	for _, w := range strings.Fields(strings.ToLower(name)) {
+		switch w {
+		case "team", "staff", "admin", "desk", "editors", "editorial", "newsroom", "redaktion", "rédaction", "redacción":
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,156 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Editor credits: "Edited by X", the wire style "Reporting by A; Editing by
+// B and C" (parts also joined by commas), a label "Editor: X", in the major
+// languages ("Redigiert von", "Édité par", "Edición:", "A cura di"). Never a
+// masthead, a footer staff list or an "Editor-in-chief" of the site chrome:
+// lines are read in the article and beside it, not in headers, footers or
+// navigation, and a bare "Editor:" label only in the article.
+
+// reCreditRole finds the start of each role of a credit line: "Reporting
+// by", "with additional reporting by", "editing by", "Redigiert von".
+var reCreditRole = regexp.MustCompile(`(?i)(?:^|[;,(.]\s*|\s+and\s+|\s+und\s+|\s+et\s+|\s+y\s+)(?:and\s+)?(?:with\s+)?(?:additional\s+)?` +
+	`(reporting|writing|written|compiled|editing|edited|redigiert|bearbeitet|redaktion|[ée]dit[ée]e?|editado|editada|edici[óo]n|a\s+cura|redactie|bewerkt|redigert|redigerad|redakcja|reportage|texte)\s+` +
+	`(by|von|par|por|di|door|av|przez)\b\s*:?\s*`)
+
+// reEditorLabel is a label credit: "Editor: X", "Edición: X", "编辑：X".
+var reEditorLabel = regexp.MustCompile(`(?i)^(?:editor|editors|editing|edited by|edition|edición|edicion|editado por|redaktion|redakteur|redakteurin|redigiert von|bearbeitet von|édité par|edité par|édition|[ée]diteur|[ée]ditrice|a cura di|redactie|eindredactie|redaktor|redaktør|redaktör|редактор|редакторы|編集|编辑|責任編集)\s*[:：]\s*(.{2,120})$`)
+
+// editorRole reports a role phrase of reCreditRole that credits editing.
+func editorRole(role string) bool {
+	return containsAny(role, []string{"edit", "redig", "bearbeit", "édit", "edic", "a cura", "redac", "redak", "bewerkt"})
+}
+
+// contributorRole reports "with (additional) reporting by": contributors,
+// not the article's authors.
+func contributorRole(role string) bool {
+	return strings.Contains(role, "with") || strings.Contains(role, "additional")
+}
+
+// creditParts splits a credit line into its roles: "(Reporting by A, B,
+// with reporting by C, editing by D.)" gives reporting "A, B", reporting "C"
+// and editing "D".
+func creditParts(t string) (roles, names []string) {
+	t = strings.TrimSpace(strings.Trim(strings.TrimSpace(t), "()"))
+	locs := reCreditRole.FindAllStringSubmatchIndex(t, -1)
+	for i, l := range locs {
+		end := len(t)
+		if i+1 < len(locs) {
+			end = locs[i+1][0]
+		}
+		n := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(t[l[1]:end]), ".;,)"))
+		roles = append(roles, strings.ToLower(t[l[0]:l[1]]))
+		names = append(names, n)
+	}
+	return roles, names
+}
+
+// editorCredit reads the editors of one line: a wire or magazine credit
+// ("… editing by B and C", "Edited by X") or, when label is true, a label
+// ("Editor: X").
+func editorCredit(t string, links []Link, label bool) []Editor {
+	if len(t) > 300 || len(t) < 6 || !mayCreditEditor(t) {
+		return nil
+	}
+	if label {
+		if m := reEditorLabel.FindStringSubmatch(strings.TrimSpace(t)); m != nil {
+			return parseEditorNames(m[1], links)
+		}
+	}
+	roles, names := creditParts(t)
+	var eds []Editor
+	for i, r := range roles {
+		if editorRole(r) {
+			eds = append(eds, parseEditorNames(names[i], links)...)
+		}
+	}
+	return eds
+}
+
+// editorStems are pieces of every editing role word reCreditRole and
+// reEditorLabel know, for a cheap test before the expressions run.
+var editorStems = []string{"dit", "DIT", "dici", "DICI", "edig", "earbeit", "edici", "cura", "edac", "edak", "ewerk", "编辑", "編集", "едакт"}
+
+func mayCreditEditor(t string) bool {
+	for _, s := range editorStems {
+		if strings.Contains(t, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// editorLines looks for an editor credit line in the page, outside its
+// header, footer and navigation, when the body's lines named none.
+func (x *extraction) editorLines() {
+	a := x.a
+	if len(a.Editors) > 0 {
+		return
+	}
+	var found []Editor
+	var walk func(n *html.Node, inArticle bool) bool
+	walk = func(n *html.Node, inArticle bool) bool {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode || junkElement(c) {
+				continue
+			}
+			switch c.DataAtom {
+			case atom.Nav, atom.Footer, atom.Header, atom.Script, atom.Style, atom.Form:
+				continue
+			case atom.Article, atom.Main:
+				if walk(c, true) {
+					return true
+				}
+				continue
+			}
+			if pageChrome(c) && c.DataAtom != atom.Aside {
+				continue
+			}
+			if isBlock(c) {
+				if t, ok := shortText(c, 300); ok {
+					if eds := editorCredit(t, blockLinks(x, c), inArticle); len(eds) > 0 {
+						found = eds
+						return true
+					}
+					continue
+				}
+			}
+			if walk(c, inArticle) {
+				return true
+			}
+		}
+		return false
+	}
+	walk(x.p.body, false)
+	if len(found) > 0 {
+		a.Editors = found
+		x.set("editors", SourceHeuristic)
+	}
+}
+
+// blockLinks returns the links of element n, resolved.
+func blockLinks(x *extraction, n *html.Node) []Link {
+	var out []Link
+	var visit func(n *html.Node)
+	visit = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.DataAtom == atom.A {
+			if u := resolve(x.p.base, attr(n, "href")); u != "" {
+				out = append(out, Link{Title: collapse(textOf(n)), URL: u})
+			}
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			visit(c)
+		}
+	}
+	visit(n)
+	return out
+}

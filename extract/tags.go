@@ -1,0 +1,88 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Generic tags, for pages that declare none in their metadata: links marked
+// rel=tag, and "Tags:" / "Tagged:" / "Topics:" lines (and their equivalents)
+// of links or comma-separated words.
+
+// reTagLabel is the label that opens a tag line.
+var reTagLabel = regexp.MustCompile(`(?i)^\s*(?:tags|tagged(?: with| as)?|topics|keywords|filed under|schlagw(?:ö|o)rte?r?|themen|stichw(?:ö|o)rter|étiquettes|mots[- ]clés|etiquetas|temas|tag|argomenti|parole chiave|trefwoorden|теги|метки|ключевые слова|タグ|标签|標籤)\s*[:：]\s*`)
+
+// pageTags returns the tags the page shows.
+func (x *extraction) pageTags() []string {
+	var out []string
+	var relTags []string
+	var walk func(n *html.Node) bool
+	walk = func(n *html.Node) bool {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode || junkElement(c) {
+				continue
+			}
+			switch c.DataAtom {
+			case atom.Nav, atom.Script, atom.Style, atom.Form:
+				continue
+			case atom.A:
+				for _, r := range strings.Fields(strings.ToLower(attr(c, "rel"))) {
+					if r == "tag" {
+						relTags = append(relTags, textOf(c))
+					}
+				}
+				continue
+			}
+			if isBlock(c) {
+				if t, ok := shortText(c, 400); ok {
+					if loc := reTagLabel.FindStringIndex(t); loc != nil {
+						out = tagItems(c, t[loc[1]:])
+						if len(out) > 0 {
+							return true
+						}
+					}
+				}
+			}
+			if walk(c) {
+				return true
+			}
+		}
+		return false
+	}
+	walk(x.p.body)
+	if len(out) == 0 {
+		return relTags
+	}
+	return out
+}
+
+// tagItems returns the tags of a tag line: its links' texts, else its words
+// after the label split at commas.
+func tagItems(n *html.Node, rest string) []string {
+	var out []string
+	var visit func(n *html.Node)
+	visit = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.DataAtom == atom.A {
+			if t := collapse(textOf(n)); t != "" && len(t) <= 60 {
+				out = append(out, t)
+			}
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			visit(c)
+		}
+	}
+	visit(n)
+	if len(out) > 0 {
+		return out
+	}
+	for _, p := range strings.FieldsFunc(rest, func(r rune) bool { return r == ',' || r == ';' || r == '|' || r == '·' }) {
+		if p = collapse(p); p != "" && len(p) <= 60 {
+			out = append(out, p)
+		}
+	}
+	return out
+}
