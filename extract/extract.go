@@ -18,6 +18,8 @@ import (
 // generic layers. It is immutable after New and safe for concurrent use.
 type Extractor struct {
 	rules []*Rule
+	// off holds the generic heuristics switched off by Without.
+	off heuristicSet
 }
 
 // New returns an Extractor using rules, first match first. Rules come from

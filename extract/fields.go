@@ -68,7 +68,10 @@ func (x *extraction) body(ruleSrc string) {
 		// Generic: strict first; if that finds little text, again without the
 		// class-name pruning (class names mislead it on some sites).
 		for _, lenient := range []bool{false, true} {
-			s := newScorer(lenient)
+			if lenient && !x.e.off.on(HeurLenient) {
+				break
+			}
+			s := newScorer(lenient, x.e.off)
 			if p.url != nil {
 				s.host = strings.TrimPrefix(strings.ToLower(p.url.Hostname()), "www.")
 			}
@@ -92,7 +95,7 @@ func (x *extraction) body(ruleSrc string) {
 				break
 			}
 		}
-		if textLen(kept) < 100 {
+		if textLen(kept) < 100 && x.e.off.on(HeurPageFallback) {
 			// Nothing article-like found: take the page's text, minus furniture.
 			w := &walker{base: p.base, skip: func(n *html.Node) bool { return x.exclude[n] || unlikely(n) }}
 			w.walkRoot(p.body)
@@ -297,9 +300,9 @@ func (x *extraction) classify(blocks []block, inBody bool) []block {
 			first := firstWord(t)
 			x.low = appendLower(x.low[:0], t)
 			low := x.low
-			if b.kind == atom.Figcaption || (captionWords[first] && reCaption.MatchString(t)) ||
+			if x.e.off.on(HeurCaptions) && (b.kind == atom.Figcaption || (captionWords[first] && reCaption.MatchString(t)) ||
 				(prevImage && sourceWords[first] && reSourceLine.MatchString(t)) ||
-				(prevImage && isCreditLine(t)) {
+				(prevImage && isCreditLine(t))) {
 				if b.kind == atom.Figcaption && !reCaption.MatchString(t) && !prevImage {
 					if !x.leadFigure(b, blocks) {
 						if inBody {
@@ -348,20 +351,20 @@ func (x *extraction) classify(blocks []block, inBody bool) []block {
 			if x.rule != nil && matchesAny(x.rule.dropText, t) {
 				continue
 			}
-			if isBoilerplate(t, low, first) {
+			if x.e.off.on(HeurBoilerplate) && isBoilerplate(t, low, first) {
 				continue
 			}
-			if inBody && !seenLong && strings.ContainsAny(t, "0123456789") && isDateline(t) {
+			if inBody && !seenLong && x.e.off.on(HeurDateline) && strings.ContainsAny(t, "0123456789") && isDateline(t) {
 				if a.PublishedAt == "" {
 					x.visibleDate = t
 				}
 				continue
 			}
-			if credit && reCredit.MatchString(t) {
+			if credit && x.e.off.on(HeurCaptions) && reCredit.MatchString(t) {
 				x.caption(t)
 				continue
 			}
-			if inBody && !seenLong && len(t) < 100 &&
+			if inBody && !seenLong && len(t) < 100 && x.e.off.on(HeurBylineLine) &&
 				(first == "by" || first == "written" || first == "words") && reByline.MatchString(t) {
 				if names := cleanByline(t); len(names) > 0 {
 					if len(x.bodyName) == 0 {

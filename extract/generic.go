@@ -15,7 +15,9 @@ import (
 type nodeStats struct {
 	text, links, commas int
 	score               float64
-	cand                bool
+	// hint is the class/id weight, applied in final (see HeurHintDamping).
+	hint float64
+	cand bool
 	// para marks a paragraph-like element: a <p>, or a block holding only
 	// inline content.
 	para bool
@@ -33,6 +35,8 @@ type scorer struct {
 	// host is the page's host without "www.", for telling the site's own
 	// links from others.
 	host string
+	// off holds the heuristics switched off for an ablation.
+	off heuristicSet
 }
 
 var (
@@ -151,9 +155,44 @@ func classWeight(n *html.Node) float64 {
 	return w
 }
 
-func newScorer(lenient bool) *scorer {
-	return &scorer{stats: make(map[*html.Node]*nodeStats, 512), lenient: lenient}
+func newScorer(lenient bool, off heuristicSet) *scorer {
+	return &scorer{stats: make(map[*html.Node]*nodeStats, 512), lenient: lenient, off: off}
 }
+
+// pruning reports whether the class/id pruning applies: neither the lenient
+// pass nor an ablation has switched it off.
+func (s *scorer) pruning() bool { return !s.lenient && s.off.on(HeurUnlikely) }
+
+// countCommas counts the clause commas in a text: "," except between digits
+// (a decimal comma, "551,88"), and the commas of scripts that have their own
+// (ideographic "、", fullwidth "，", Arabic "،").
+func countCommas(t string, allScripts bool) int {
+	n := 0
+	for i := 0; i < len(t); i++ {
+		switch t[i] {
+		case ',':
+			if allScripts && i > 0 && i+1 < len(t) && isDigitByte(t[i-1]) && isDigitByte(t[i+1]) {
+				continue
+			}
+			n++
+		case 0xE3: // 、 is E3 80 81
+			if allScripts && i+2 < len(t) && t[i+1] == 0x80 && t[i+2] == 0x81 {
+				n++
+			}
+		case 0xEF: // ， is EF BC 8C
+			if allScripts && i+2 < len(t) && t[i+1] == 0xBC && t[i+2] == 0x8C {
+				n++
+			}
+		case 0xD8: // ، is D8 8C
+			if allScripts && i+1 < len(t) && t[i+1] == 0x8C {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }
 
 // visit computes text statistics bottom-up and scores paragraph ancestors.
 // It returns whether n holds block-level children.
@@ -161,20 +200,17 @@ func (s *scorer) visit(n *html.Node, skip func(*html.Node) bool) (st nodeStats, 
 	switch n.Type {
 	case html.TextNode:
 		for i := 0; i < len(n.Data); i++ {
-			c := n.Data[i]
-			if !isSpaceByte(c) {
+			if !isSpaceByte(n.Data[i]) {
 				st.text++
 			}
-			if c == ',' {
-				st.commas++
-			}
 		}
+		st.commas = countCommas(n.Data, s.off.on(HeurScriptCommas))
 		return st, false
 	case html.ElementNode, html.DocumentNode:
 	default:
 		return st, false
 	}
-	if n.Type == html.ElementNode && (junkElement(n) || (!s.lenient && unlikely(n)) || (skip != nil && skip(n))) {
+	if n.Type == html.ElementNode && (junkElement(n) || (s.pruning() && unlikely(n)) || (skip != nil && skip(n))) {
 		return st, isBlock(n)
 	}
 	hasBlock := false
@@ -241,6 +277,11 @@ func (s *scorer) visit(n *html.Node, skip func(*html.Node) bool) (st nodeStats, 
 	}
 	if para {
 		s.scoreParagraph(n.Parent, st)
+		if s.off.on(HeurInlineLinks) && st.links*2 < st.text {
+			// Links inside running text are references, not navigation:
+			// they weigh a quarter in the ancestors' link density.
+			st.links /= 4
+		}
 	}
 	return st, isBlock(n) || hasBlock
 }
@@ -279,7 +320,9 @@ func (s *scorer) candidate(n *html.Node) *nodeStats {
 	if !st.cand {
 		st.cand = true
 		s.cands = append(s.cands, n)
-		st.score += classWeight(n)
+		if s.off.on(HeurClassWeight) {
+			st.hint = classWeight(n)
+		}
 		switch n.DataAtom {
 		case atom.Div, atom.Article, atom.Section, atom.Main:
 			st.score += 5
@@ -310,8 +353,18 @@ func (s *scorer) final(n *html.Node) float64 {
 	if st.text > 0 {
 		ld = float64(st.links) / float64(st.text)
 	}
-	return st.score * (1 - ld)
+	hint := st.hint
+	if hint > 0 && s.off.on(HeurHintDamping) && st.text < hintText {
+		// A class name promises an article; a box with a line of text
+		// does not keep that promise.
+		hint *= float64(st.text) / hintText
+	}
+	return (st.score + hint) * (1 - ld)
 }
+
+// hintText is the text length (bytes) from which a positive class/id hint
+// counts in full: two or three sentences.
+const hintText = 300
 
 // bestRoots returns the article's top-level containers in page order, or nil.
 func (s *scorer) bestRoots() []*html.Node {
@@ -327,15 +380,15 @@ func (s *scorer) bestRoots() []*html.Node {
 	}
 	// Climb while the parent scores nearly as well: the text is split over
 	// several children of the real container.
-	for p := top.Parent; p != nil && p.Type == html.ElementNode && p.DataAtom != atom.Body; p = p.Parent {
+	for p := top.Parent; s.off.on(HeurClimb) && p != nil && p.Type == html.ElementNode && p.DataAtom != atom.Body; p = p.Parent {
 		ps := s.final(p)
 		if ps < best*0.75 {
 			break
 		}
 		top, best = p, maxf(best, ps)
 	}
-	if top.Parent == nil {
-		return []*html.Node{top}
+	if top.Parent == nil || !s.off.on(HeurSiblings) {
+		return s.cousins(top, best, []*html.Node{top})
 	}
 	threshold := maxf(10, best*0.2)
 	topClass := attr(top, "class")
@@ -349,7 +402,7 @@ func (s *scorer) bestRoots() []*html.Node {
 			continue
 		}
 		st := s.stats[sib]
-		if st == nil || (!s.lenient && furniture(sib)) {
+		if st == nil || (s.pruning() && s.off.on(HeurFurniture) && furniture(sib)) {
 			continue // a disclaimer or credit block beside the text is not text
 		}
 		bonus := 0.0
@@ -376,7 +429,7 @@ func (s *scorer) bestRoots() []*html.Node {
 // parts of it. The result is in page order.
 func (s *scorer) cousins(top *html.Node, best float64, roots []*html.Node) []*html.Node {
 	class := attr(top, "class")
-	if class == "" {
+	if class == "" || !s.off.on(HeurCousins) {
 		return roots
 	}
 	// The common ancestor must be close: a few levels above the best
@@ -477,7 +530,7 @@ func maxf(a, b float64) float64 {
 // cleanSkip drops link-heavy or negatively hinted containers inside the chosen
 // article (card rails, tag lists, share bars).
 func (s *scorer) cleanSkip(n *html.Node) bool {
-	if !s.lenient && unlikely(n) {
+	if s.pruning() && unlikely(n) {
 		return true
 	}
 	switch n.DataAtom {
@@ -493,19 +546,22 @@ func (s *scorer) cleanSkip(n *html.Node) bool {
 	if st.text == 0 {
 		return false // images, embeds: keep
 	}
-	if !s.lenient && st.text < s.keepText && (n.DataAtom == atom.Header || furniture(n)) {
+	if s.pruning() && s.off.on(HeurFurniture) && st.text < s.keepText && (n.DataAtom == atom.Header || furniture(n)) {
 		return true
 	}
 	switch n.DataAtom {
 	case atom.P, atom.Li:
 		// A short line that is all links to the site's own pages is a
 		// teaser of another article ("Read more: …", a related headline).
-		return !s.lenient && st.text < 250 && st.links*5 >= st.text*4 && internalLinks(n, s.host)
+		return s.pruning() && s.off.on(HeurTeasers) && st.text < 250 && st.links*5 >= st.text*4 && internalLinks(n, s.host)
 	case atom.Span, atom.Figure:
 		return false // only class hints remove these
 	}
+	if !s.off.on(HeurLinkDensity) {
+		return false
+	}
 	ld := float64(st.links) / float64(st.text)
-	if classWeight(n) < 0 && st.text < 1000 {
+	if s.off.on(HeurClassWeight) && classWeight(n) < 0 && st.text < 1000 {
 		return true
 	}
 	if n.DataAtom == atom.Ul || n.DataAtom == atom.Ol {
