@@ -19,9 +19,6 @@ const (
 	// HeurClassWeight adds or subtracts points for positive ("article",
 	// "content") and negative ("footer", "widget") class/id words.
 	HeurClassWeight Heuristic = "class-weight"
-	// HeurClimb moves from the best candidate to its parent while the parent
-	// scores nearly as well.
-	HeurClimb Heuristic = "climb"
 	// HeurSiblings joins the best candidate's well-scoring or text-like
 	// siblings.
 	HeurSiblings Heuristic = "siblings"
@@ -66,7 +63,7 @@ const (
 
 // Heuristics returns the names of the heuristics Without accepts, sorted.
 func Heuristics() []Heuristic {
-	hs := []Heuristic{HeurUnlikely, HeurClassWeight, HeurClimb, HeurSiblings, HeurCousins,
+	hs := []Heuristic{HeurUnlikely, HeurClassWeight, HeurSiblings, HeurCousins,
 		HeurFurniture, HeurLinkDensity, HeurTeasers, HeurBoilerplate, HeurDateline,
 		HeurBylineLine, HeurCaptions, HeurLenient, HeurPageFallback, HeurInlineLinks,
 		HeurScriptCommas, HeurHintDamping}

@@ -378,15 +378,6 @@ func (s *scorer) bestRoots() []*html.Node {
 	if top == nil || best <= 0 {
 		return nil
 	}
-	// Climb while the parent scores nearly as well: the text is split over
-	// several children of the real container.
-	for p := top.Parent; s.off.on(HeurClimb) && p != nil && p.Type == html.ElementNode && p.DataAtom != atom.Body; p = p.Parent {
-		ps := s.final(p)
-		if ps < best*0.75 {
-			break
-		}
-		top, best = p, maxf(best, ps)
-	}
 	if top.Parent == nil || !s.off.on(HeurSiblings) {
 		return s.cousins(top, best, []*html.Node{top})
 	}
