@@ -19,6 +19,9 @@ const (
 	// HeurClassWeight adds or subtracts points for positive ("article",
 	// "content") and negative ("footer", "widget") class/id words.
 	HeurClassWeight Heuristic = "class-weight"
+	// HeurGrow moves from the best candidate to an ancestor while what the
+	// ancestor adds is mostly prose paragraphs.
+	HeurGrow Heuristic = "grow"
 	// HeurSiblings joins the best candidate's well-scoring or text-like
 	// siblings.
 	HeurSiblings Heuristic = "siblings"
@@ -63,7 +66,7 @@ const (
 
 // Heuristics returns the names of the heuristics Without accepts, sorted.
 func Heuristics() []Heuristic {
-	hs := []Heuristic{HeurUnlikely, HeurClassWeight, HeurSiblings, HeurCousins,
+	hs := []Heuristic{HeurUnlikely, HeurClassWeight, HeurGrow, HeurSiblings, HeurCousins,
 		HeurFurniture, HeurLinkDensity, HeurTeasers, HeurBoilerplate, HeurDateline,
 		HeurBylineLine, HeurCaptions, HeurLenient, HeurPageFallback, HeurInlineLinks,
 		HeurScriptCommas, HeurHintDamping}

@@ -14,6 +14,9 @@ import (
 
 type nodeStats struct {
 	text, links, commas int
+	// good is the text of the prose paragraphs under the node: long enough,
+	// and mostly not links (see goodParagraph).
+	good int
 	score               float64
 	// hint is the class/id weight, applied in final (see HeurHintDamping).
 	hint float64
@@ -37,6 +40,9 @@ type scorer struct {
 	host string
 	// off holds the heuristics switched off for an ablation.
 	off heuristicSet
+	// core holds the best candidate and its cousins when grow chose an
+	// ancestor: the text that won is never cleaned away inside it.
+	core []*html.Node
 }
 
 var (
@@ -231,6 +237,7 @@ func (s *scorer) visit(n *html.Node, skip func(*html.Node) bool) (st nodeStats, 
 		st.text += cs.text
 		st.links += cs.links
 		st.commas += cs.commas
+		st.good += cs.good
 		hasBlock = hasBlock || cb
 		switch {
 		case cb:
@@ -257,6 +264,9 @@ func (s *scorer) visit(n *html.Node, skip func(*html.Node) bool) (st nodeStats, 
 	if hasBlock && isBlock(n) {
 		for _, r := range runs {
 			s.scoreParagraph(n, r)
+			if goodParagraph(r) {
+				st.good += r.text
+			}
 		}
 	}
 	if n.DataAtom == atom.A {
@@ -276,6 +286,9 @@ func (s *scorer) visit(n *html.Node, skip func(*html.Node) bool) (st nodeStats, 
 		s.stats[n].para = true
 	}
 	if para {
+		if goodParagraph(st) {
+			st.good = st.text
+		}
 		s.scoreParagraph(n.Parent, st)
 		if s.off.on(HeurInlineLinks) && st.links*2 < st.text {
 			// Links inside running text are references, not navigation:
@@ -283,7 +296,17 @@ func (s *scorer) visit(n *html.Node, skip func(*html.Node) bool) (st nodeStats, 
 			st.links /= 4
 		}
 	}
+	if p := s.stats[n]; p != nil {
+		p.good = st.good
+	}
 	return st, isBlock(n) || hasBlock
+}
+
+// goodParagraph reports prose: a paragraph of a sentence or more (80 bytes:
+// some 12 words, or 25 characters of a script without spaces) whose text is
+// mostly not links.
+func goodParagraph(st nodeStats) bool {
+	return st.text >= 80 && st.links*3 < st.text
 }
 
 // scoreParagraph gives a paragraph's points to its ancestors, starting with
@@ -378,8 +401,14 @@ func (s *scorer) bestRoots() []*html.Node {
 	if top == nil || best <= 0 {
 		return nil
 	}
+	best0 := top
+	if s.off.on(HeurGrow) {
+		if top = s.grow(top); top != best0 {
+			s.core = s.cousins(best0, best, []*html.Node{best0})
+		}
+	}
 	if top.Parent == nil || !s.off.on(HeurSiblings) {
-		return s.cousins(top, best, []*html.Node{top})
+		return s.cousins(best0, best, []*html.Node{top})
 	}
 	threshold := maxf(10, best*0.2)
 	topClass := attr(top, "class")
@@ -411,7 +440,38 @@ func (s *scorer) bestRoots() []*html.Node {
 			}
 		}
 	}
-	return s.cousins(top, best, roots)
+	return s.cousins(best0, best, roots)
+}
+
+// grow moves from the best candidate to an ancestor while what the
+// ancestor adds is mostly prose: an article whose paragraphs are spread over
+// several wrappers (a lede box, sections between ads) scores each wrapper
+// apart, and the best of them holds only part of the text.
+func (s *scorer) grow(top *html.Node) *html.Node {
+	ts := s.stats[top]
+	if ts == nil {
+		return top
+	}
+	grown := top
+	for p, level := top.Parent, 0; level < 6; p, level = p.Parent, level+1 {
+		if p == nil || p.Type != html.ElementNode || p.DataAtom == atom.Body || p.DataAtom == atom.Html {
+			break
+		}
+		ps := s.stats[p]
+		if ps == nil {
+			break
+		}
+		extra, extraGood, extraLinks := ps.text-ts.text, ps.good-ts.good, ps.links-ts.links
+		if extraGood*2 < extra || extraLinks*10 > extra {
+			break
+		}
+		// A lede or a dateline beside the text is not worth the move: the
+		// ancestor must add at least half as much prose again.
+		if extraGood*2 >= ts.good {
+			grown = p
+		}
+	}
+	return grown
 }
 
 // cousins adds to roots the article's other parts: an article split into
@@ -466,7 +526,12 @@ func (s *scorer) cousins(top *html.Node, best float64, roots []*html.Node) []*ht
 			}
 		}
 	}
-	walk(scope)
+	// The roots may reach above scope (see grow): order them from the top.
+	root := scope
+	for root.Parent != nil {
+		root = root.Parent
+	}
+	walk(root)
 	return ordered
 }
 
@@ -521,6 +586,11 @@ func maxf(a, b float64) float64 {
 // cleanSkip drops link-heavy or negatively hinted containers inside the chosen
 // article (card rails, tag lists, share bars).
 func (s *scorer) cleanSkip(n *html.Node) bool {
+	for _, c := range s.core {
+		if contains(n, c) {
+			return false
+		}
+	}
 	if s.pruning() && unlikely(n) {
 		return true
 	}
