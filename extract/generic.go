@@ -16,8 +16,8 @@ type nodeStats struct {
 	text, links, commas int
 	// good is the text of the prose paragraphs under the node: long enough,
 	// and mostly not links (see goodParagraph).
-	good int
-	score               float64
+	good  int
+	score float64
 	// hint is the class/id weight, applied in final (see HeurHintDamping).
 	hint float64
 	cand bool
