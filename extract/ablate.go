@@ -52,6 +52,9 @@ const (
 	// HeurPageFallback takes the whole page's text, minus furniture, when
 	// no container holds an article.
 	HeurPageFallback Heuristic = "page-fallback"
+	// HeurLDBody takes the declared JSON-LD articleBody when the visible
+	// body is only its beginning (a teaser before a paywall).
+	HeurLDBody Heuristic = "ld-body"
 	// HeurInlineLinks counts links inside prose paragraphs (text that is
 	// mostly not links) at a quarter of their length in link density:
 	// topic links in running text do not make it navigation.
@@ -68,7 +71,7 @@ const (
 func Heuristics() []Heuristic {
 	hs := []Heuristic{HeurUnlikely, HeurClassWeight, HeurGrow, HeurSiblings, HeurCousins,
 		HeurFurniture, HeurLinkDensity, HeurTeasers, HeurBoilerplate, HeurDateline,
-		HeurBylineLine, HeurCaptions, HeurLenient, HeurPageFallback, HeurInlineLinks,
+		HeurBylineLine, HeurCaptions, HeurLenient, HeurPageFallback, HeurLDBody, HeurInlineLinks,
 		HeurScriptCommas, HeurHintDamping}
 	sort.Slice(hs, func(i, j int) bool { return hs[i] < hs[j] })
 	return hs

@@ -112,9 +112,8 @@ func (x *extraction) body(ruleSrc string) {
 	}
 	a.BodyText = renderText(kept)
 	a.BodyHTML = renderHTML(kept)
-	if a.BodyText == "" && x.ld.body != "" {
-		a.BodyText = x.ld.body
-		a.BodyHTML = "<p>" + html.EscapeString(x.ld.body) + "</p>"
+	if x.ld.body != "" && (a.BodyText == "" || (src == SourceHeuristic && x.e.off.on(HeurLDBody) && truncatedBody(a.BodyText, x.ld.body))) {
+		a.BodyText, a.BodyHTML = ldParagraphs(x.ld.body)
 		src = SourceJSONLD
 	}
 	if a.BodyText != "" {
@@ -141,6 +140,42 @@ func (x *extraction) body(ruleSrc string) {
 		w.walkRoot(region)
 		x.classify(w.blocks, false)
 	}
+}
+
+// truncatedBody reports a visible body that is the start of the declared
+// one (JSON-LD articleBody): a paywalled or "read more" page shows a teaser
+// and declares the whole text. The declared text must be half as long again
+// and hold nearly all of the visible text's words.
+func truncatedBody(visible, declared string) bool {
+	if utf8.RuneCountInString(declared) < utf8.RuneCountInString(visible)*3/2 ||
+		textSimilarity(declared, visible) < 0.8 {
+		return false
+	}
+	// The teaser's first paragraph of prose opens the declared text too.
+	dkey := normTitle(declared)
+	for _, para := range strings.Split(visible, "\n\n") {
+		if len(para) >= 80 {
+			key := normTitle(para)
+			return strings.Contains(dkey, key[:min(len(key), 60)])
+		}
+	}
+	return false
+}
+
+// ldParagraphs renders a declared article body: its lines are paragraphs.
+func ldParagraphs(body string) (text, markup string) {
+	var t, m strings.Builder
+	for _, line := range strings.Split(body, "\n") {
+		if line = strings.TrimSpace(line); line == "" {
+			continue
+		}
+		if t.Len() > 0 {
+			t.WriteString("\n\n")
+		}
+		t.WriteString(line)
+		m.WriteString("<p>" + html.EscapeString(line) + "</p>")
+	}
+	return t.String(), m.String()
 }
 
 // pageChrome reports the page's own header, footer and navigation: their
