@@ -400,7 +400,7 @@ func (x *extraction) classify(blocks []block, inBody bool) []block {
 				continue
 			}
 			if inBody && !seenLong && len(t) < 100 && x.e.off.on(HeurBylineLine) &&
-				(first == "by" || first == "written" || first == "words") && reByline.MatchString(t) {
+				bylineCues[first] && reBylineCue.MatchString(t) {
 				if names := cleanByline(t); len(names) > 0 {
 					if len(x.bodyName) == 0 {
 						x.bodyName, x.bodyLine = names, t
@@ -588,13 +588,23 @@ func (x *extraction) bylineLine(fromRule, fromDOM bool, line string) (string, st
 	if fromRule {
 		return line, "" // the rule's byline or author box; "" means the names
 	}
+	sites := x.siteNames()
 	if len(x.ld.authors) > 0 {
 		// People and organisations, in the page's order: "Ann Lee, Reuters".
-		names := make([]string, len(x.ld.authors))
-		for i, au := range x.ld.authors {
-			names[i] = au.name
+		names := make([]string, 0, len(x.ld.authors))
+		for _, au := range x.ld.authors {
+			if !genericCredit(au.name, sites...) {
+				names = append(names, au.name)
+			}
 		}
-		return strings.Join(names, ", "), SourceJSONLD
+		if len(names) > 0 || !x.printedCredit() {
+			if len(names) == 0 {
+				for _, au := range x.ld.authors {
+					names = append(names, au.name)
+				}
+			}
+			return strings.Join(names, ", "), SourceJSONLD
+		}
 	}
 	for _, k := range metaAuthorKeys {
 		declared := ""
@@ -603,7 +613,7 @@ func (x *extraction) bylineLine(fromRule, fromDOM bool, line string) (string, st
 			// A value reading "By …" is a printed line copied into a
 			// meta tag; the page's own byline element is preferred.
 			if v != "" && !strings.HasPrefix(v, "http") && !strings.HasPrefix(v, "/") && !reByline.MatchString(v) &&
-				!seen[strings.ToLower(v)] {
+				!seen[strings.ToLower(v)] && !(genericCredit(v, sites...) && x.printedCredit()) {
 				seen[strings.ToLower(v)] = true
 				declared = joinLine(declared, v)
 			}
@@ -618,7 +628,20 @@ func (x *extraction) bylineLine(fromRule, fromDOM bool, line string) (string, st
 	if _, printed := x.domByline(); printed != "" {
 		return printed, SourceHeuristic
 	}
+	if line == "" && x.bodyLine != "" {
+		return x.bodyLine, SourceHeuristic
+	}
 	return line, ""
+}
+
+// printedCredit reports whether the page prints a byline of its own: one
+// found at the top of the body, or a byline element.
+func (x *extraction) printedCredit() bool {
+	if x.bodyLine != "" {
+		return true
+	}
+	_, printed := x.domByline()
+	return printed != ""
 }
 
 // joinLine appends one more author value to a byline built from repeated
@@ -856,6 +879,13 @@ func (x *extraction) dates(ruleSrc string) {
 				x.set("published_at", SourceHeuristic)
 				break
 			}
+		}
+	}
+	if a.PublishedAt == "" && x.visibleDate != "" {
+		// The dateline printed above the text: "12. März 2024, 10:00 Uhr".
+		if d := parseLocalDate(x.visibleDate); d != "" {
+			a.PublishedAt = d
+			x.set("published_at", SourceHeuristic)
 		}
 	}
 	for _, c := range []struct{ v, src string }{

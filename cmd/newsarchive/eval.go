@@ -134,6 +134,9 @@ type bodyPage struct {
 	// trueAuthors and predAuthors are the page's author names, for sets
 	// whose ground truth has them (fundus).
 	trueAuthors, predAuthors []string
+	// truePublished and predPublished are the publication dates, for sets
+	// whose ground truth has them (fundus).
+	truePublished, predPublished string
 }
 
 // bodyScore is the benchmark's aggregate: precision averaged over pages with
@@ -166,6 +169,7 @@ func evalBodies(ctx context.Context, ex *extract.Extractor, dir string) (*bodyRe
 		ArticleBody string   `json:"articleBody"`
 		URL         string   `json:"url"`
 		Authors     []string `json:"authors"`
+		Published   string   `json:"published"`
 	}
 	if err := json.Unmarshal(raw, &truth); err != nil {
 		return nil, fmt.Errorf("read ground truth: %w", err)
@@ -198,11 +202,12 @@ func evalBodies(ctx context.Context, ex *extract.Extractor, dir string) (*bodyRe
 			res.score.Failed++
 		} else {
 			pred = a.BodyText
+			page.predPublished = a.PublishedAt
 			for _, au := range a.Authors {
 				page.predAuthors = append(page.predAuthors, au.Name)
 			}
 		}
-		page.trueAuthors = t.Authors
+		page.trueAuthors, page.truePublished = t.Authors, t.Published
 		page.score(t.ArticleBody, pred)
 		res.pages = append(res.pages, page)
 	}

@@ -55,10 +55,11 @@ func bodySetScores(ctx context.Context, ex *extract.Extractor, dir string) (*set
 		return nil, err
 	}
 	ids := make([]string, len(res.pages))
-	withAuthors := false
+	withAuthors, withDates := false, false
 	for i, p := range res.pages {
 		ids[i] = p.ID
 		withAuthors = withAuthors || len(p.trueAuthors) > 0
+		withDates = withDates || p.truePublished != ""
 	}
 	score := func(keep func(int) bool) []evalFigure {
 		var pages []bodyPage
@@ -77,6 +78,22 @@ func bodySetScores(ctx context.Context, ex *extract.Extractor, dir string) (*set
 			f1, exact, n := scoreAuthors(pages)
 			figs = append(figs, evalFigure{Name: "authors token F1", Value: f1, Pages: n, key: true},
 				evalFigure{Name: "authors exact", Value: exact, Pages: n})
+		}
+		if withDates {
+			hits, n := 0, 0
+			for _, p := range pages {
+				if gd := firstDate(p.truePublished); gd != "" {
+					n++
+					if gd == firstDate(p.predPublished) {
+						hits++
+					}
+				}
+			}
+			v := 0.0
+			if n > 0 {
+				v = float64(hits) / float64(n)
+			}
+			figs = append(figs, evalFigure{Name: "published date", Value: v, Pages: n, key: true})
 		}
 		return figs
 	}
