@@ -62,8 +62,9 @@ const (
 	// HeurScriptCommas counts clause commas of every script (、，،) and
 	// ignores decimal commas (551,88) when scoring paragraphs.
 	HeurScriptCommas Heuristic = "script-commas"
-	// HeurHintDamping limits a class/id bonus to candidates that hold a
-	// paragraph's worth of text: a tiny "ArticleNote" box is no article.
+	// HeurHintDamping caps a positive class/id bonus at the candidate's own
+	// paragraph score: a hint can double evidence, never make it up (a
+	// small "ArticleNote" box, a "list-articles" teaser list).
 	HeurHintDamping Heuristic = "hint-damping"
 )
 

@@ -3,6 +3,9 @@ package extract
 import (
 	"strings"
 	"testing"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 func TestParseLocalDate(t *testing.T) {
@@ -190,5 +193,50 @@ func TestWithout(t *testing.T) {
 	}
 	if off.off.on(HeurGrow) || !off.off.on(HeurCousins) || !ex.off.on(HeurGrow) {
 		t.Error("Without switched the wrong heuristics, or changed its receiver")
+	}
+}
+
+// TestHintCap checks that a class name alone does not make a small box the
+// best candidate: the hint can double a candidate's paragraph score, not
+// replace it.
+func TestHintCap(t *testing.T) {
+	page := `<html><head><title>Haushalt</title></head><body><div class="article-note"><p>Jetzt testen, zwei Monate für 1 Euro.</p></div>` +
+		`<div class="x"><p>` + germanPara + `</p><p>` + germanPara + `</p><p>` + germanPara + `</p></div></body></html>`
+	for _, tc := range []struct {
+		name string
+		off  heuristicSet
+		want string
+	}{{"capped", nil, "x"}, {"uncapped", heuristicSet{HeurHintDamping: true}, "article-note"}} {
+		doc, err := html.Parse(strings.NewReader(page))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body *html.Node
+		var find func(*html.Node)
+		find = func(n *html.Node) {
+			if n.Type == html.ElementNode && n.DataAtom == atom.Body {
+				body = n
+			}
+			for c := n.FirstChild; c != nil && body == nil; c = c.NextSibling {
+				find(c)
+			}
+		}
+		find(doc)
+		s := newScorer(false, tc.off)
+		s.visit(body, nil)
+		roots := s.bestRoots()
+		if len(roots) == 0 {
+			t.Fatalf("%s: no candidate", tc.name)
+		}
+		var top *html.Node
+		best := 0.0
+		for _, c := range s.cands {
+			if f := s.final(c); top == nil || f > best {
+				top, best = c, f
+			}
+		}
+		if got := attr(top, "class"); got != tc.want {
+			t.Errorf("%s: best candidate %q, want %q", tc.name, got, tc.want)
+		}
 	}
 }

@@ -377,17 +377,13 @@ func (s *scorer) final(n *html.Node) float64 {
 		ld = float64(st.links) / float64(st.text)
 	}
 	hint := st.hint
-	if hint > 0 && s.off.on(HeurHintDamping) && st.text < hintText {
-		// A class name promises an article; a box with a line of text
-		// does not keep that promise.
-		hint *= float64(st.text) / hintText
+	if hint > 0 && s.off.on(HeurHintDamping) {
+		// A class name promises an article; it can at most double the
+		// evidence of the candidate's own paragraphs, never make it up.
+		hint = minf(hint, maxf(st.score, 0))
 	}
 	return (st.score + hint) * (1 - ld)
 }
-
-// hintText is the text length (bytes) from which a positive class/id hint
-// counts in full: two or three sentences.
-const hintText = 300
 
 // bestRoots returns the article's top-level containers in page order, or nil.
 func (s *scorer) bestRoots() []*html.Node {
