@@ -19,6 +19,8 @@ import (
 type Extractor struct {
 	rules    []*Rule
 	maxParse int // 0: parse whole pages
+	// off holds the generic heuristics switched off by Without.
+	off heuristicSet
 }
 
 // WithMaxParse returns a copy of e that parses at most the first n bytes of

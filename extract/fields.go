@@ -68,7 +68,10 @@ func (x *extraction) body(ruleSrc string) {
 		// Generic: strict first; if that finds little text, again without the
 		// class-name pruning (class names mislead it on some sites).
 		for _, lenient := range []bool{false, true} {
-			s := newScorer(lenient)
+			if lenient && !x.e.off.on(HeurLenient) {
+				break
+			}
+			s := newScorer(lenient, x.e.off)
 			if p.url != nil {
 				s.host = strings.TrimPrefix(strings.ToLower(p.url.Hostname()), "www.")
 			}
@@ -92,7 +95,7 @@ func (x *extraction) body(ruleSrc string) {
 				break
 			}
 		}
-		if textLen(kept) < 100 {
+		if textLen(kept) < 100 && x.e.off.on(HeurPageFallback) {
 			// Nothing article-like found: take the page's text, minus furniture.
 			w := &walker{base: p.base, skip: func(n *html.Node) bool { return x.exclude[n] || unlikely(n) }}
 			w.walkRoot(p.body)
@@ -109,9 +112,8 @@ func (x *extraction) body(ruleSrc string) {
 	}
 	a.BodyText = renderText(kept)
 	a.BodyHTML = renderHTML(kept)
-	if a.BodyText == "" && x.ld.body != "" {
-		a.BodyText = x.ld.body
-		a.BodyHTML = "<p>" + html.EscapeString(x.ld.body) + "</p>"
+	if x.ld.body != "" && (a.BodyText == "" || (src == SourceHeuristic && x.e.off.on(HeurLDBody) && truncatedBody(a.BodyText, x.ld.body))) {
+		a.BodyText, a.BodyHTML = ldParagraphs(x.ld.body)
 		src = SourceJSONLD
 	}
 	if a.BodyText != "" {
@@ -138,6 +140,42 @@ func (x *extraction) body(ruleSrc string) {
 		w.walkRoot(region)
 		x.classify(w.blocks, false)
 	}
+}
+
+// truncatedBody reports a visible body that is the start of the declared
+// one (JSON-LD articleBody): a paywalled or "read more" page shows a teaser
+// and declares the whole text. The declared text must be half as long again
+// and hold nearly all of the visible text's words.
+func truncatedBody(visible, declared string) bool {
+	if utf8.RuneCountInString(declared) < utf8.RuneCountInString(visible)*3/2 ||
+		textSimilarity(declared, visible) < 0.8 {
+		return false
+	}
+	// The teaser's first paragraph of prose opens the declared text too.
+	dkey := normTitle(declared)
+	for _, para := range strings.Split(visible, "\n\n") {
+		if len(para) >= 80 {
+			key := normTitle(para)
+			return strings.Contains(dkey, key[:min(len(key), 60)])
+		}
+	}
+	return false
+}
+
+// ldParagraphs renders a declared article body: its lines are paragraphs.
+func ldParagraphs(body string) (text, markup string) {
+	var t, m strings.Builder
+	for _, line := range strings.Split(body, "\n") {
+		if line = strings.TrimSpace(line); line == "" {
+			continue
+		}
+		if t.Len() > 0 {
+			t.WriteString("\n\n")
+		}
+		t.WriteString(line)
+		m.WriteString("<p>" + html.EscapeString(line) + "</p>")
+	}
+	return t.String(), m.String()
 }
 
 // pageChrome reports the page's own header, footer and navigation: their
@@ -297,9 +335,9 @@ func (x *extraction) classify(blocks []block, inBody bool) []block {
 			first := firstWord(t)
 			x.low = appendLower(x.low[:0], t)
 			low := x.low
-			if b.kind == atom.Figcaption || (captionWords[first] && reCaption.MatchString(t)) ||
+			if x.e.off.on(HeurCaptions) && (b.kind == atom.Figcaption || (captionWords[first] && reCaption.MatchString(t)) ||
 				(prevImage && sourceWords[first] && reSourceLine.MatchString(t)) ||
-				(prevImage && isCreditLine(t)) {
+				(prevImage && isCreditLine(t))) {
 				if b.kind == atom.Figcaption && !reCaption.MatchString(t) && !prevImage {
 					if !x.leadFigure(b, blocks) {
 						if inBody {
@@ -355,21 +393,21 @@ func (x *extraction) classify(blocks []block, inBody bool) []block {
 			if x.rule != nil && matchesAny(x.rule.dropText, t) {
 				continue
 			}
-			if isBoilerplate(t, low, first) {
+			if x.e.off.on(HeurBoilerplate) && isBoilerplate(t, low, first) {
 				continue
 			}
-			if inBody && !seenLong && strings.ContainsAny(t, "0123456789") && isDateline(t) {
+			if inBody && !seenLong && x.e.off.on(HeurDateline) && strings.ContainsAny(t, "0123456789") && isDateline(t) {
 				if a.PublishedAt == "" {
 					x.visibleDate = t
 				}
 				continue
 			}
-			if credit && reCredit.MatchString(t) {
+			if credit && x.e.off.on(HeurCaptions) && reCredit.MatchString(t) {
 				x.caption(t)
 				continue
 			}
-			if inBody && !seenLong && len(t) < 100 &&
-				(first == "by" || first == "written" || first == "words") && reByline.MatchString(t) {
+			if inBody && !seenLong && len(t) < 100 && x.e.off.on(HeurBylineLine) &&
+				bylineCues[first] && reBylineCue.MatchString(t) {
 				if names := cleanByline(t); len(names) > 0 {
 					if len(x.bodyName) == 0 {
 						x.bodyName, x.bodyLine = names, t
@@ -566,13 +604,23 @@ func (x *extraction) bylineLine(fromRule, fromDOM bool, line string) (string, st
 	if fromRule {
 		return line, "" // the rule's byline or author box; "" means the names
 	}
+	sites := x.siteNames()
 	if len(x.ld.authors) > 0 {
 		// People and organisations, in the page's order: "Ann Lee, Reuters".
-		names := make([]string, len(x.ld.authors))
-		for i, au := range x.ld.authors {
-			names[i] = au.name
+		names := make([]string, 0, len(x.ld.authors))
+		for _, au := range x.ld.authors {
+			if !genericCredit(au.name, sites...) {
+				names = append(names, au.name)
+			}
 		}
-		return strings.Join(names, ", "), SourceJSONLD
+		if len(names) > 0 || !x.printedCredit() {
+			if len(names) == 0 {
+				for _, au := range x.ld.authors {
+					names = append(names, au.name)
+				}
+			}
+			return strings.Join(names, ", "), SourceJSONLD
+		}
 	}
 	for _, k := range metaAuthorKeys {
 		declared := ""
@@ -581,7 +629,7 @@ func (x *extraction) bylineLine(fromRule, fromDOM bool, line string) (string, st
 			// A value reading "By …" is a printed line copied into a
 			// meta tag; the page's own byline element is preferred.
 			if v != "" && !strings.HasPrefix(v, "http") && !strings.HasPrefix(v, "/") && !reByline.MatchString(v) &&
-				!seen[strings.ToLower(v)] {
+				!seen[strings.ToLower(v)] && !(genericCredit(v, sites...) && x.printedCredit()) {
 				seen[strings.ToLower(v)] = true
 				declared = joinLine(declared, v)
 			}
@@ -596,7 +644,20 @@ func (x *extraction) bylineLine(fromRule, fromDOM bool, line string) (string, st
 	if _, printed := x.domByline(); printed != "" {
 		return printed, SourceHeuristic
 	}
+	if line == "" && x.bodyLine != "" {
+		return x.bodyLine, SourceHeuristic
+	}
 	return line, ""
+}
+
+// printedCredit reports whether the page prints a byline of its own: one
+// found at the top of the body, or a byline element.
+func (x *extraction) printedCredit() bool {
+	if x.bodyLine != "" {
+		return true
+	}
+	_, printed := x.domByline()
+	return printed != ""
 }
 
 // joinLine appends one more author value to a byline built from repeated
@@ -834,6 +895,13 @@ func (x *extraction) dates(ruleSrc string) {
 				x.set("published_at", SourceHeuristic)
 				break
 			}
+		}
+	}
+	if a.PublishedAt == "" && x.visibleDate != "" {
+		// The dateline printed above the text: "12. März 2024, 10:00 Uhr".
+		if d := parseLocalDate(x.visibleDate); d != "" {
+			a.PublishedAt = d
+			x.set("published_at", SourceHeuristic)
 		}
 	}
 	for _, c := range []struct{ v, src string }{

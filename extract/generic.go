@@ -14,8 +14,13 @@ import (
 
 type nodeStats struct {
 	text, links, commas int
-	score               float64
-	cand                bool
+	// good is the text of the prose paragraphs under the node: long enough,
+	// and mostly not links (see goodParagraph).
+	good  int
+	score float64
+	// hint is the class/id weight, applied in final (see HeurHintDamping).
+	hint float64
+	cand bool
 	// para marks a paragraph-like element: a <p>, or a block holding only
 	// inline content.
 	para bool
@@ -33,6 +38,11 @@ type scorer struct {
 	// host is the page's host without "www.", for telling the site's own
 	// links from others.
 	host string
+	// off holds the heuristics switched off for an ablation.
+	off heuristicSet
+	// core holds the best candidate and its cousins when grow chose an
+	// ancestor: the text that won is never cleaned away inside it.
+	core []*html.Node
 }
 
 var (
@@ -151,9 +161,44 @@ func classWeight(n *html.Node) float64 {
 	return w
 }
 
-func newScorer(lenient bool) *scorer {
-	return &scorer{stats: make(map[*html.Node]*nodeStats, 512), lenient: lenient}
+func newScorer(lenient bool, off heuristicSet) *scorer {
+	return &scorer{stats: make(map[*html.Node]*nodeStats, 512), lenient: lenient, off: off}
 }
+
+// pruning reports whether the class/id pruning applies: neither the lenient
+// pass nor an ablation has switched it off.
+func (s *scorer) pruning() bool { return !s.lenient && s.off.on(HeurUnlikely) }
+
+// countCommas counts the clause commas in a text: "," except between digits
+// (a decimal comma, "551,88"), and the commas of scripts that have their own
+// (ideographic "、", fullwidth "，", Arabic "،").
+func countCommas(t string, allScripts bool) int {
+	n := 0
+	for i := 0; i < len(t); i++ {
+		switch t[i] {
+		case ',':
+			if allScripts && i > 0 && i+1 < len(t) && isDigitByte(t[i-1]) && isDigitByte(t[i+1]) {
+				continue
+			}
+			n++
+		case 0xE3: // 、 is E3 80 81
+			if allScripts && i+2 < len(t) && t[i+1] == 0x80 && t[i+2] == 0x81 {
+				n++
+			}
+		case 0xEF: // ， is EF BC 8C
+			if allScripts && i+2 < len(t) && t[i+1] == 0xBC && t[i+2] == 0x8C {
+				n++
+			}
+		case 0xD8: // ، is D8 8C
+			if allScripts && i+1 < len(t) && t[i+1] == 0x8C {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }
 
 // visit computes text statistics bottom-up and scores paragraph ancestors.
 // It returns whether n holds block-level children.
@@ -161,20 +206,17 @@ func (s *scorer) visit(n *html.Node, skip func(*html.Node) bool) (st nodeStats, 
 	switch n.Type {
 	case html.TextNode:
 		for i := 0; i < len(n.Data); i++ {
-			c := n.Data[i]
-			if !isSpaceByte(c) {
+			if !isSpaceByte(n.Data[i]) {
 				st.text++
 			}
-			if c == ',' {
-				st.commas++
-			}
 		}
+		st.commas = countCommas(n.Data, s.off.on(HeurScriptCommas))
 		return st, false
 	case html.ElementNode, html.DocumentNode:
 	default:
 		return st, false
 	}
-	if n.Type == html.ElementNode && (junkElement(n) || (!s.lenient && unlikely(n)) || (skip != nil && skip(n))) {
+	if n.Type == html.ElementNode && (junkElement(n) || (s.pruning() && unlikely(n)) || (skip != nil && skip(n))) {
 		return st, isBlock(n)
 	}
 	hasBlock := false
@@ -195,6 +237,7 @@ func (s *scorer) visit(n *html.Node, skip func(*html.Node) bool) (st nodeStats, 
 		st.text += cs.text
 		st.links += cs.links
 		st.commas += cs.commas
+		st.good += cs.good
 		hasBlock = hasBlock || cb
 		switch {
 		case cb:
@@ -221,6 +264,9 @@ func (s *scorer) visit(n *html.Node, skip func(*html.Node) bool) (st nodeStats, 
 	if hasBlock && isBlock(n) {
 		for _, r := range runs {
 			s.scoreParagraph(n, r)
+			if goodParagraph(r) {
+				st.good += r.text
+			}
 		}
 	}
 	if n.DataAtom == atom.A {
@@ -240,9 +286,27 @@ func (s *scorer) visit(n *html.Node, skip func(*html.Node) bool) (st nodeStats, 
 		s.stats[n].para = true
 	}
 	if para {
+		if goodParagraph(st) {
+			st.good = st.text
+		}
 		s.scoreParagraph(n.Parent, st)
+		if s.off.on(HeurInlineLinks) && st.links*2 < st.text {
+			// Links inside running text are references, not navigation:
+			// they weigh a quarter in the ancestors' link density.
+			st.links /= 4
+		}
+	}
+	if p := s.stats[n]; p != nil {
+		p.good = st.good
 	}
 	return st, isBlock(n) || hasBlock
+}
+
+// goodParagraph reports prose: a paragraph of a sentence or more (80 bytes:
+// some 12 words, or 25 characters of a script without spaces) whose text is
+// mostly not links.
+func goodParagraph(st nodeStats) bool {
+	return st.text >= 80 && st.links*3 < st.text
 }
 
 // scoreParagraph gives a paragraph's points to its ancestors, starting with
@@ -279,7 +343,9 @@ func (s *scorer) candidate(n *html.Node) *nodeStats {
 	if !st.cand {
 		st.cand = true
 		s.cands = append(s.cands, n)
-		st.score += classWeight(n)
+		if s.off.on(HeurClassWeight) {
+			st.hint = classWeight(n)
+		}
 		switch n.DataAtom {
 		case atom.Div, atom.Article, atom.Section, atom.Main:
 			st.score += 5
@@ -310,7 +376,13 @@ func (s *scorer) final(n *html.Node) float64 {
 	if st.text > 0 {
 		ld = float64(st.links) / float64(st.text)
 	}
-	return st.score * (1 - ld)
+	hint := st.hint
+	if hint > 0 && s.off.on(HeurHintDamping) {
+		// A class name promises an article; it can at most double the
+		// evidence of the candidate's own paragraphs, never make it up.
+		hint = minf(hint, maxf(st.score, 0))
+	}
+	return (st.score + hint) * (1 - ld)
 }
 
 // bestRoots returns the article's top-level containers in page order, or nil.
@@ -325,17 +397,14 @@ func (s *scorer) bestRoots() []*html.Node {
 	if top == nil || best <= 0 {
 		return nil
 	}
-	// Climb while the parent scores nearly as well: the text is split over
-	// several children of the real container.
-	for p := top.Parent; p != nil && p.Type == html.ElementNode && p.DataAtom != atom.Body; p = p.Parent {
-		ps := s.final(p)
-		if ps < best*0.75 {
-			break
+	best0 := top
+	if s.off.on(HeurGrow) {
+		if top = s.grow(top); top != best0 {
+			s.core = s.cousins(best0, best, []*html.Node{best0})
 		}
-		top, best = p, maxf(best, ps)
 	}
-	if top.Parent == nil {
-		return []*html.Node{top}
+	if top.Parent == nil || !s.off.on(HeurSiblings) {
+		return s.cousins(best0, best, []*html.Node{top})
 	}
 	threshold := maxf(10, best*0.2)
 	topClass := attr(top, "class")
@@ -349,7 +418,7 @@ func (s *scorer) bestRoots() []*html.Node {
 			continue
 		}
 		st := s.stats[sib]
-		if st == nil || (!s.lenient && furniture(sib)) {
+		if st == nil || (s.pruning() && s.off.on(HeurFurniture) && furniture(sib)) {
 			continue // a disclaimer or credit block beside the text is not text
 		}
 		bonus := 0.0
@@ -367,7 +436,38 @@ func (s *scorer) bestRoots() []*html.Node {
 			}
 		}
 	}
-	return s.cousins(top, best, roots)
+	return s.cousins(best0, best, roots)
+}
+
+// grow moves from the best candidate to an ancestor while what the
+// ancestor adds is mostly prose: an article whose paragraphs are spread over
+// several wrappers (a lede box, sections between ads) scores each wrapper
+// apart, and the best of them holds only part of the text.
+func (s *scorer) grow(top *html.Node) *html.Node {
+	ts := s.stats[top]
+	if ts == nil {
+		return top
+	}
+	grown := top
+	for p, level := top.Parent, 0; level < 6; p, level = p.Parent, level+1 {
+		if p == nil || p.Type != html.ElementNode || p.DataAtom == atom.Body || p.DataAtom == atom.Html {
+			break
+		}
+		ps := s.stats[p]
+		if ps == nil {
+			break
+		}
+		extra, extraGood, extraLinks := ps.text-ts.text, ps.good-ts.good, ps.links-ts.links
+		if extraGood*2 < extra || extraLinks*10 > extra {
+			break
+		}
+		// A lede or a dateline beside the text is not worth the move: the
+		// ancestor must add at least half as much prose again.
+		if extraGood*2 >= ts.good {
+			grown = p
+		}
+	}
+	return grown
 }
 
 // cousins adds to roots the article's other parts: an article split into
@@ -376,7 +476,7 @@ func (s *scorer) bestRoots() []*html.Node {
 // parts of it. The result is in page order.
 func (s *scorer) cousins(top *html.Node, best float64, roots []*html.Node) []*html.Node {
 	class := attr(top, "class")
-	if class == "" {
+	if class == "" || !s.off.on(HeurCousins) {
 		return roots
 	}
 	// The common ancestor must be close: a few levels above the best
@@ -422,7 +522,12 @@ func (s *scorer) cousins(top *html.Node, best float64, roots []*html.Node) []*ht
 			}
 		}
 	}
-	walk(scope)
+	// The roots may reach above scope (see grow): order them from the top.
+	root := scope
+	for root.Parent != nil {
+		root = root.Parent
+	}
+	walk(root)
 	return ordered
 }
 
@@ -477,7 +582,12 @@ func maxf(a, b float64) float64 {
 // cleanSkip drops link-heavy or negatively hinted containers inside the chosen
 // article (card rails, tag lists, share bars).
 func (s *scorer) cleanSkip(n *html.Node) bool {
-	if !s.lenient && unlikely(n) {
+	for _, c := range s.core {
+		if contains(n, c) {
+			return false
+		}
+	}
+	if s.pruning() && unlikely(n) {
 		return true
 	}
 	switch n.DataAtom {
@@ -493,19 +603,22 @@ func (s *scorer) cleanSkip(n *html.Node) bool {
 	if st.text == 0 {
 		return false // images, embeds: keep
 	}
-	if !s.lenient && st.text < s.keepText && (n.DataAtom == atom.Header || furniture(n)) {
+	if s.pruning() && s.off.on(HeurFurniture) && st.text < s.keepText && (n.DataAtom == atom.Header || furniture(n)) {
 		return true
 	}
 	switch n.DataAtom {
 	case atom.P, atom.Li:
 		// A short line that is all links to the site's own pages is a
 		// teaser of another article ("Read more: …", a related headline).
-		return !s.lenient && st.text < 250 && st.links*5 >= st.text*4 && internalLinks(n, s.host)
+		return s.pruning() && s.off.on(HeurTeasers) && st.text < 250 && st.links*5 >= st.text*4 && internalLinks(n, s.host)
 	case atom.Span, atom.Figure:
 		return false // only class hints remove these
 	}
+	if !s.off.on(HeurLinkDensity) {
+		return false
+	}
 	ld := float64(st.links) / float64(st.text)
-	if classWeight(n) < 0 && st.text < 1000 {
+	if s.off.on(HeurClassWeight) && classWeight(n) < 0 && st.text < 1000 {
 		return true
 	}
 	if n.DataAtom == atom.Ul || n.DataAtom == atom.Ol {

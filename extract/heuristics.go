@@ -198,7 +198,7 @@ func handleLike(s string) bool {
 // cleanByline turns "By Eva Fox" / "Written by Eva Fox | Feb 15" into names.
 func cleanByline(s string) []string {
 	s = collapse(s)
-	if m := reByline.FindStringSubmatch(s); m != nil {
+	if m := reBylineCue.FindStringSubmatch(s); m != nil {
 		s = m[1]
 	}
 	if i := strings.IndexAny(s, "|•·\n"); i >= 0 {
@@ -341,7 +341,7 @@ func parseTextDate(s string) string {
 	if strings.HasPrefix(s, "Sept ") {
 		return parseTextDate("Sep " + s[5:])
 	}
-	return ""
+	return parseLocalDate(s)
 }
 
 // dateWords are the words a dateline is made of, besides numbers: month and
@@ -376,9 +376,9 @@ func isDateline(t string) bool {
 		}
 		lw := strings.ToLower(w)
 		switch {
-		case monthWords[lw]:
+		case monthWords[lw] || localMonths[lw] > 0:
 			month = true
-		case dateWords[lw]:
+		case dateWords[lw] || localDateWords[lw]:
 		default:
 			other++
 		}

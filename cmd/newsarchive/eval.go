@@ -20,7 +20,11 @@ import (
 	"github.com/newsarchive/newsarchive/extract"
 )
 
-const evalExamples = `  newsarchive eval --dataset DATA/articles
+const evalExamples = `  newsarchive eval --all DATA                  # every development set, one table
+  newsarchive eval --all DATA --folds 5       # and per fold, with the spread
+  newsarchive eval --all DATA --ablation      # what each body heuristic contributes
+  newsarchive eval --all DATA --ablate cousins,climb
+  newsarchive eval --dataset DATA/articles
   newsarchive eval --dataset DATA/articles --worst 20
   newsarchive eval --dataset DATA/articles --json > pages.jsonl
   newsarchive eval --metadata DATA/metadata
@@ -32,7 +36,11 @@ const evalExamples = `  newsarchive eval --dataset DATA/articles
 const metadataPageURL = "http://fakehost/test/page.html"
 
 func runEval(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "eval", "eval [--dataset DIR] [--metadata DIR] [--credits DIR] [--json] [--worst N]", evalExamples)
+	fs := newFlagSet(e, "eval", "eval [--all DIR [--folds K] [--ablation]] [--dataset DIR] [--metadata DIR] [--credits DIR] [--ablate NAMES] [--json] [--worst N]", evalExamples)
+	all := fs.String("all", "", "benchmarks root: run every development set under DIR ("+setNames()+") and print one table")
+	folds := fs.Int("folds", 0, "with --all: also score K folds (pages split by a hash of their id) and the spread")
+	ablateNames := fs.String("ablate", "", "switch off these body heuristics (comma-separated): "+heuristicNames())
+	ablation := fs.Bool("ablation", false, "with --all: rerun with each body heuristic off in turn and print what it changes")
 	dataset := fs.String("dataset", "", "article-body benchmark: DIR/ground-truth.json and DIR/html/<id>.html.gz")
 	metadata := fs.String("metadata", "", "metadata benchmark: DIR/<case>/source.html and expected-metadata.json")
 	credits := fs.String("credits", "", "credits benchmark: DIR/labels.json (authors, bios, editors, related links); or DIR/ground-truth.json authors")
@@ -44,15 +52,48 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() != 0 {
 		return usagef("eval takes no arguments; name the benchmark with --dataset or --metadata")
 	}
-	if *dataset == "" && *metadata == "" && *credits == "" {
-		return usagef("eval needs --dataset DIR, --metadata DIR or --credits DIR")
+	if *dataset == "" && *metadata == "" && *credits == "" && *all == "" {
+		return usagef("eval needs --all DIR, --dataset DIR, --metadata DIR or --credits DIR")
 	}
 	if *worst < 0 {
 		return usagef("--worst must not be negative")
 	}
+	if *folds < 0 || *folds == 1 || *folds > 20 {
+		return usagef("--folds must be between 2 and 20")
+	}
+	if (*folds > 0 || *ablation) && *all == "" {
+		return usagef("--folds and --ablation need --all DIR")
+	}
 	ex, err := extract.Default()
 	if err != nil {
 		return fmt.Errorf("load extraction rules: %w", err)
+	}
+	if *ablateNames != "" {
+		var hs []extract.Heuristic
+		for _, n := range strings.Split(*ablateNames, ",") {
+			hs = append(hs, extract.Heuristic(strings.TrimSpace(n)))
+		}
+		if ex, err = ex.Without(hs...); err != nil {
+			return usagef("--ablate: %v", err)
+		}
+	}
+	if *all != "" {
+		rows, skipped, err := evalAll(ctx, ex, *all, *folds)
+		if err != nil {
+			return err
+		}
+		if err := printEvalTable(e.stdout, rows, skipped, *asJSON); err != nil {
+			return fmt.Errorf("write results: %w", err)
+		}
+		if *ablation {
+			abl, err := ablate(ctx, ex, *all, *folds, rows)
+			if err != nil {
+				return err
+			}
+			if err := printAblation(e.stdout, abl, rows, *asJSON); err != nil {
+				return fmt.Errorf("write results: %w", err)
+			}
+		}
 	}
 	if *dataset != "" {
 		res, err := evalBodies(ctx, ex, *dataset)
@@ -101,6 +142,12 @@ type bodyPage struct {
 	Error      string   `json:"error,omitempty"`
 
 	tp, fp, fn float64
+	// trueAuthors and predAuthors are the page's author names, for sets
+	// whose ground truth has them (fundus).
+	trueAuthors, predAuthors []string
+	// truePublished and predPublished are the publication dates, for sets
+	// whose ground truth has them (fundus).
+	truePublished, predPublished string
 }
 
 // bodyScore is the benchmark's aggregate: precision averaged over pages with
@@ -130,8 +177,10 @@ func evalBodies(ctx context.Context, ex *extract.Extractor, dir string) (*bodyRe
 		return nil, fmt.Errorf("read ground truth: %w", err)
 	}
 	var truth map[string]struct {
-		ArticleBody string `json:"articleBody"`
-		URL         string `json:"url"`
+		ArticleBody string   `json:"articleBody"`
+		URL         string   `json:"url"`
+		Authors     []string `json:"authors"`
+		Published   string   `json:"published"`
 	}
 	if err := json.Unmarshal(raw, &truth); err != nil {
 		return nil, fmt.Errorf("read ground truth: %w", err)
@@ -164,7 +213,12 @@ func evalBodies(ctx context.Context, ex *extract.Extractor, dir string) (*bodyRe
 			res.score.Failed++
 		} else {
 			pred = a.BodyText
+			page.predPublished = a.PublishedAt
+			for _, au := range a.Authors {
+				page.predAuthors = append(page.predAuthors, au.Name)
+			}
 		}
+		page.trueAuthors, page.truePublished = t.Authors, t.Published
 		page.score(t.ArticleBody, pred)
 		res.pages = append(res.pages, page)
 	}
@@ -432,9 +486,22 @@ type metaResult struct {
 // expected-metadata.json and scores title, byline, published date and site
 // name.
 func evalMetadata(ctx context.Context, ex *extract.Extractor, dir string) (*metaResult, error) {
+	res, expected, err := evalMetadataPages(ctx, ex, dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range metaFields {
+		res.fields = append(res.fields, scoreMetaField(f.pred, f.expected, res.pages, expected))
+	}
+	return res, nil
+}
+
+// evalMetadataPages extracts every case of the metadata benchmark in DIR and
+// returns the predictions with the expected values by case.
+func evalMetadataPages(ctx context.Context, ex *extract.Extractor, dir string) (*metaResult, map[string]map[string]any, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, fmt.Errorf("read metadata benchmark: %w", err)
+		return nil, nil, fmt.Errorf("read metadata benchmark: %w", err)
 	}
 	names := make([]string, 0, len(entries))
 	for _, en := range entries {
@@ -445,7 +512,7 @@ func evalMetadata(ctx context.Context, ex *extract.Extractor, dir string) (*meta
 	expected := map[string]map[string]any{}
 	for _, name := range names {
 		if ctx.Err() != nil {
-			return nil, errInterrupted
+			return nil, nil, errInterrupted
 		}
 		raw, err := os.ReadFile(filepath.Join(dir, name, "expected-metadata.json"))
 		if err != nil {
@@ -453,13 +520,13 @@ func evalMetadata(ctx context.Context, ex *extract.Extractor, dir string) (*meta
 		}
 		var exp map[string]any
 		if err := json.Unmarshal(raw, &exp); err != nil {
-			return nil, fmt.Errorf("read %s: %w", filepath.Join(name, "expected-metadata.json"), err)
+			return nil, nil, fmt.Errorf("read %s: %w", filepath.Join(name, "expected-metadata.json"), err)
 		}
 		expected[name] = exp
 		page := metaPage{Case: name, Predicted: map[string]string{}}
 		src, err := os.ReadFile(filepath.Join(dir, name, "source.html"))
 		if err != nil {
-			return nil, fmt.Errorf("read page %s: %w", name, err)
+			return nil, nil, fmt.Errorf("read page %s: %w", name, err)
 		}
 		a, err := ex.Extract(metadataPageURL, nil, src)
 		if err != nil {
@@ -470,12 +537,9 @@ func evalMetadata(ctx context.Context, ex *extract.Extractor, dir string) (*meta
 		res.pages = append(res.pages, page)
 	}
 	if len(res.pages) == 0 {
-		return nil, fmt.Errorf("no <case>/expected-metadata.json in %s", dir)
+		return nil, nil, fmt.Errorf("no <case>/expected-metadata.json in %s", dir)
 	}
-	for _, f := range metaFields {
-		res.fields = append(res.fields, scoreMetaField(f.pred, f.expected, res.pages, expected))
-	}
-	return res, nil
+	return res, expected, nil
 }
 
 // predictedMetadata maps a record to the benchmark's prediction fields.

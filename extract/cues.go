@@ -1,0 +1,219 @@
+package extract
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// Language cues of the generic layer: month names, dateline words and byline
+// labels in the languages news sites publish in most. They are data, read
+// once; nothing here names a site.
+
+// localMonths maps month names and their usual abbreviations, lowercased, to
+// the month number: en, de, fr, es, pt, it, nl, pl, ru, tr, sv/da/no, cs, ar.
+// Slavic genitive forms ("marca", "марта") are listed as printed in dates.
+var localMonths = func() map[string]int {
+	lists := []string{
+		// en
+		"january jan|february feb|march mar|april apr|may|june jun|july jul|august aug|september sep sept|october oct|november nov|december dec",
+		// de
+		"januar jänner jän|februar feber|märz mär maerz|april|mai|juni|juli|august|september|oktober okt|november|dezember dez",
+		// fr
+		"janvier janv|février fevrier févr fevr|mars|avril avr|mai|juin|juillet juil|août aout|septembre|octobre|novembre|décembre decembre déc",
+		// es
+		"enero ene|febrero|marzo|abril abr|mayo|junio|julio|agosto ago|septiembre setiembre|octubre|noviembre|diciembre dic",
+		// pt
+		"janeiro|fevereiro fev|março marco|abril|maio|junho|julho|agosto|setembro set|outubro out|novembro|dezembro",
+		// it
+		"gennaio gen|febbraio|marzo|aprile|maggio mag|giugno giu|luglio lug|agosto|settembre sett|ottobre ott|novembre|dicembre",
+		// nl
+		"januari|februari|maart mrt|april|mei|juni|juli|augustus|september|oktober|november|december",
+		// pl (genitive, as in dates)
+		"stycznia styczeń|lutego luty|marca marzec|kwietnia kwiecień|maja maj|czerwca czerwiec|lipca lipiec|sierpnia sierpień|września wrzesień|października październik|listopada listopad|grudnia grudzień",
+		// ru (genitive, as in dates)
+		"января январь янв|февраля февраль фев|марта март|апреля апрель апр|мая май|июня июнь|июля июль|августа август авг|сентября сентябрь сен|октября октябрь окт|ноября ноябрь ноя|декабря декабрь дек",
+		// tr
+		"ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık",
+		// sv, da, no
+		"januar|februar|mars|april|maj|juni|juli|augusti|september|oktober|november|december desember",
+		// cs (genitive)
+		"ledna|února|března|dubna|května|června|července|srpna|září|října|listopadu|prosince",
+		// ar
+		"يناير كانون الثاني|فبراير شباط|مارس آذار|أبريل نيسان|مايو أيار|يونيو حزيران|يوليو تموز|أغسطس آب|سبتمبر أيلول|أكتوبر تشرين الأول|نوفمبر تشرين الثاني|ديسمبر كانون الأول",
+	}
+	m := map[string]int{}
+	for _, l := range lists {
+		for i, month := range strings.Split(l, "|") {
+			for _, name := range strings.Fields(month) {
+				if _, ok := m[name]; !ok {
+					m[name] = i + 1
+				}
+			}
+		}
+	}
+	return m
+}()
+
+var (
+	// "2024年5月3日", "2024년 5월 3일"
+	reCJKDate = regexp.MustCompile(`(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]?`)
+	reISODate = regexp.MustCompile(`\b(\d{4})-(\d{1,2})-(\d{1,2})\b`)
+	// "12.03.2024", "12/03/2024"
+	reNumDate = regexp.MustCompile(`\b(\d{1,2})([./])\s?(\d{1,2})([./])\s?(\d{4})\b`)
+	// "12. März 2024", "3 de mayo de 2023", "3 мая 2023 г.", "12 Mart 2024"
+	reDayMonth = regexp.MustCompile(`(\d{1,2})(?:\.|er|º)?\s+(?:de\s+)?(\p{L}+)\.?,?\s+(?:de\s+|del\s+)?(\d{4})`)
+	// "May 3, 2023", "Sept. 15th 2021"
+	reMonthDay = regexp.MustCompile(`(\p{L}+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})`)
+)
+
+// parseLocalDate finds the first calendar date written in s in a local
+// format and returns it as "2006-01-02", or "". No time or offset is
+// invented.
+func parseLocalDate(s string) string {
+	if s == "" || len(s) > 300 {
+		return ""
+	}
+	s = asciiDigits(s)
+	if !strings.ContainsAny(s, "0123456789") {
+		return ""
+	}
+	ymd := func(y, m, d string) string {
+		yi, _ := strconv.Atoi(y)
+		mi, _ := strconv.Atoi(m)
+		di, _ := strconv.Atoi(d)
+		return validDate(yi, mi, di)
+	}
+	if m := reCJKDate.FindStringSubmatch(s); m != nil {
+		if d := ymd(m[1], m[2], m[3]); d != "" {
+			return d
+		}
+	}
+	if m := reISODate.FindStringSubmatch(s); m != nil {
+		if d := ymd(m[1], m[2], m[3]); d != "" {
+			return d
+		}
+	}
+	low := strings.ToLower(s)
+	if m := reDayMonth.FindStringSubmatch(low); m != nil {
+		if mo := localMonths[m[2]]; mo > 0 {
+			if d := ymd(m[3], strconv.Itoa(mo), m[1]); d != "" {
+				return d
+			}
+		}
+	}
+	if m := reMonthDay.FindStringSubmatch(low); m != nil {
+		if mo := localMonths[m[1]]; mo > 0 {
+			if d := ymd(m[3], strconv.Itoa(mo), m[2]); d != "" {
+				return d
+			}
+		}
+	}
+	if m := reNumDate.FindStringSubmatch(s); m != nil && m[2] == m[4] {
+		a, _ := strconv.Atoi(m[1])
+		b, _ := strconv.Atoi(m[3])
+		y, _ := strconv.Atoi(m[5])
+		switch {
+		case m[2] == ".": // day first wherever dots are used
+			return validDate(y, b, a)
+		case a > 12: // 31/12/2024
+			return validDate(y, b, a)
+		case b > 12: // 12/31/2024
+			return validDate(y, a, b)
+		}
+		// 03/04/2024 reads either way: no date rather than a wrong one.
+	}
+	return ""
+}
+
+func validDate(y, m, d int) string {
+	if y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1 || d > 31 {
+		return ""
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", y, m, d)
+}
+
+// asciiDigits rewrites the decimal digits of any script (Arabic-Indic,
+// Devanagari, fullwidth) as ASCII ones.
+func asciiDigits(s string) string {
+	ascii := true
+	for _, r := range s {
+		if r >= 0x80 && unicode.Is(unicode.Nd, r) {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r >= 0x80 && unicode.Is(unicode.Nd, r) {
+			return '0' + rune(digitValue(r))
+		}
+		return r
+	}, s)
+}
+
+// digitValue returns a decimal digit's value: Unicode lays every decimal
+// digit set out as ten consecutive code points from zero.
+func digitValue(r rune) int {
+	start := r
+	for unicode.Is(unicode.Nd, start-1) {
+		start--
+	}
+	return int(r-start) % 10
+}
+
+// localDateWords are the words around dates in datelines besides month
+// names: weekdays, "published", "updated", "at", "o'clock" in the languages
+// of localMonths, and the CJK date characters.
+var localDateWords = wordSet(
+	// de
+	"montag dienstag mittwoch donnerstag freitag samstag sonntag mo di mi do fr sa so uhr um am veröffentlicht aktualisiert stand " +
+		// fr
+		"lundi mardi mercredi jeudi vendredi samedi dimanche le à publié mis jour h " +
+		// es, pt
+		"lunes martes miércoles jueves viernes sábado domingo publicado actualizado atualizado el de del às hs hrs " +
+		"segunda terça quarta quinta sexta feira " +
+		// it
+		"lunedì martedì mercoledì giovedì venerdì sabato domenica pubblicato aggiornato alle ore il " +
+		// nl
+		"maandag dinsdag woensdag donderdag vrijdag zaterdag zondag gepubliceerd bijgewerkt om op " +
+		// pl, ru, tr
+		"opublikowano aktualizacja godz r dnia опубликовано обновлено в г года " +
+		"yayınlanma güncelleme tarihi saat " +
+		// cjk
+		"年 月 日 년 월 일 時 分")
+
+// bylineCues are the words that open a printed credit line, lowercased:
+// "By", "Von", "Par", "Por", "Di", "Door", "Av", "Autor:", "Text:", "Автор:".
+var bylineCues = wordSet("by von par por di door av af autor autorin autore auteur auteurs text texto testo tekst " +
+	"written words reportage reporting автор текст yazar yazan كتب بقلم")
+
+// reBylineCue matches a credit line opened by a cue in any of those
+// languages, capturing the names: "Von Anna Schmidt", "Par Jean Dupont",
+// "Autor: Jan Kowalski", "Texto: Ana Pérez".
+var reBylineCue = regexp.MustCompile(`^(?i:by|written by|words by|von|par|por|di|door|av|af|autor(?:in)?:?|autore:?|auteurs?\s*:|text(?:o|e)?\s*:|testo\s*:|tekst\s*:|автор:?|текст:|yazar:?|بقلم|كتب)\s+(.{2,80})$`)
+
+// genericCredits are author values that name no person: a CMS account or a
+// desk ("admin", "Redaktion"). A declared byline of one of these gives way to
+// the printed one.
+var genericCredits = wordSet("admin administrator administrador webmaster editor editors editorial staff user guest " +
+	"redaktion redaction rédaction redacción redação redazione redactie redakcja редакция newsroom desk team")
+
+// genericCredit reports a declared author value that names no person: a
+// generic account or desk, or the site's own name.
+func genericCredit(v string, siteNames ...string) bool {
+	k := strings.ToLower(strings.TrimSpace(v))
+	if k == "" || genericCredits[k] {
+		return true
+	}
+	for _, s := range siteNames {
+		if s != "" && normTitle(s) == normTitle(v) {
+			return true
+		}
+	}
+	return false
+}
