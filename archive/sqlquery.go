@@ -146,6 +146,22 @@ func (s *Store) Query(ctx context.Context, query string, args ...any) (*SQLRows,
 	return &SQLRows{Rows: rows, conn: conn, db: db}, nil
 }
 
+// QueryLimit reports whether err (from Query or its rows) is a statement
+// stopped by one of Query's bounds, and says which in words for people.
+func QueryLimit(err error) (string, bool) {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return "", false
+	}
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_TOOBIG:
+		return fmt.Sprintf("a value would exceed the %d MiB limit (string or blob too big)", MaxSQLValueBytes>>20), true
+	case sqlite3.SQLITE_NOMEM:
+		return fmt.Sprintf("the query needs more than SQLite's %d MiB memory limit", SQLHeapLimit>>20), true
+	}
+	return "", false
+}
+
 // oneStatement returns ErrMultipleStatements when query holds SQL after its
 // first statement: anything but blanks, comments and semicolons after a
 // semicolon outside quotes, identifiers and comments. SQLite's tokenizer

@@ -126,8 +126,13 @@ func realMain(args []string) int {
 
 // interruptNote is what the first Ctrl-C does, for the command in args.
 func interruptNote(args []string) string {
-	if len(args) > 0 && args[0] == "sql" {
-		return "stopping the query"
+	if len(args) > 0 {
+		switch args[0] {
+		case "sql":
+			return "stopping the query"
+		case "serve":
+			return "stopping the server"
+		}
 	}
 	return "finishing in-flight pages (Ctrl-C again to stop now)"
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -497,7 +498,8 @@ func TestSQLInterrupt(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(500 * time.Millisecond)
+	waitForOpen(t, cmd.Process.Pid, db)
+	time.Sleep(200 * time.Millisecond) // into the query
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
@@ -515,4 +517,31 @@ func TestSQLInterrupt(t *testing.T) {
 	if s := stderr.String(); !strings.Contains(s, "query stopped by Ctrl-C") || strings.Contains(s, "pages") || strings.Contains(s, "resume") {
 		t.Errorf("stderr %q; want a message about the query, not about a crawl", s)
 	}
+}
+
+// waitForOpen waits until process pid has file open (it then handles
+// SIGINT: main sets that up before a command opens anything). Where /proc
+// is not there to tell, it waits two seconds.
+func waitForOpen(t *testing.T, pid int, file string) {
+	t.Helper()
+	fdDir := fmt.Sprintf("/proc/%d/fd", pid)
+	if _, err := os.Stat(fdDir); err != nil {
+		time.Sleep(2 * time.Second)
+		return
+	}
+	want, err := filepath.Abs(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		fds, _ := os.ReadDir(fdDir)
+		for _, fd := range fds {
+			if target, err := os.Readlink(filepath.Join(fdDir, fd.Name())); err == nil && target == want {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("process %d did not open %s within 30s", pid, file)
 }

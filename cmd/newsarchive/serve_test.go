@@ -376,6 +376,7 @@ func TestServePages(t *testing.T) {
 		{"/authors/Eva%20Fox", 200, []string{"Eva Fox joined Tesmanian", "The Kremlin Considers"}},
 		{"/editors/SmokeyShorts", 200, []string{"SmokeyShorts"}},
 		{"/authors/Nobody", 404, nil},
+		{"/authors/Eva%20Fox?page=50", 404, nil}, // past the last page (was a panic: hits[0] of none)
 		{"/stats", 200, []string{"Per author", "Crawl runs", "robots"}},
 		{"/snapshots/" + fmt.Sprint(rec.PageID), 200, []string{`<iframe class="snapshot" sandbox=`}},
 		{"/snapshots/" + fmt.Sprint(rec.PageID) + "/content", 200, []string{"Kremlin"}},

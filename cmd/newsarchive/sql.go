@@ -65,11 +65,14 @@ func runSQL(ctx context.Context, e *env, args []string) error {
 	case errors.Is(err, archive.ErrWriteRefused):
 		return usagef("statement refused: the archive is read-only here (SELECT, WITH and reading PRAGMAs only)")
 	case errors.Is(err, archive.ErrMultipleStatements):
-		return usagef("%v", err)
+		return usagef("%v", errors.Unwrap(err))
 	case ctx.Err() != nil:
 		return fmt.Errorf("query stopped by Ctrl-C after %s: %w", time.Since(start).Round(time.Millisecond), errInterrupted)
 	case qctx.Err() != nil:
 		return fmt.Errorf("query stopped after the --timeout of %s (raise it with --timeout, 0 for none)", *timeout)
+	}
+	if msg, ok := archive.QueryLimit(err); ok {
+		return fmt.Errorf("query stopped: %s", msg)
 	}
 	return fmt.Errorf("sql: %w", err)
 }

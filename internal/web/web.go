@@ -385,7 +385,7 @@ func (s *Server) person(w http.ResponseWriter, r *http.Request, kind string) {
 		s.fail(w, r, err)
 		return
 	}
-	if len(hits) == 0 && page == 1 {
+	if len(hits) == 0 { // no such person, or past their last page
 		s.notFound(w, r, kind+" "+name)
 		return
 	}
