@@ -473,11 +473,30 @@ func readMessageAt(ref recordRef, maxBody int64) (*message, error) {
 
 // readCapped reads up to limit bytes of r; cut is set when there was more.
 func readCapped(r io.Reader, limit int64) (b []byte, cut bool, err error) {
-	b, err = io.ReadAll(io.LimitReader(r, limit+1))
-	if int64(len(b)) > limit {
-		return b[:limit], true, err
+	return readCappedInto(nil, r, limit)
+}
+
+// readCappedInto is readCapped appending to buf.
+func readCappedInto(buf []byte, r io.Reader, limit int64) (b []byte, cut bool, err error) {
+	lr := io.LimitReader(r, limit+1)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, rerr := lr.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			err = rerr
+			break
+		}
 	}
-	return b, false, err
+	if int64(len(buf)) > limit {
+		return buf[:limit], true, err
+	}
+	return buf, false, err
 }
 
 // message is an HTTP response read from a record block.
@@ -537,8 +556,15 @@ func readMessage(block *blockReader, maxBody int64) (*message, error) {
 	if maxBody == 0 {
 		return m, nil
 	}
+	limit := maxBody + rawSlack
+	var buf []byte
+	if n, ok := contentLength(m.header); ok && n < limit {
+		// Sized from the header, so the body is not copied as it grows
+		// (the header may lie: it is only a first capacity).
+		buf = make([]byte, 0, n+512)
+	}
 	var err error
-	m.payload, m.cut, err = readCapped(br, maxBody+rawSlack)
+	m.payload, m.cut, err = readCappedInto(buf, br, limit)
 	if err != nil {
 		return nil, fmt.Errorf("payload: %w", err)
 	}
