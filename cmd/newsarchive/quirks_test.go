@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -304,8 +305,38 @@ func TestImportQuirks(t *testing.T) {
 					t.Errorf("WACZ check %+v; want 1 WARC, 2 resources, 1 page listed, digests good: %v", w, ok)
 				}
 			}
+			warcLocationsAreWARC(t, db)
 			integrityOK(t, db)
 		})
+	}
+}
+
+// warcLocationsAreWARC checks that every WARC file the pages of db name is
+// a WARC file (export packs them): not an ARC file, not a WACZ entry.
+func warcLocationsAreWARC(t *testing.T, db string) {
+	t.Helper()
+	st, err := archive.OpenReadOnly(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	files, err := st.WARCFiles(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Errorf("pages name WARC file %s: %v", f, err)
+			continue
+		}
+		if zr, err := gzip.NewReader(bytes.NewReader(b)); err == nil {
+			b = make([]byte, 5)
+			io.ReadFull(zr, b)
+		}
+		if !bytes.HasPrefix(b, []byte("WARC/")) {
+			t.Errorf("pages name %s as their WARC file; it is none (%q)", f, b[:min(len(b), 8)])
+		}
 	}
 }
 
