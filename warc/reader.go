@@ -508,6 +508,7 @@ type message struct {
 	payload []byte
 	cut     bool
 	short   bool
+	headLen int64 // bytes of the block before the payload
 }
 
 // rawSlack is what an entity may take beyond MaxBody before decoding
@@ -544,6 +545,7 @@ func readMessage(block *blockReader, maxBody int64) (*message, error) {
 				head.Reset() // blank lines before the status line
 			}
 		}
+		m.headLen += int64(head.Len())
 		status, _, hdr, err := parseResponseHead(head.Bytes())
 		if err != nil {
 			return nil, err
@@ -576,7 +578,15 @@ func readMessage(block *blockReader, maxBody int64) (*message, error) {
 // delimited by the next record or cut by the end of its stream rather than
 // ended by its length.
 func (m *message) trimDelimited(rec *rawRecord) {
-	if rec.length < 0 || rec.block.short {
+	b := rec.block
+	if b.short && b.cand != nil {
+		// The block ran over later records (in one gzip stream): the
+		// payload ends where the first of them starts.
+		if keep := b.cand.skip - (b.start.skip + m.headLen); keep >= 0 && keep < int64(len(m.payload)) {
+			m.payload = m.payload[:keep]
+		}
+	}
+	if rec.length < 0 || b.short {
 		m.payload = bytes.TrimSuffix(m.payload, []byte("\r\n\r\n"))
 	}
 }

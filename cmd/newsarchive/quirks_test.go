@@ -163,6 +163,11 @@ func quirkFixtures() map[string][]byte {
 			record{uri: quirkHost + "neg-2", block: httpResponse(page("neg-2")), length: "-12"},
 			record{uri: quirkHost + "neg-3", block: httpResponse(page("neg-3")), length: "12 bytes"},
 			resp("neg-4", httpResponse(page("neg-4")))),
+		// The same in one gzip stream around the whole file.
+		"length-past-eof-stream.warc.gz": gzipped(plain(
+			resp("stream-1", httpResponse(page("stream-1"))),
+			record{uri: quirkHost + "stream-2", block: httpResponse(page("stream-2")), length: "99999999"},
+			resp("stream-3", httpResponse(page("stream-3")))), false),
 		// A record cut by the end of a per-record gzip member.
 		"length-past-member.warc.gz": append(gzipped(record{uri: quirkHost + "member-1", block: httpResponse(page("member-1")), length: "99999"}.bytes(), false),
 			perRecord(resp("member-2", httpResponse(page("member-2"))))...),
@@ -276,6 +281,7 @@ func TestImportQuirks(t *testing.T) {
 		{[]string{"really-gzipped.warc"}, []wantPage{{"extra-1", false, ""}, {"extra-2", false, ""}}, 0},
 		{[]string{"warc-0.17.warc"}, []wantPage{{"v017", false, ""}, {"v10", false, ""}}, 0},
 		{[]string{"length-past-eof.warc"}, []wantPage{{"len-1", false, ""}, {"len-2", true, ""}, {"len-3", false, ""}}, 0},
+		{[]string{"length-past-eof-stream.warc.gz"}, []wantPage{{"stream-1", false, ""}, {"stream-2", true, ""}, {"stream-3", false, ""}}, 0},
 		{[]string{"length-negative.warc"}, []wantPage{{"neg-1", false, ""}, {"neg-2", true, ""}, {"neg-3", true, ""}, {"neg-4", false, ""}}, 0},
 		{[]string{"length-past-member.warc.gz"}, []wantPage{{"member-1", true, ""}, {"member-2", false, ""}}, 0},
 		{[]string{"heritrix.arc.gz"}, []wantPage{{"arc-1", false, ""}, {"arc-2", false, ""}}, 0},
