@@ -19,7 +19,7 @@ import (
 type Response struct {
 	URL      string // WARC-Target-URI, without <…>
 	Date     time.Time
-	RecordID string
+	RecordID string   // WARC-Record-ID without <…>
 	Location Location // of the response or revisit record
 	Status   int
 	// Header is the response header as Go's HTTP client hands it over:
@@ -288,10 +288,6 @@ func (r *Reader) count(resp *Response) {
 	}
 }
 
-// CountResolved counts a revisit of this file resolved later by
-// Index.Resolve.
-func (r *Reader) CountResolved(resp *Response) { r.count(resp) }
-
 func partSuffix(name string) string {
 	if name == "" {
 		return ""
@@ -318,7 +314,7 @@ func (r *Reader) decode(rec *rawRecord) (*Response, error) {
 	}
 	loc := r.location(rec.at)
 	resp := &Response{
-		URL: uri, RecordID: strings.TrimSpace(h.Get("WARC-Record-ID")), Location: loc,
+		URL: uri, RecordID: recordID(h.Get("WARC-Record-ID")), Location: loc,
 		PayloadDigest: strings.TrimSpace(h.Get("WARC-Payload-Digest")),
 		Truncated:     h.Get("WARC-Truncated") != "" || rec.badLength != "",
 		Date:          parseWARCDate(h.Get("WARC-Date")),
@@ -362,7 +358,7 @@ func (r *Reader) decode(rec *rawRecord) (*Response, error) {
 		return nil, nil
 	}
 	resp.Revisit = true
-	ur := &UnresolvedRevisit{Response: resp, refersTo: strings.TrimSpace(h.Get("WARC-Refers-To")), maxBody: r.opts.MaxBody,
+	ur := &UnresolvedRevisit{Response: resp, refersTo: recordID(h.Get("WARC-Refers-To")), maxBody: r.opts.MaxBody,
 		RefersToURL: strings.Trim(strings.TrimSpace(h.Get("WARC-Refers-To-Target-URI")), "<>")}
 	if ur.RefersToURL == "" {
 		ur.RefersToURL = uri
@@ -375,6 +371,12 @@ func (r *Reader) decode(rec *rawRecord) (*Response, error) {
 		return nil, err
 	}
 	return ur.Response, nil
+}
+
+// recordID normalises a record ID for lookups: writers differ on the angle
+// brackets WARC 1.1 §5.2 puts around it.
+func recordID(v string) string {
+	return strings.Trim(strings.TrimSpace(v), "<>")
 }
 
 // parseWARCDate reads a WARC-Date: RFC 3339 (WARC 1.0, 1.1, with or
