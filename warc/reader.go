@@ -310,7 +310,9 @@ func (r *Reader) decode(rec *rawRecord) (*Response, error) {
 	ct := strings.ToLower(h.Get("Content-Type"))
 	httpBlock := ct == "" || strings.HasPrefix(ct, "application/http")
 	if typ == TypeResponse && !httpBlock {
-		return nil, nil
+		// A response record holding the document without its HTTP
+		// message (some converters write them): read as a resource.
+		typ = TypeResource
 	}
 	loc := r.location(rec.at)
 	resp := &Response{

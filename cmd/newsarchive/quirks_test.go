@@ -67,7 +67,7 @@ func (r record) bytes() []byte {
 	if r.uri != "" {
 		h = append(h, "WARC-Target-URI: "+r.uri)
 	}
-	if typ == "response" || typ == "revisit" {
+	if (typ == "response" || typ == "revisit") && !strings.Contains(strings.Join(r.fields, "\n"), "Content-Type:") {
 		h = append(h, "Content-Type: application/http;msgtype=response")
 	}
 	h = append(h, r.fields...)
@@ -152,6 +152,11 @@ func quirkFixtures() map[string][]byte {
 		"warc-0.17.warc": plain(
 			record{version: "WARC/0.17", uri: "<" + quirkHost + "v017>", block: httpResponse(page("v017"))},
 			record{version: "WARC/1.0", uri: "<" + quirkHost + "v10>", block: httpResponse(page("v10"))}),
+		// A response record holding the document without its HTTP message,
+		// and a resource record of a page (converters, warcit).
+		"no-http.warc": plain(
+			record{uri: quirkHost + "no-http", block: page("no-http"), fields: []string{"Content-Type: text/html"}},
+			record{typ: "resource", uri: quirkHost + "resource", block: page("resource"), fields: []string{"Content-Type: text/html"}}),
 		// A Content-Length past the end of the file, in the middle of it:
 		// the records after it must not be swallowed.
 		"length-past-eof.warc": plain(
@@ -280,6 +285,7 @@ func TestImportQuirks(t *testing.T) {
 		{[]string{"whole-file.warc.gz"}, []wantPage{{"whole-1", false, ""}, {"whole-2", false, ""}, {"whole-3", false, ""}}, 0},
 		{[]string{"really-gzipped.warc"}, []wantPage{{"extra-1", false, ""}, {"extra-2", false, ""}}, 0},
 		{[]string{"warc-0.17.warc"}, []wantPage{{"v017", false, ""}, {"v10", false, ""}}, 0},
+		{[]string{"no-http.warc"}, []wantPage{{"no-http", false, ""}, {"resource", false, ""}}, 0},
 		{[]string{"length-past-eof.warc"}, []wantPage{{"len-1", false, ""}, {"len-2", true, ""}, {"len-3", false, ""}}, 0},
 		{[]string{"length-past-eof-stream.warc.gz"}, []wantPage{{"stream-1", false, ""}, {"stream-2", true, ""}, {"stream-3", false, ""}}, 0},
 		{[]string{"length-negative.warc"}, []wantPage{{"neg-1", false, ""}, {"neg-2", true, ""}, {"neg-3", true, ""}, {"neg-4", false, ""}}, 0},
