@@ -3,8 +3,6 @@ package warc
 import (
 	"bufio"
 	"bytes"
-	"compress/flate"
-	"compress/zlib"
 	"errors"
 	"fmt"
 	"io"
@@ -13,14 +11,7 @@ import (
 	"net/textproto"
 	"strconv"
 	"strings"
-
-	"github.com/klauspost/compress/gzip"
-	"github.com/klauspost/compress/zstd"
 )
-
-// ErrUnsupportedEncoding is returned when a payload's Content-Encoding cannot
-// be decoded (brotli, for one).
-var ErrUnsupportedEncoding = errors.New("unsupported content encoding")
 
 // splitHead splits an HTTP message into its head (start line and headers,
 // with the blank line) and what follows. ok is false when the head is not
@@ -90,53 +81,4 @@ func entityBody(h http.Header, body []byte) ([]byte, error) {
 		return out, fmt.Errorf("de-chunk: %w", err)
 	}
 	return out, nil
-}
-
-// decodeContent removes the content encodings named by Content-Encoding, in
-// reverse order of application, and reports whether it decoded anything.
-func decodeContent(h http.Header, body []byte, limit int64) ([]byte, bool, error) {
-	var encs []string
-	for _, v := range h.Values("Content-Encoding") {
-		for _, e := range strings.Split(v, ",") {
-			if e = strings.ToLower(strings.TrimSpace(e)); e != "" && e != "identity" {
-				encs = append(encs, e)
-			}
-		}
-	}
-	if len(encs) == 0 {
-		return body, false, nil
-	}
-	for i := len(encs) - 1; i >= 0; i-- {
-		var r io.Reader
-		switch encs[i] {
-		case "gzip", "x-gzip":
-			zr, err := gzip.NewReader(bytes.NewReader(body))
-			if err != nil {
-				return nil, false, fmt.Errorf("gzip: %w", err)
-			}
-			r = zr
-		case "deflate":
-			// RFC 9110 §8.4.1.2 says zlib; some servers send raw deflate.
-			if zr, err := zlib.NewReader(bytes.NewReader(body)); err == nil {
-				r = zr
-			} else {
-				r = flate.NewReader(bytes.NewReader(body))
-			}
-		case "zstd":
-			zr, err := zstd.NewReader(bytes.NewReader(body), zstd.WithDecoderConcurrency(1))
-			if err != nil {
-				return nil, false, fmt.Errorf("zstd: %w", err)
-			}
-			defer zr.Close()
-			r = zr
-		default:
-			return nil, false, fmt.Errorf("%w: %s", ErrUnsupportedEncoding, encs[i])
-		}
-		out, err := io.ReadAll(io.LimitReader(r, limit+1))
-		if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, false, fmt.Errorf("%s: %w", encs[i], err)
-		}
-		body = out
-	}
-	return body, true, nil
 }

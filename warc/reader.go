@@ -19,7 +19,7 @@ import (
 type Response struct {
 	URL      string // WARC-Target-URI, without <…>
 	Date     time.Time
-	RecordID string
+	RecordID string   // WARC-Record-ID without <…>
 	Location Location // of the response or revisit record
 	Status   int
 	// Header is the response header as Go's HTTP client hands it over:
@@ -288,10 +288,6 @@ func (r *Reader) count(resp *Response) {
 	}
 }
 
-// CountResolved counts a revisit of this file resolved later by
-// Index.Resolve.
-func (r *Reader) CountResolved(resp *Response) { r.count(resp) }
-
 func partSuffix(name string) string {
 	if name == "" {
 		return ""
@@ -314,11 +310,13 @@ func (r *Reader) decode(rec *rawRecord) (*Response, error) {
 	ct := strings.ToLower(h.Get("Content-Type"))
 	httpBlock := ct == "" || strings.HasPrefix(ct, "application/http")
 	if typ == TypeResponse && !httpBlock {
-		return nil, nil
+		// A response record holding the document without its HTTP
+		// message (some converters write them): read as a resource.
+		typ = TypeResource
 	}
 	loc := r.location(rec.at)
 	resp := &Response{
-		URL: uri, RecordID: strings.TrimSpace(h.Get("WARC-Record-ID")), Location: loc,
+		URL: uri, RecordID: recordID(h.Get("WARC-Record-ID")), Location: loc,
 		PayloadDigest: strings.TrimSpace(h.Get("WARC-Payload-Digest")),
 		Truncated:     h.Get("WARC-Truncated") != "" || rec.badLength != "",
 		Date:          parseWARCDate(h.Get("WARC-Date")),
@@ -362,7 +360,7 @@ func (r *Reader) decode(rec *rawRecord) (*Response, error) {
 		return nil, nil
 	}
 	resp.Revisit = true
-	ur := &UnresolvedRevisit{Response: resp, refersTo: strings.TrimSpace(h.Get("WARC-Refers-To")), maxBody: r.opts.MaxBody,
+	ur := &UnresolvedRevisit{Response: resp, refersTo: recordID(h.Get("WARC-Refers-To")), maxBody: r.opts.MaxBody,
 		RefersToURL: strings.Trim(strings.TrimSpace(h.Get("WARC-Refers-To-Target-URI")), "<>")}
 	if ur.RefersToURL == "" {
 		ur.RefersToURL = uri
@@ -375,6 +373,12 @@ func (r *Reader) decode(rec *rawRecord) (*Response, error) {
 		return nil, err
 	}
 	return ur.Response, nil
+}
+
+// recordID normalises a record ID for lookups: writers differ on the angle
+// brackets WARC 1.1 §5.2 puts around it.
+func recordID(v string) string {
+	return strings.Trim(strings.TrimSpace(v), "<>")
 }
 
 // parseWARCDate reads a WARC-Date: RFC 3339 (WARC 1.0, 1.1, with or
@@ -473,11 +477,30 @@ func readMessageAt(ref recordRef, maxBody int64) (*message, error) {
 
 // readCapped reads up to limit bytes of r; cut is set when there was more.
 func readCapped(r io.Reader, limit int64) (b []byte, cut bool, err error) {
-	b, err = io.ReadAll(io.LimitReader(r, limit+1))
-	if int64(len(b)) > limit {
-		return b[:limit], true, err
+	return readCappedInto(nil, r, limit)
+}
+
+// readCappedInto is readCapped appending to buf.
+func readCappedInto(buf []byte, r io.Reader, limit int64) (b []byte, cut bool, err error) {
+	lr := io.LimitReader(r, limit+1)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, rerr := lr.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			err = rerr
+			break
+		}
 	}
-	return b, false, err
+	if int64(len(buf)) > limit {
+		return buf[:limit], true, err
+	}
+	return buf, false, err
 }
 
 // message is an HTTP response read from a record block.
@@ -489,6 +512,7 @@ type message struct {
 	payload []byte
 	cut     bool
 	short   bool
+	headLen int64 // bytes of the block before the payload
 }
 
 // rawSlack is what an entity may take beyond MaxBody before decoding
@@ -525,6 +549,7 @@ func readMessage(block *blockReader, maxBody int64) (*message, error) {
 				head.Reset() // blank lines before the status line
 			}
 		}
+		m.headLen += int64(head.Len())
 		status, _, hdr, err := parseResponseHead(head.Bytes())
 		if err != nil {
 			return nil, err
@@ -537,8 +562,15 @@ func readMessage(block *blockReader, maxBody int64) (*message, error) {
 	if maxBody == 0 {
 		return m, nil
 	}
+	limit := maxBody + rawSlack
+	var buf []byte
+	if n, ok := contentLength(m.header); ok && n < limit {
+		// Sized from the header, so the body is not copied as it grows
+		// (the header may lie: it is only a first capacity).
+		buf = make([]byte, 0, n+512)
+	}
 	var err error
-	m.payload, m.cut, err = readCapped(br, maxBody+rawSlack)
+	m.payload, m.cut, err = readCappedInto(buf, br, limit)
 	if err != nil {
 		return nil, fmt.Errorf("payload: %w", err)
 	}
@@ -550,7 +582,15 @@ func readMessage(block *blockReader, maxBody int64) (*message, error) {
 // delimited by the next record or cut by the end of its stream rather than
 // ended by its length.
 func (m *message) trimDelimited(rec *rawRecord) {
-	if rec.length < 0 || rec.block.short {
+	b := rec.block
+	if b.short && b.cand != nil {
+		// The block ran over later records (in one gzip stream): the
+		// payload ends where the first of them starts.
+		if keep := b.cand.skip - (b.start.skip + m.headLen); keep >= 0 && keep < int64(len(m.payload)) {
+			m.payload = m.payload[:keep]
+		}
+	}
+	if rec.length < 0 || b.short {
 		m.payload = bytes.TrimSuffix(m.payload, []byte("\r\n\r\n"))
 	}
 }

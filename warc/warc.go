@@ -1,9 +1,11 @@
 // Package warc reads and writes WARC files (ISO 28500, WARC/1.1) and packs
 // them as WACZ. It is the only package that imports a WARC library
-// (github.com/nlnwa/gowarc/v3): record framing, per-record gzip, warcinfo
-// records and file rotation are the library's; what goes into the records
-// (the bytes as they crossed the wire, the digests, the revisit decisions)
-// is decided here.
+// (github.com/nlnwa/gowarc/v3): when writing, record framing, per-record
+// gzip, warcinfo records and file rotation are the library's; what goes into
+// the records (the bytes as they crossed the wire, the digests, the revisit
+// decisions) is decided here. Reading other tools' WARC, ARC and WACZ files
+// (OpenReader) is this package's own streaming reader (scan.go), lenient
+// where real files need it (docs/import.md).
 //
 // Digests are SHA-1 in base32 ("sha1:…"), the convention of Heritrix, wget,
 // pywb and most CDX indexes, so that deduplication and index lookups work

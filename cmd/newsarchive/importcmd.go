@@ -240,8 +240,9 @@ type importer struct {
 func (imp *importer) read(ctx context.Context, store *archive.Store, files []string, maxBody int64, jobs chan<- importJob, stop func() bool) error {
 	idx := warc.NewIndex()
 	type later struct {
-		ur *warc.UnresolvedRevisit
-		fr *fileReport
+		ur     *warc.UnresolvedRevisit
+		fr     *fileReport
+		inWARC bool
 	}
 	var pending []later
 	for _, f := range files {
@@ -263,7 +264,7 @@ func (imp *importer) read(ctx context.Context, store *archive.Store, files []str
 			var ur *warc.UnresolvedRevisit
 			switch {
 			case errors.As(err, &ur):
-				pending = append(pending, later{ur, fr})
+				pending = append(pending, later{ur, fr, isWARC(r.Stats().Format)})
 				continue
 			case err != nil:
 				imp.sum.Malformed++
@@ -271,7 +272,7 @@ func (imp *importer) read(ctx context.Context, store *archive.Store, files []str
 				imp.logger.Warn("malformed record skipped", "file", filepath.Base(f), "error", err)
 				continue
 			}
-			imp.send(resp, fr, jobs)
+			imp.send(resp, fr, jobs, isWARC(r.Stats().Format))
 		}
 		fr.FileStats = r.Stats()
 		if w := fr.WACZ; w != nil && len(w.Problems) > 0 {
@@ -308,7 +309,7 @@ func (imp *importer) read(ctx context.Context, store *archive.Store, files []str
 			continue
 		}
 		l.fr.Responses++
-		imp.send(l.ur.Response, l.fr, jobs)
+		imp.send(l.ur.Response, l.fr, jobs, l.inWARC)
 	}
 	return nil
 }
@@ -334,9 +335,15 @@ func (imp *importer) resolveFromArchive(ctx context.Context, store *archive.Stor
 	return false
 }
 
+// isWARC reports whether a file of this format is a WARC file: the pages
+// of WARC files remember their file and offset (export packs those files);
+// those of ARC files and WACZ packages do not.
+func isWARC(format string) bool { return format == "warc" || format == "warc.gz" }
+
 // send queues resp as a crawl result when it is an HTML page; redirects are
-// remembered for the chain of their target.
-func (imp *importer) send(resp *warc.Response, fr *fileReport, jobs chan<- importJob) {
+// remembered for the chain of their target. inWARC says resp.Location is
+// in a WARC file.
+func (imp *importer) send(resp *warc.Response, fr *fileReport, jobs chan<- importJob, inWARC bool) {
 	imp.sum.Responses++
 	if resp.Status >= 300 && resp.Status <= 399 {
 		imp.sum.Redirects++
@@ -395,7 +402,11 @@ func (imp *importer) send(resp *warc.Response, fr *fileReport, jobs chan<- impor
 	if resp.Status < 200 || resp.Status > 299 {
 		r.State, r.Reason, r.Detail = scraper.StateFailed, scraper.ReasonHTTPStatus, fmt.Sprintf("HTTP %d", resp.Status)
 	}
-	jobs <- importJob{res: r, loc: archive.WARCLocation{File: resp.Location.File, Offset: resp.Location.Offset}}
+	var loc archive.WARCLocation
+	if inWARC {
+		loc = archive.WARCLocation{File: resp.Location.File, Offset: resp.Location.Offset}
+	}
+	jobs <- importJob{res: r, loc: loc}
 }
 
 func printImportSummary(w io.Writer, s *importSummary, asJSON bool) {

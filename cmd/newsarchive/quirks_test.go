@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -66,7 +67,7 @@ func (r record) bytes() []byte {
 	if r.uri != "" {
 		h = append(h, "WARC-Target-URI: "+r.uri)
 	}
-	if typ == "response" || typ == "revisit" {
+	if (typ == "response" || typ == "revisit") && !strings.Contains(strings.Join(r.fields, "\n"), "Content-Type:") {
 		h = append(h, "Content-Type: application/http;msgtype=response")
 	}
 	h = append(h, r.fields...)
@@ -151,6 +152,11 @@ func quirkFixtures() map[string][]byte {
 		"warc-0.17.warc": plain(
 			record{version: "WARC/0.17", uri: "<" + quirkHost + "v017>", block: httpResponse(page("v017"))},
 			record{version: "WARC/1.0", uri: "<" + quirkHost + "v10>", block: httpResponse(page("v10"))}),
+		// A response record holding the document without its HTTP message,
+		// and a resource record of a page (converters, warcit).
+		"no-http.warc": plain(
+			record{uri: quirkHost + "no-http", block: page("no-http"), fields: []string{"Content-Type: text/html"}},
+			record{typ: "resource", uri: quirkHost + "resource", block: page("resource"), fields: []string{"Content-Type: text/html"}}),
 		// A Content-Length past the end of the file, in the middle of it:
 		// the records after it must not be swallowed.
 		"length-past-eof.warc": plain(
@@ -162,6 +168,11 @@ func quirkFixtures() map[string][]byte {
 			record{uri: quirkHost + "neg-2", block: httpResponse(page("neg-2")), length: "-12"},
 			record{uri: quirkHost + "neg-3", block: httpResponse(page("neg-3")), length: "12 bytes"},
 			resp("neg-4", httpResponse(page("neg-4")))),
+		// The same in one gzip stream around the whole file.
+		"length-past-eof-stream.warc.gz": gzipped(plain(
+			resp("stream-1", httpResponse(page("stream-1"))),
+			record{uri: quirkHost + "stream-2", block: httpResponse(page("stream-2")), length: "99999999"},
+			resp("stream-3", httpResponse(page("stream-3")))), false),
 		// A record cut by the end of a per-record gzip member.
 		"length-past-member.warc.gz": append(gzipped(record{uri: quirkHost + "member-1", block: httpResponse(page("member-1")), length: "99999"}.bytes(), false),
 			perRecord(resp("member-2", httpResponse(page("member-2"))))...),
@@ -274,7 +285,9 @@ func TestImportQuirks(t *testing.T) {
 		{[]string{"whole-file.warc.gz"}, []wantPage{{"whole-1", false, ""}, {"whole-2", false, ""}, {"whole-3", false, ""}}, 0},
 		{[]string{"really-gzipped.warc"}, []wantPage{{"extra-1", false, ""}, {"extra-2", false, ""}}, 0},
 		{[]string{"warc-0.17.warc"}, []wantPage{{"v017", false, ""}, {"v10", false, ""}}, 0},
+		{[]string{"no-http.warc"}, []wantPage{{"no-http", false, ""}, {"resource", false, ""}}, 0},
 		{[]string{"length-past-eof.warc"}, []wantPage{{"len-1", false, ""}, {"len-2", true, ""}, {"len-3", false, ""}}, 0},
+		{[]string{"length-past-eof-stream.warc.gz"}, []wantPage{{"stream-1", false, ""}, {"stream-2", true, ""}, {"stream-3", false, ""}}, 0},
 		{[]string{"length-negative.warc"}, []wantPage{{"neg-1", false, ""}, {"neg-2", true, ""}, {"neg-3", true, ""}, {"neg-4", false, ""}}, 0},
 		{[]string{"length-past-member.warc.gz"}, []wantPage{{"member-1", true, ""}, {"member-2", false, ""}}, 0},
 		{[]string{"heritrix.arc.gz"}, []wantPage{{"arc-1", false, ""}, {"arc-2", false, ""}}, 0},
@@ -304,8 +317,38 @@ func TestImportQuirks(t *testing.T) {
 					t.Errorf("WACZ check %+v; want 1 WARC, 2 resources, 1 page listed, digests good: %v", w, ok)
 				}
 			}
+			warcLocationsAreWARC(t, db)
 			integrityOK(t, db)
 		})
+	}
+}
+
+// warcLocationsAreWARC checks that every WARC file the pages of db name is
+// a WARC file (export packs them): not an ARC file, not a WACZ entry.
+func warcLocationsAreWARC(t *testing.T, db string) {
+	t.Helper()
+	st, err := archive.OpenReadOnly(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	files, err := st.WARCFiles(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Errorf("pages name WARC file %s: %v", f, err)
+			continue
+		}
+		if zr, err := gzip.NewReader(bytes.NewReader(b)); err == nil {
+			b = make([]byte, 5)
+			io.ReadFull(zr, b)
+		}
+		if !bytes.HasPrefix(b, []byte("WARC/")) {
+			t.Errorf("pages name %s as their WARC file; it is none (%q)", f, b[:min(len(b), 8)])
+		}
 	}
 }
 
