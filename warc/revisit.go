@@ -1,13 +1,15 @@
 package warc
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"strings"
 
-	gowarc "github.com/nlnwa/gowarc/v3"
+	"github.com/klauspost/compress/gzip"
 )
 
 // RecordRef identifies the capture a server-not-modified revisit confirms:
@@ -23,37 +25,72 @@ type RecordRef struct {
 // reference to the response it holds. When that record is itself a revisit,
 // the reference is to the response it refers to, so that a revisit never
 // needs two hops to reach a payload. A file still being written (its
-// ".open" name) is found too.
+// ".open" name) is found too. Safe for concurrent use: it parses the header
+// itself (the WARC library's reader toggles a global of the uuid package on
+// every reader it makes).
 func ReadRecordRef(loc Location) (RecordRef, error) {
-	f, err := os.Open(loc.File)
-	if errors.Is(err, fs.ErrNotExist) {
-		f, err = os.Open(loc.File + ".open")
-	}
+	h, err := readHeaderAt(loc)
 	if err != nil {
 		return RecordRef{}, fmt.Errorf("warc: record at %s:%d: %w", loc.File, loc.Offset, err)
 	}
-	defer f.Close()
-	wr, err := gowarc.NewWarcFileReaderFromStream(f, loc.Offset, readOptions()...)
-	if err != nil {
-		return RecordRef{}, fmt.Errorf("warc: record at %s:%d: %w", loc.File, loc.Offset, err)
-	}
-	defer wr.Close()
-	rec, err := wr.Next()
-	if err != nil {
-		return RecordRef{}, fmt.Errorf("warc: record at %s:%d: %w: %w", loc.File, loc.Offset, ErrMalformed, err)
-	}
-	defer rec.Close()
-	h := rec.WarcRecord.WarcHeader()
-	ref := RecordRef{ID: h.Get(gowarc.WarcRecordID), TargetURI: targetURI(rec), Date: h.Get(gowarc.WarcDate)}
-	if rec.WarcRecord.Type() == gowarc.Revisit {
-		if uri, date := h.Get(gowarc.WarcRefersToTargetURI), h.Get(gowarc.WarcRefersToDate); uri != "" && date != "" {
-			ref = RecordRef{ID: h.Get(gowarc.WarcRefersTo), TargetURI: strings.Trim(uri, "<>"), Date: date}
+	ref := RecordRef{ID: h["warc-record-id"], TargetURI: strings.Trim(h["warc-target-uri"], "<>"), Date: h["warc-date"]}
+	if h["warc-type"] == TypeRevisit {
+		if uri, date := h["warc-refers-to-target-uri"], h["warc-refers-to-date"]; uri != "" && date != "" {
+			ref = RecordRef{ID: h["warc-refers-to"], TargetURI: strings.Trim(uri, "<>"), Date: date}
 		}
 	}
 	if ref.TargetURI == "" || ref.Date == "" {
 		return RecordRef{}, fmt.Errorf("warc: record at %s:%d: %w: no target URI or date", loc.File, loc.Offset, ErrMalformed)
 	}
 	return ref, nil
+}
+
+// readHeaderAt returns the header fields (names lowercased, first value)
+// of the record at loc, gzipped per record or not.
+func readHeaderAt(loc Location) (map[string]string, error) {
+	f, err := os.Open(loc.File)
+	if errors.Is(err, fs.ErrNotExist) {
+		f, err = os.Open(loc.File + ".open")
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	br := bufio.NewReader(io.NewSectionReader(f, loc.Offset, 1<<62))
+	var r io.Reader = br
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+		}
+		defer zr.Close()
+		r = zr
+	}
+	lr := bufio.NewReader(io.LimitReader(r, 1<<20))
+	line, err := lr.ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "WARC/") {
+		return nil, fmt.Errorf("%w: no WARC version line", ErrMalformed)
+	}
+	h := map[string]string{}
+	for {
+		line, err := lr.ReadString('\n')
+		line = strings.TrimRight(line, "\r\n")
+		if line == "" {
+			if err != nil && len(h) == 0 {
+				return nil, fmt.Errorf("%w: header: %w", ErrMalformed, err)
+			}
+			return h, nil
+		}
+		if name, value, ok := strings.Cut(line, ":"); ok {
+			name = strings.ToLower(strings.TrimSpace(name))
+			if _, dup := h[name]; !dup {
+				h[name] = strings.TrimSpace(value)
+			}
+		}
+		if err != nil {
+			return h, nil
+		}
+	}
 }
 
 // resolveNotModified gives each server-not-modified revisit of entries the

@@ -150,6 +150,26 @@ func TestReplayWebPage(t *testing.T) {
 	ctx, cancel = context.WithTimeout(ctx, 240*time.Second)
 	defer cancel()
 
+	// The first visit registers ReplayWeb.page's service worker; a frame
+	// loaded before it is active would reach this server instead of it.
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/embed")); err != nil {
+		t.Fatalf("open the embed: %v", err)
+	}
+	for deadline := time.Now().Add(60 * time.Second); ; {
+		active, err := chromedp.Run(ctx, chromedp.Evaluate[bool](
+			`navigator.serviceWorker.getRegistration('/replay/').then(r => !!(r && r.active))`, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatalf("service worker: %v", err)
+		}
+		if active {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("ReplayWeb.page's service worker did not become active in 60 s")
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+
 	for _, c := range []struct{ name, query string }{
 		{"newest capture", "?ts=" + newest.ts},
 		{"embed without timestamp", ""},
