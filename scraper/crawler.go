@@ -111,7 +111,11 @@ func (c *Crawler) Seed(ctx context.Context, urls []string) error {
 		org, hostport, pq := splitCanonical(s)
 		c.scope.addSeedHost(hostport)
 		kind := guessKind(pq)
-		add(Entry{URL: s, Kind: kind})
+		var req string
+		if u, err := parseLoose(raw); err == nil {
+			req = requestForm(u, s) // as typed, like a link
+		}
+		add(Entry{URL: s, Request: req, Kind: kind})
 		if kind == KindPage {
 			add(Entry{URL: org + "/sitemap.xml", Kind: KindSitemap})
 		}
