@@ -248,3 +248,44 @@ func TestNewsSiteNotCut(t *testing.T) {
 		}
 	}
 }
+
+// TestRecrawlNotModifiedNotCut: on a re-crawl, unchanged articles answer
+// 304; they must not count against their template (an article's 304 does
+// not say it is none), or a re-crawl would cut a site's articles.
+func TestRecrawlNotModifiedNotCut(t *testing.T) {
+	const n = 40
+	home := func() []string {
+		var l []string
+		for i := range n {
+			l = append(l, fmt.Sprintf("/a/story-%d", 1000+i))
+		}
+		return l
+	}
+	srv := newRecServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("If-None-Match") == `"v1"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", `"v1"`)
+		if r.URL.Path == "/" {
+			writePage(w, home()...)
+			return
+		}
+		writePage(w, "/")
+	}))
+	store := newMemStore()
+	for _, p := range home() {
+		store.prev[srv.u(p)] = Previous{ETag: `"v1"`, Body: []byte(`<html><body><a href="/">home</a></body></html>`), ContentType: "text/html"}
+	}
+	cfg := testConfig()
+	cfg.TemplateBudget = 4
+	sum, _ := crawl(t, cfg, store, srv.URL+"/")
+	if len(sum.TrapTemplates) != 0 {
+		t.Errorf("templates cut on a re-crawl of unchanged articles: %+v", sum.TrapTemplates)
+	}
+	for _, p := range home() {
+		if got := store.state(srv.u(p)); got != StateDone {
+			t.Errorf("%s: state %q, want done", p, got)
+		}
+	}
+}
