@@ -289,3 +289,32 @@ func TestRecrawlNotModifiedNotCut(t *testing.T) {
 		}
 	}
 }
+
+// TestSitemapListedNeverCut: pages a sitemap lists are fetched even when
+// their template yields nothing (they are no articles here, link nothing).
+func TestSitemapListedNeverCut(t *testing.T) {
+	const n = 30
+	srv := newRecServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/sitemap.xml" {
+			w.Header().Set("Content-Type", "application/xml")
+			var b strings.Builder
+			b.WriteString(`<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
+			for i := range n {
+				fmt.Fprintf(&b, "<url><loc>http://%s/p/%d</loc></url>", r.Host, 1000+i)
+			}
+			b.WriteString("</urlset>")
+			fmt.Fprint(w, b.String())
+			return
+		}
+		writePage(w)
+	}))
+	cfg := testConfig()
+	cfg.TemplateBudget = 4
+	store := newMemStore()
+	crawl(t, cfg, store, srv.URL+"/")
+	for i := range n {
+		if got := store.state(srv.u(fmt.Sprintf("/p/%d", 1000+i))); got != StateDone {
+			t.Errorf("/p/%d: state %q, want done", 1000+i, got)
+		}
+	}
+}
