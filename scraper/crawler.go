@@ -111,7 +111,11 @@ func (c *Crawler) Seed(ctx context.Context, urls []string) error {
 		org, hostport, pq := splitCanonical(s)
 		c.scope.addSeedHost(hostport)
 		kind := guessKind(pq)
-		add(Entry{URL: s, Kind: kind})
+		var req string
+		if u, err := parseLoose(raw); err == nil {
+			req = requestForm(u, s) // as typed, like a link
+		}
+		add(Entry{URL: s, Request: req, Kind: kind})
 		if kind == KindPage {
 			add(Entry{URL: org + "/sitemap.xml", Kind: KindSitemap})
 		}
@@ -626,8 +630,10 @@ func (c *Crawler) runEntry(rs *runState, t *task) {
 		return
 	}
 	r, fb := c.classify(rs, e, out, prev)
+	// Trap defence counts fresh 2xx pages only: a 304 of a re-crawl says
+	// nothing new about its template (an unchanged article is no less one).
 	if r.State == StateDone && r.Response != nil && e.Kind == KindPage && c.traps.on() &&
-		(r.Response.NotModified || r.Response.Status >= 200 && r.Response.Status <= 299) {
+		!r.Response.NotModified && r.Response.Status >= 200 && r.Response.Status <= 299 {
 		r.Template = Template(e.URL)
 		r.Yield = c.traps.linksYield(r.Template, r.Links)
 	}

@@ -152,19 +152,22 @@ func resolveLinkForms(base *url.URL, href string) (canon, request string, ok boo
 // path parameter dropped beyond what resolution did. It returns "" when that
 // is canon itself.
 func requestForm(u *url.URL, canon string) string {
-	origin, _, _ := splitCanonical(canon)
-	p := u.EscapedPath()
+	origin, _, cpq := splitCanonical(canon)
+	p := normEscapes(u.EscapedPath())
 	if p == "" {
 		p = "/"
 	}
-	r := origin + normEscapes(p)
-	if u.RawQuery != "" {
-		r += "?" + normEscapes(u.RawQuery)
+	q := normEscapes(u.RawQuery)
+	// Most links are written in canonical form: compare without building.
+	if rest, ok := strings.CutPrefix(cpq, p); ok {
+		if (q == "" && rest == "") || (q != "" && len(rest) == len(q)+1 && rest[0] == '?' && rest[1:] == q) {
+			return ""
+		}
 	}
-	if r == canon {
-		return ""
+	if q == "" {
+		return origin + p
 	}
-	return r
+	return origin + p + "?" + q
 }
 
 // pathQueryOf returns the path and query of an absolute URL string (as

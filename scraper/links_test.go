@@ -179,3 +179,20 @@ func TestHTMLLinksHugeToken(t *testing.T) {
 		t.Errorf("link scan of a 16 MiB token allocated %d MiB, want under 8", alloc>>20)
 	}
 }
+
+func TestResolveLinkForms(t *testing.T) {
+	base, _ := url.Parse("https://Example.org/news/")
+	for _, tc := range []struct{ href, canon, request string }{
+		{"/search?q=a&lang=en", "https://example.org/search?lang=en&q=a", "https://example.org/search?q=a&lang=en"},
+		{"story?a=1&b=2", "https://example.org/news/story?a=1&b=2", ""},
+		{"/a?utm_source=x&id=1#top", "https://example.org/a?id=1", "https://example.org/a?utm_source=x&id=1"},
+		{"/%7Euser/p%c3%a9", "https://example.org/~user/p%C3%A9", ""},
+		{"/x;jsessionid=1", "https://example.org/x", "https://example.org/x;jsessionid=1"},
+		{"/", "https://example.org/", ""},
+	} {
+		canon, req, ok := resolveLinkForms(base, tc.href)
+		if !ok || canon != tc.canon || req != tc.request {
+			t.Errorf("resolveLinkForms(%q) = %q, %q, %v; want %q, %q", tc.href, canon, req, ok, tc.canon, tc.request)
+		}
+	}
+}

@@ -248,3 +248,73 @@ func TestNewsSiteNotCut(t *testing.T) {
 		}
 	}
 }
+
+// TestRecrawlNotModifiedNotCut: on a re-crawl, unchanged articles answer
+// 304; they must not count against their template (an article's 304 does
+// not say it is none), or a re-crawl would cut a site's articles.
+func TestRecrawlNotModifiedNotCut(t *testing.T) {
+	const n = 40
+	home := func() []string {
+		var l []string
+		for i := range n {
+			l = append(l, fmt.Sprintf("/a/story-%d", 1000+i))
+		}
+		return l
+	}
+	srv := newRecServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("If-None-Match") == `"v1"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", `"v1"`)
+		if r.URL.Path == "/" {
+			writePage(w, home()...)
+			return
+		}
+		writePage(w, "/")
+	}))
+	store := newMemStore()
+	for _, p := range home() {
+		store.prev[srv.u(p)] = Previous{ETag: `"v1"`, Body: []byte(`<html><body><a href="/">home</a></body></html>`), ContentType: "text/html"}
+	}
+	cfg := testConfig()
+	cfg.TemplateBudget = 4
+	sum, _ := crawl(t, cfg, store, srv.URL+"/")
+	if len(sum.TrapTemplates) != 0 {
+		t.Errorf("templates cut on a re-crawl of unchanged articles: %+v", sum.TrapTemplates)
+	}
+	for _, p := range home() {
+		if got := store.state(srv.u(p)); got != StateDone {
+			t.Errorf("%s: state %q, want done", p, got)
+		}
+	}
+}
+
+// TestSitemapListedNeverCut: pages a sitemap lists are fetched even when
+// their template yields nothing (they are no articles here, link nothing).
+func TestSitemapListedNeverCut(t *testing.T) {
+	const n = 30
+	srv := newRecServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/sitemap.xml" {
+			w.Header().Set("Content-Type", "application/xml")
+			var b strings.Builder
+			b.WriteString(`<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
+			for i := range n {
+				fmt.Fprintf(&b, "<url><loc>http://%s/p/%d</loc></url>", r.Host, 1000+i)
+			}
+			b.WriteString("</urlset>")
+			fmt.Fprint(w, b.String())
+			return
+		}
+		writePage(w)
+	}))
+	cfg := testConfig()
+	cfg.TemplateBudget = 4
+	store := newMemStore()
+	crawl(t, cfg, store, srv.URL+"/")
+	for i := range n {
+		if got := store.state(srv.u(fmt.Sprintf("/p/%d", 1000+i))); got != StateDone {
+			t.Errorf("/p/%d: state %q, want done", 1000+i, got)
+		}
+	}
+}

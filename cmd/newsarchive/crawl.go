@@ -233,6 +233,7 @@ func crawl(ctx context.Context, e *env, logger *slog.Logger, opts *crawlOptions)
 		"max_pages": opts.cfg.MaxPages, "max_depth": opts.cfg.MaxDepth,
 		"domains": opts.cfg.AllowedDomains, "include": patterns(opts.cfg.Include), "exclude": patterns(opts.cfg.Exclude),
 		"ignore_robots": opts.cfg.IgnoreRobots, "user_agent": opts.cfg.UserAgent, "version": version,
+		"trap_budget": opts.cfg.TemplateBudget, "max_parse": opts.maxParse,
 	}
 	runID, resumed, err := store.StartRun(ctx, opts.seeds, settings)
 	if err != nil {
