@@ -36,6 +36,13 @@ type bioCand struct {
 // bioHint reports an element whose class or id marks an author's
 // description.
 func bioHint(n *html.Node) bool {
+	if !hasAttr(n, "class") && !hasAttr(n, "id") && !hasAttr(n, "itemprop") {
+		return false
+	}
+	if !attrFold(n, "bio") && !attrFold(n, "desc") && !attrFold(n, "excerpt") && !attrFold(n, "about") &&
+		!attrFold(n, "summary") && !attrFold(n, "content") && !attrFold(n, "text") && !attrFold(n, "details") {
+		return false
+	}
 	ci := classID(n)
 	if ci == "" {
 		return attr(n, "itemprop") == "description" && authorScope(n.Parent, 3) != nil
@@ -249,4 +256,15 @@ func (x *extraction) tagline(name string) string {
 		}
 	}
 	return ""
+}
+
+// attrFold reports whether n's class, id or itemprop holds the lowercase
+// ASCII word sub, ignoring case, without allocating.
+func attrFold(n *html.Node, sub string) bool {
+	for _, a := range n.Attr {
+		if (a.Key == "class" || a.Key == "id" || a.Key == "itemprop") && containsFold(a.Val, sub) {
+			return true
+		}
+	}
+	return false
 }

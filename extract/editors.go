@@ -89,16 +89,38 @@ func mayCreditEditor(t string) bool {
 }
 
 // editorLines looks for an editor credit line in the page, outside its
-// header, footer and navigation, when the body's lines named none.
+// header, footer and navigation, when the body's lines named none. Only the
+// blocks holding a text node with an editing stem are read whole.
 func (x *extraction) editorLines() {
 	a := x.a
 	if len(a.Editors) > 0 {
 		return
 	}
 	var found []Editor
+	tried := map[*html.Node]bool{}
 	var walk func(n *html.Node, inArticle bool) bool
 	walk = func(n *html.Node, inArticle bool) bool {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.TextNode {
+				if !mayCreditEditor(c.Data) {
+					continue
+				}
+				b := c.Parent
+				for b != nil && b.Type == html.ElementNode && !isBlock(b) {
+					b = b.Parent
+				}
+				if b == nil || b.Type != html.ElementNode || tried[b] {
+					continue
+				}
+				tried[b] = true
+				if t, ok := shortText(b, 300); ok {
+					if eds := editorCredit(t, blockLinks(x, b), inArticle); len(eds) > 0 {
+						found = eds
+						return true
+					}
+				}
+				continue
+			}
 			if c.Type != html.ElementNode || junkElement(c) {
 				continue
 			}
@@ -111,17 +133,8 @@ func (x *extraction) editorLines() {
 				}
 				continue
 			}
-			if pageChrome(c) && c.DataAtom != atom.Aside {
+			if c.DataAtom != atom.Aside && pageChrome(c) {
 				continue
-			}
-			if isBlock(c) {
-				if t, ok := shortText(c, 300); ok {
-					if eds := editorCredit(t, blockLinks(x, c), inArticle); len(eds) > 0 {
-						found = eds
-						return true
-					}
-					continue
-				}
 			}
 			if walk(c, inArticle) {
 				return true

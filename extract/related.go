@@ -323,7 +323,7 @@ func (f *relatedFinder) block(h *html.Node, key string) {
 				if after && sponsorLabels[headKey(textOf(n))] {
 					sponsored = true
 				}
-				if after && inCard(n, p) {
+				if after {
 					if l, ok := f.link(n); ok {
 						links = append(links, l)
 					}
@@ -389,20 +389,6 @@ func prose(n *html.Node) bool {
 	}
 	total, links := textLens(n, false)
 	return total-links >= 150
-}
-
-// inCard reports whether link a stands as an item of a list rather than
-// inside a sentence: its enclosing block (below limit) is mostly link text.
-func inCard(a, limit *html.Node) bool {
-	b := a.Parent
-	for b != nil && b != limit && !isBlock(b) {
-		b = b.Parent
-	}
-	if b == nil || b == limit {
-		return true
-	}
-	total, links := textLens(b, false)
-	return total == 0 || links*2 >= total || total < 200
 }
 
 // link returns the link's target and title when the target looks like an

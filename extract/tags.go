@@ -36,7 +36,7 @@ func (x *extraction) pageTags() []string {
 				}
 				continue
 			}
-			if isBlock(c) {
+			if isBlock(c) && startsWithTagLabel(c) {
 				if t, ok := shortText(c, 400); ok {
 					if loc := reTagLabel.FindStringIndex(t); loc != nil {
 						out = tagItems(c, t[loc[1]:])
@@ -85,4 +85,24 @@ func tagItems(n *html.Node, rest string) []string {
 		}
 	}
 	return out
+}
+
+// startsWithTagLabel is a cheap test: the first text of block n holds a
+// colon, as every tag label ends in one.
+func startsWithTagLabel(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			if strings.TrimSpace(c.Data) == "" {
+				continue
+			}
+			return strings.ContainsAny(c.Data, ":：")
+		case html.ElementNode:
+			if c.DataAtom == atom.A {
+				return false
+			}
+			return startsWithTagLabel(c)
+		}
+	}
+	return false
 }

@@ -210,30 +210,43 @@ func creditNorm(s string) string {
 
 func creditTokenF1(a, b string) float64 { return tokenF1(creditNorm(a), creditNorm(b)) }
 
-// relatedKey is score_credits.py's nurl: host lower-cased without "www.",
-// path without a trailing "/", query pairs without utm_* keys or empty
-// values, sorted; scheme and fragment ignored.
+// relatedKey is score_credits.py's nurl: the URL split as Python's urlsplit
+// does (no decoding of the path), host lower-cased without "www.", path
+// without a trailing "/", query pairs without utm_* keys or empty values,
+// sorted; scheme and fragment ignored.
 func relatedKey(raw string) string {
-	raw = strings.TrimSpace(raw)
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
+	s := strings.TrimSpace(raw)
+	if i := strings.IndexByte(s, '#'); i >= 0 {
+		s = s[:i]
 	}
-	host := strings.TrimPrefix(strings.ToLower(u.Host), "www.")
-	if u.User != nil {
-		host = strings.ToLower(u.User.String()) + "@" + host
+	query := ""
+	if i := strings.IndexByte(s, '?'); i >= 0 {
+		s, query = s[:i], s[i+1:]
 	}
-	path := strings.TrimRight(u.EscapedPath(), "/")
+	if i := strings.IndexByte(s, ':'); i > 0 && reScheme.MatchString(s[:i]) {
+		s = s[i+1:]
+	}
+	host := ""
+	if strings.HasPrefix(s, "//") {
+		s = s[2:]
+		i := strings.IndexByte(s, '/')
+		if i < 0 {
+			i = len(s)
+		}
+		host, s = s[:i], s[i:]
+	}
+	host = strings.TrimPrefix(strings.ToLower(host), "www.")
+	path := strings.TrimRight(s, "/")
 	if path == "" {
 		path = "/"
 	}
-	if p, err := url.PathUnescape(path); err == nil {
-		path = p
-	}
 	type kv struct{ k, v string }
 	var pairs []kv
-	for _, part := range strings.FieldsFunc(u.RawQuery, func(r rune) bool { return r == '&' || r == ';' }) {
-		k, v, _ := strings.Cut(part, "=")
+	for _, part := range strings.Split(query, "&") {
+		k, v, ok := strings.Cut(part, "=")
+		if !ok {
+			continue
+		}
 		k, _ = url.QueryUnescape(k)
 		v, _ = url.QueryUnescape(v)
 		if v == "" || strings.HasPrefix(strings.ToLower(k), "utm_") {
@@ -256,6 +269,8 @@ func relatedKey(raw string) string {
 	}
 	return host + "\x00" + path + "\x00" + q.String()
 }
+
+var reScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*$`)
 
 func displayKey(k string) string {
 	parts := strings.SplitN(k, "\x00", 3)
@@ -468,12 +483,20 @@ func (r *creditResult) print(w io.Writer, asJSON bool, worst int) error {
 	if worst == 0 {
 		return nil
 	}
+	bad := creditPage.badness
+	if r.authorsOnly {
+		bad = func(p creditPage) float64 { return 1 - p.AuthorF1 }
+	}
 	sorted := append([]creditPage(nil), r.pages...)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].badness() > sorted[j].badness() })
+	sort.SliceStable(sorted, func(i, j int) bool { return bad(sorted[i]) > bad(sorted[j]) })
 	fmt.Fprintln(w, "worst pages:")
 	for _, p := range sorted[:min(worst, len(sorted))] {
-		if p.badness() == 0 {
+		if bad(p) == 0 {
 			break
+		}
+		if r.authorsOnly {
+			fmt.Fprintf(w, "  author F1 %.2f  %s  %s\n", p.AuthorF1, p.ID, p.URL)
+			continue
 		}
 		fmt.Fprintf(w, "  %s  %s\n", p.ID, p.URL)
 		fmt.Fprintf(w, "    related +%d -%d (of %d)  editors +%d -%d  author F1 %.2f", p.RelFP, p.RelFN, p.RelTP+p.RelFN,
