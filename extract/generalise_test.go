@@ -240,3 +240,26 @@ func TestHintCap(t *testing.T) {
 		}
 	}
 }
+
+// TestCousinsByComponent checks an article split into blocks of one
+// component whose modifier classes differ: every block is kept.
+func TestCousinsByComponent(t *testing.T) {
+	var b strings.Builder
+	for i, mod := range []string{"RichText--first", "", "RichText--last lg:w-8/12"} {
+		b.WriteString(`<div class="slot"><div class="RichText ` + mod + `"><p>` + germanPara + `</p><p>Absatz ` +
+			string(rune('A'+i)) + `: ` + germanPara + `</p></div></div><div class="more"><a href="/a">Mehr zum Thema: Was der Haushalt für Familien bedeutet</a></div>`)
+	}
+	page := `<html><head><title>Haushalt</title></head><body><main><article>` + b.String() + `</article></main></body></html>`
+	a, err := New(nil).Extract("https://zeitung.example/haushalt", nil, []byte(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Absatz A", "Absatz B", "Absatz C"} {
+		if !strings.Contains(a.BodyText, want) {
+			t.Errorf("body lacks %q:\n%s", want, a.BodyText)
+		}
+	}
+	if got := componentClass(&html.Node{Attr: []html.Attribute{{Key: "class", Val: "  RichText RichText--last"}}}); got != "RichText" {
+		t.Errorf("componentClass = %q", got)
+	}
+}
