@@ -386,7 +386,7 @@ func (x *extraction) classify(blocks []block, inBody bool) []block {
 			if x.rule != nil && matchesAny(x.rule.dropText, t) {
 				continue
 			}
-			if x.e.off.on(HeurBoilerplate) && isBoilerplate(t, low, first) {
+			if x.e.off.on(HeurBoilerplate) && (isBoilerplate(t, low, first) || localBoilerplate(t)) {
 				continue
 			}
 			if inBody && !seenLong && x.e.off.on(HeurDateline) && strings.ContainsAny(t, "0123456789") && isDateline(t) {

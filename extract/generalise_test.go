@@ -263,3 +263,16 @@ func TestCousinsByComponent(t *testing.T) {
 		t.Errorf("componentClass = %q", got)
 	}
 }
+
+func TestLocalBoilerplate(t *testing.T) {
+	for line, want := range map[string]bool{
+		"Anzeige": true, "Publicité": true, "Lesen Sie auch: Der Haushalt im Überblick": true, "関連記事": true,
+		"Czytaj więcej": false, // a header standing alone can be text
+		"Reklama wróciła do telewizji w poniedziałek, po przerwie.": false,
+		"Die Anzeige wurde am Montag erstattet.":                    false,
+	} {
+		if got := localBoilerplate(line); got != want {
+			t.Errorf("localBoilerplate(%q) = %v, want %v", line, got, want)
+		}
+	}
+}
