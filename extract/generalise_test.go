@@ -266,7 +266,7 @@ func TestCousinsByComponent(t *testing.T) {
 
 func TestLocalBoilerplate(t *testing.T) {
 	for line, want := range map[string]bool{
-		"Anzeige": true, "Publicité": true, "Lesen Sie auch: Der Haushalt im Überblick": true, "関連記事": true,
+		"Anzeige": true, "Publicité": true, "Lesen Sie auch: Der Haushalt im Überblick": true, "広告": true, "関連記事：地震の情報": true,
 		"Czytaj więcej": false, // a header standing alone can be text
 		"Reklama wróciła do telewizji w poniedziałek, po przerwie.": false,
 		"Die Anzeige wurde am Montag erstattet.":                    false,
