@@ -276,3 +276,11 @@ func TestLocalBoilerplate(t *testing.T) {
 		}
 	}
 }
+
+func TestLocalClassWords(t *testing.T) {
+	for name, want := range map[string]bool{"artikel-werbung": true, "bloc-partage": true, "commenti": true, "artikel-text": false} {
+		if got := furnitureName(name); got != want {
+			t.Errorf("furnitureName(%q) = %v, want %v", name, got, want)
+		}
+	}
+}

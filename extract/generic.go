@@ -91,7 +91,11 @@ var furnitureWords = wordSet("share shares sharing social byline bylines datelin
 	"caption captions credit credits copyright related recirc newsletter subscribe subscription promo promotion " +
 	"advert advertisement advertising ad ads sponsor sponsored tags tag topics breadcrumb breadcrumbs comment comments " +
 	"author authors bio gallery slideshow carousel lightbox toolbar tools print pagination pager prev previous next " +
-	"outbrain taboola signup footer header meta nav navigation menu widget sidebar popular trending disclaimer cta")
+	"outbrain taboola signup footer header meta nav navigation menu widget sidebar popular trending disclaimer cta " +
+	// the same parts as other languages' class names call them
+	"werbung anzeige kommentare empfehlung empfehlungen meistgelesen lesetipp lesetipps teilen " +
+	"publicite partage commentaires publicidad compartir comentarios relacionadas relacionados publicidade compartilhar " +
+	"pubblicita condividi commenti correlati advertentie reacties reklama komentarze polecane reklam paylas yorumlar")
 
 // contentWords name article text containers; a class name ending in one
 // ("share-content") is not furniture.
