@@ -271,3 +271,28 @@ func localBoilerplate(t string) bool {
 	}
 	return false
 }
+
+// classWords calls fn with each word of a class name, lowercased: words
+// split at "-", "_", digits and lower-to-upper case changes ("metaDate").
+func classWords(name string, fn func(string)) {
+	start := 0
+	for i := 0; i <= len(name); i++ {
+		if i < len(name) {
+			c := name[i]
+			if c >= 'a' && c <= 'z' {
+				continue
+			}
+			if c >= 'A' && c <= 'Z' {
+				if i > start && name[i-1] >= 'a' && name[i-1] <= 'z' {
+					fn(strings.ToLower(name[start:i]))
+					start = i
+				}
+				continue
+			}
+		}
+		if i > start {
+			fn(strings.ToLower(name[start:i]))
+		}
+		start = i + 1
+	}
+}

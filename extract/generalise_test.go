@@ -284,3 +284,23 @@ func TestLocalClassWords(t *testing.T) {
 		}
 	}
 }
+
+// TestDateNearHeadline checks the printed date of a page without date
+// metadata: the date-named element nearest the headline, not a teaser's.
+func TestDateNearHeadline(t *testing.T) {
+	page := `<html><head><title>Haushalt</title></head><body><div class="teaser"><span class="date">24.04.2023</span> Anderes</div>` +
+		`<article><h1>Haushalt</h1><div class="meta_date">erstellt am 28.04.2023</div>` +
+		strings.Repeat("<p>"+germanPara+"</p>", 3) + `<ul><li><span class="date">26.04.2023</span> Mehr</li></ul></article></body></html>`
+	a, err := New(nil).Extract("https://zeitung.example/haushalt", nil, []byte(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.PublishedAt != "2023-04-28" {
+		t.Errorf("published = %q, want 2023-04-28", a.PublishedAt)
+	}
+	var words []string
+	classWords("metaDate_published2", func(w string) { words = append(words, w) })
+	if got := strings.Join(words, " "); got != "meta date published" {
+		t.Errorf("classWords = %q", got)
+	}
+}
