@@ -217,3 +217,82 @@ func genericCredit(v string, siteNames ...string) bool {
 	}
 	return false
 }
+
+// boilerLabels are whole lines that are page furniture in the languages of
+// localMonths and in ja, zh, ko and ar: ad labels, share and comment
+// buttons, "read also" headers. They are compared lowercased, without
+// surrounding punctuation.
+var boilerLabels = func() map[string]bool {
+	m := map[string]bool{}
+	for _, l := range strings.Split(
+		// ads
+		"advertisement|anzeige|werbung|publicité|publicidad|publicidade|pubblicità|advertentie|reklama|реклама|reklam|annonse|annons|annonce|"+
+			"広告|广告|廣告|광고|إعلان|"+
+			// share, comments, newsletter, follow
+			"teilen|artikel teilen|kommentare|partager|commentaires|compartir|comentarios|compartilhe|compartilhar|condividi|commenti|"+
+			"delen|deel dit artikel|reacties|udostępnij|komentarze|поделиться|комментарии|paylaş|yorumlar|del|dela|kommentarer|"+
+			"シェア|分享|공유하기|شارك",
+		"|") {
+		m[l] = true
+	}
+	return m
+}()
+
+// readAlsoLabels open a line that points to another article: "Lesen Sie
+// auch: …". Standing alone, such a header can be part of the text, so it
+// counts only before a colon.
+var readAlsoLabels = func() map[string]bool {
+	m := map[string]bool{}
+	for _, l := range strings.Split(
+		"read more|read also|see also|related|mehr zum thema|lesen sie auch|auch interessant|das könnte sie auch interessieren|weitere artikel|lire aussi|à lire aussi|"+
+			"voir aussi|lee también|lea también|te puede interesar|más información|leia também|leia mais|veja também|leggi anche|"+
+			"lees ook|lees meer|czytaj też|czytaj także|czytaj więcej|zobacz też|zobacz także|читайте также|смотрите также|"+
+			"ilgili haberler|ayrıca okuyun|les også|läs också|læs også|関連記事|あわせて読みたい|相关阅读|相关新闻|延伸阅读|관련기사|اقرأ أيضا|اقرأ أيضاً",
+		"|") {
+		m[l] = true
+	}
+	return m
+}()
+
+// localBoilerplate reports a short line that is one of boilerLabels, or
+// opens with one of them or of readAlsoLabels followed by a colon ("Lesen
+// Sie auch: …").
+func localBoilerplate(t string) bool {
+	if len(t) > 200 {
+		return false
+	}
+	k := strings.ToLower(strings.TrimFunc(t, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
+	if boilerLabels[k] {
+		return true
+	}
+	if i := strings.IndexAny(k, ":："); i > 0 {
+		head := strings.TrimSpace(k[:i])
+		return boilerLabels[head] || readAlsoLabels[head]
+	}
+	return false
+}
+
+// classWords calls fn with each word of a class name, lowercased: words
+// split at "-", "_", digits and lower-to-upper case changes ("metaDate").
+func classWords(name string, fn func(string)) {
+	start := 0
+	for i := 0; i <= len(name); i++ {
+		if i < len(name) {
+			c := name[i]
+			if c >= 'a' && c <= 'z' {
+				continue
+			}
+			if c >= 'A' && c <= 'Z' {
+				if i > start && name[i-1] >= 'a' && name[i-1] <= 'z' {
+					fn(strings.ToLower(name[start:i]))
+					start = i
+				}
+				continue
+			}
+		}
+		if i > start {
+			fn(strings.ToLower(name[start:i]))
+		}
+		start = i + 1
+	}
+}

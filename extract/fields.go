@@ -142,6 +142,71 @@ func (x *extraction) body(ruleSrc string) {
 	}
 }
 
+// dateClassWords are class/id words of elements that print a date.
+var dateClassWords = wordSet("date dates datum time timestamp published pubdate dateline datetime fecha data datahora")
+
+// dateNearHeadline reads the printed date closest to the headline: among
+// the elements whose class or id names a date ("meta_date", "article-datum")
+// and whose short text holds one, the nearest to the first <h1> in page
+// order. A date list of other articles lies farther from it.
+func (x *extraction) dateNearHeadline() string {
+	var h1 *html.Node
+	for _, h := range x.p.h1s {
+		if contains(x.scope, h) {
+			h1 = h
+			break
+		}
+	}
+	best, bestDist := "", -1
+	i, h1At := 0, -1
+	var visit func(n *html.Node)
+	visit = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode || junkElement(c) {
+				continue
+			}
+			i++
+			if c == h1 {
+				h1At = i
+			}
+			if dateNamed(c) {
+				if t := textOf(c); len(t) < 120 {
+					if d := parseLocalDate(t); d != "" {
+						dist := i - h1At
+						if h1At < 0 {
+							dist = 1 << 20 // before the headline, or no headline: farther than any after it
+						}
+						if bestDist < 0 || dist < bestDist {
+							best, bestDist = d, dist
+						}
+						continue
+					}
+				}
+			}
+			visit(c)
+		}
+	}
+	visit(x.scope)
+	return best
+}
+
+// dateNamed reports an element one of whose class or id words names a date.
+func dateNamed(n *html.Node) bool {
+	for _, a := range n.Attr {
+		if a.Namespace != "" || (a.Key != "class" && a.Key != "id") {
+			continue
+		}
+		found := false
+		for _, name := range strings.Fields(a.Val) {
+			classWords(name, func(w string) { found = found || dateClassWords[w] })
+		}
+		if found {
+			return true
+		}
+	}
+	return false
+}
+
 // truncatedBody reports a visible body that is the start of the declared
 // one (JSON-LD articleBody): a paywalled or "read more" page shows a teaser
 // and declares the whole text. The declared text must be half as long again
@@ -393,7 +458,7 @@ func (x *extraction) classify(blocks []block, inBody bool) []block {
 			if x.rule != nil && matchesAny(x.rule.dropText, t) {
 				continue
 			}
-			if x.e.off.on(HeurBoilerplate) && isBoilerplate(t, low, first) {
+			if x.e.off.on(HeurBoilerplate) && (isBoilerplate(t, low, first) || localBoilerplate(t)) {
 				continue
 			}
 			if inBody && !seenLong && x.e.off.on(HeurDateline) && strings.ContainsAny(t, "0123456789") && isDateline(t) {
@@ -900,6 +965,12 @@ func (x *extraction) dates(ruleSrc string) {
 	if a.PublishedAt == "" && x.visibleDate != "" {
 		// The dateline printed above the text: "12. März 2024, 10:00 Uhr".
 		if d := parseLocalDate(x.visibleDate); d != "" {
+			a.PublishedAt = d
+			x.set("published_at", SourceHeuristic)
+		}
+	}
+	if a.PublishedAt == "" {
+		if d := x.dateNearHeadline(); d != "" {
 			a.PublishedAt = d
 			x.set("published_at", SourceHeuristic)
 		}

@@ -240,3 +240,67 @@ func TestHintCap(t *testing.T) {
 		}
 	}
 }
+
+// TestCousinsByComponent checks an article split into blocks of one
+// component whose modifier classes differ: every block is kept.
+func TestCousinsByComponent(t *testing.T) {
+	var b strings.Builder
+	for i, mod := range []string{"RichText--first", "", "RichText--last lg:w-8/12"} {
+		b.WriteString(`<div class="slot"><div class="RichText ` + mod + `"><p>` + germanPara + `</p><p>Absatz ` +
+			string(rune('A'+i)) + `: ` + germanPara + `</p></div></div><div class="more"><a href="/a">Mehr zum Thema: Was der Haushalt für Familien bedeutet</a></div>`)
+	}
+	page := `<html><head><title>Haushalt</title></head><body><main><article>` + b.String() + `</article></main></body></html>`
+	a, err := New(nil).Extract("https://zeitung.example/haushalt", nil, []byte(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Absatz A", "Absatz B", "Absatz C"} {
+		if !strings.Contains(a.BodyText, want) {
+			t.Errorf("body lacks %q:\n%s", want, a.BodyText)
+		}
+	}
+	if got := componentClass(&html.Node{Attr: []html.Attribute{{Key: "class", Val: "  RichText RichText--last"}}}); got != "RichText" {
+		t.Errorf("componentClass = %q", got)
+	}
+}
+
+func TestLocalBoilerplate(t *testing.T) {
+	for line, want := range map[string]bool{
+		"Anzeige": true, "Publicité": true, "Lesen Sie auch: Der Haushalt im Überblick": true, "広告": true, "関連記事：地震の情報": true,
+		"Czytaj więcej": false, // a header standing alone can be text
+		"Reklama wróciła do telewizji w poniedziałek, po przerwie.": false,
+		"Die Anzeige wurde am Montag erstattet.":                    false,
+	} {
+		if got := localBoilerplate(line); got != want {
+			t.Errorf("localBoilerplate(%q) = %v, want %v", line, got, want)
+		}
+	}
+}
+
+func TestLocalClassWords(t *testing.T) {
+	for name, want := range map[string]bool{"artikel-werbung": true, "bloc-partage": true, "commenti": true, "artikel-text": false} {
+		if got := furnitureName(name); got != want {
+			t.Errorf("furnitureName(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
+
+// TestDateNearHeadline checks the printed date of a page without date
+// metadata: the date-named element nearest the headline, not a teaser's.
+func TestDateNearHeadline(t *testing.T) {
+	page := `<html><head><title>Haushalt</title></head><body><div class="teaser"><span class="date">24.04.2023</span> Anderes</div>` +
+		`<article><h1>Haushalt</h1><div class="meta_date">erstellt am 28.04.2023</div>` +
+		strings.Repeat("<p>"+germanPara+"</p>", 3) + `<ul><li><span class="date">26.04.2023</span> Mehr</li></ul></article></body></html>`
+	a, err := New(nil).Extract("https://zeitung.example/haushalt", nil, []byte(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.PublishedAt != "2023-04-28" {
+		t.Errorf("published = %q, want 2023-04-28", a.PublishedAt)
+	}
+	var words []string
+	classWords("metaDate_published2", func(w string) { words = append(words, w) })
+	if got := strings.Join(words, " "); got != "meta date published" {
+		t.Errorf("classWords = %q", got)
+	}
+}

@@ -91,7 +91,11 @@ var furnitureWords = wordSet("share shares sharing social byline bylines datelin
 	"caption captions credit credits copyright related recirc newsletter subscribe subscription promo promotion " +
 	"advert advertisement advertising ad ads sponsor sponsored tags tag topics breadcrumb breadcrumbs comment comments " +
 	"author authors bio gallery slideshow carousel lightbox toolbar tools print pagination pager prev previous next " +
-	"outbrain taboola signup footer header meta nav navigation menu widget sidebar popular trending disclaimer cta")
+	"outbrain taboola signup footer header meta nav navigation menu widget sidebar popular trending disclaimer cta " +
+	// the same parts as other languages' class names call them
+	"werbung anzeige kommentare empfehlung empfehlungen meistgelesen lesetipp lesetipps teilen " +
+	"publicite partage commentaires publicidad compartir comentarios relacionadas relacionados publicidade compartilhar " +
+	"pubblicita condividi commenti correlati advertentie reacties reklama komentarze polecane reklam paylas yorumlar")
 
 // contentWords name article text containers; a class name ending in one
 // ("share-content") is not furniture.
@@ -475,7 +479,7 @@ func (s *scorer) grow(top *html.Node) *html.Node {
 // well-scoring candidates of the same tag and class near the best one are
 // parts of it. The result is in page order.
 func (s *scorer) cousins(top *html.Node, best float64, roots []*html.Node) []*html.Node {
-	class := attr(top, "class")
+	class := componentClass(top)
 	if class == "" || !s.off.on(HeurCousins) {
 		return roots
 	}
@@ -487,7 +491,7 @@ func (s *scorer) cousins(top *html.Node, best float64, roots []*html.Node) []*ht
 	}
 	var extra []*html.Node
 	for _, c := range s.cands {
-		if c == top || c.DataAtom != top.DataAtom || s.final(c) < best*0.25 || attr(c, "class") != class ||
+		if c == top || c.DataAtom != top.DataAtom || s.final(c) < best*0.25 || componentClass(c) != class ||
 			!contains(scope, c) || contains(top, c) || contains(c, top) {
 			continue
 		}
@@ -529,6 +533,17 @@ func (s *scorer) cousins(top *html.Node, best float64, roots []*html.Node) []*ht
 	}
 	walk(root)
 	return ordered
+}
+
+// componentClass is the first name of an element's class attribute: the
+// component a page builder or a BEM stylesheet names first, before its
+// modifiers ("RichText RichText--last lg:w-8/12" is a "RichText").
+func componentClass(n *html.Node) string {
+	c := strings.TrimSpace(attr(n, "class"))
+	if i := strings.IndexAny(c, " \t\n\r\f"); i >= 0 {
+		c = c[:i]
+	}
+	return c
 }
 
 // internalLinks reports whether n holds links and all of them point to host

@@ -40,6 +40,7 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	all := fs.String("all", "", "benchmarks root: run every development set under DIR ("+setNames()+") and print one table")
 	folds := fs.Int("folds", 0, "with --all: also score K folds (pages split by a hash of their id) and the spread")
 	ablateNames := fs.String("ablate", "", "switch off these body heuristics (comma-separated): "+heuristicNames())
+	predDir := fs.String("predictions", "", "with --all: write each set's predictions to DIR/<set>.json, for ../shared/tools/score_*.py")
 	ablation := fs.Bool("ablation", false, "with --all: rerun with each body heuristic off in turn and print what it changes")
 	dataset := fs.String("dataset", "", "article-body benchmark: DIR/ground-truth.json and DIR/html/<id>.html.gz")
 	metadata := fs.String("metadata", "", "metadata benchmark: DIR/<case>/source.html and expected-metadata.json")
@@ -61,8 +62,8 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	if *folds < 0 || *folds == 1 || *folds > 20 {
 		return usagef("--folds must be between 2 and 20")
 	}
-	if (*folds > 0 || *ablation) && *all == "" {
-		return usagef("--folds and --ablation need --all DIR")
+	if (*folds > 0 || *ablation || *predDir != "") && *all == "" {
+		return usagef("--folds, --ablation and --predictions need --all DIR")
 	}
 	ex, err := extract.Default()
 	if err != nil {
@@ -78,7 +79,12 @@ func runEval(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	if *all != "" {
-		rows, skipped, err := evalAll(ctx, ex, *all, *folds)
+		if *predDir != "" {
+			if err := os.MkdirAll(*predDir, 0o755); err != nil {
+				return fmt.Errorf("predictions: %w", err)
+			}
+		}
+		rows, skipped, err := evalAll(ctx, ex, *all, *folds, *predDir)
 		if err != nil {
 			return err
 		}
@@ -148,6 +154,7 @@ type bodyPage struct {
 	// truePublished and predPublished are the publication dates, for sets
 	// whose ground truth has them (fundus).
 	truePublished, predPublished string
+	pred                         string // the predicted body text
 }
 
 // bodyScore is the benchmark's aggregate: precision averaged over pages with
@@ -218,7 +225,7 @@ func evalBodies(ctx context.Context, ex *extract.Extractor, dir string) (*bodyRe
 				page.predAuthors = append(page.predAuthors, au.Name)
 			}
 		}
-		page.trueAuthors, page.truePublished = t.Authors, t.Published
+		page.trueAuthors, page.truePublished, page.pred = t.Authors, t.Published, pred
 		page.score(t.ArticleBody, pred)
 		res.pages = append(res.pages, page)
 	}

@@ -38,6 +38,9 @@ func evalSets() []evalSet {
 type setScores struct {
 	ids   []string
 	score func(keep func(i int) bool) []evalFigure
+	// predictions are the set's predictions in its scorer's format
+	// (score_bodies.py, score_metadata.py), for cross-checking.
+	predictions any
 }
 
 // evalFigure is one score over a subset of a set's pages. Key figures are
@@ -97,7 +100,11 @@ func bodySetScores(ctx context.Context, ex *extract.Extractor, dir string) (*set
 		}
 		return figs
 	}
-	return &setScores{ids: ids, score: score}, nil
+	preds := make(map[string]map[string]string, len(res.pages))
+	for _, p := range res.pages {
+		preds[p.ID] = map[string]string{"articleBody": p.pred}
+	}
+	return &setScores{ids: ids, score: score, predictions: preds}, nil
 }
 
 // scoreAuthors scores the author names of the pages whose ground truth has
@@ -166,7 +173,11 @@ func metadataSetScores(ctx context.Context, ex *extract.Extractor, dir string) (
 		}
 		return figs
 	}
-	return &setScores{ids: ids, score: score}, nil
+	preds := make(map[string]map[string]string, len(res.pages))
+	for _, p := range res.pages {
+		preds[p.Case] = p.Predicted
+	}
+	return &setScores{ids: ids, score: score, predictions: preds}, nil
 }
 
 // foldOf assigns a page to one of k folds by a hash of its id, so the split
@@ -190,8 +201,9 @@ type evalRow struct {
 }
 
 // evalAll runs every set found under root and returns the table's rows.
-// Sets whose folder is missing are named in skipped.
-func evalAll(ctx context.Context, ex *extract.Extractor, root string, folds int) (rows []evalRow, skipped []string, err error) {
+// Sets whose folder is missing are named in skipped. With predDir set, each
+// set's predictions are written to predDir/<set>.json.
+func evalAll(ctx context.Context, ex *extract.Extractor, root string, folds int, predDir string) (rows []evalRow, skipped []string, err error) {
 	for _, set := range evalSets() {
 		dir := filepath.Join(root, set.dir)
 		if _, err := os.Stat(dir); err != nil {
@@ -201,6 +213,15 @@ func evalAll(ctx context.Context, ex *extract.Extractor, root string, folds int)
 		sc, err := set.run(ctx, ex, dir)
 		if err != nil {
 			return nil, nil, fmt.Errorf("eval %s: %w", set.name, err)
+		}
+		if predDir != "" && sc.predictions != nil {
+			data, err := json.Marshal(sc.predictions)
+			if err != nil {
+				return nil, nil, fmt.Errorf("eval %s: %w", set.name, err)
+			}
+			if err := os.WriteFile(filepath.Join(predDir, set.name+".json"), data, 0o644); err != nil {
+				return nil, nil, fmt.Errorf("eval %s: write predictions: %w", set.name, err)
+			}
 		}
 		all := sc.score(func(int) bool { return true })
 		byFold := make([][]evalFigure, folds)
@@ -295,7 +316,7 @@ func ablate(ctx context.Context, ex *extract.Extractor, root string, folds int, 
 		if err != nil {
 			return nil, err
 		}
-		rows, _, err := evalAll(ctx, off, root, folds)
+		rows, _, err := evalAll(ctx, off, root, folds, "")
 		if err != nil {
 			return nil, err
 		}

@@ -3,6 +3,8 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -11,9 +13,21 @@ func TestEvalAll(t *testing.T) {
 	root := t.TempDir()
 	writeDataset(t, root)
 	t.Run("table", func(t *testing.T) {
-		code, out, errOut := runCmd(t, "eval", "--all", root, "--folds", "2")
+		preds := t.TempDir()
+		code, out, errOut := runCmd(t, "eval", "--all", root, "--folds", "2", "--predictions", preds)
 		if code != exitOK {
 			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var bodies map[string]map[string]string
+		data, err := os.ReadFile(filepath.Join(preds, "articles.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(data, &bodies); err != nil || !strings.Contains(bodies["good"]["articleBody"], "council approved") {
+			t.Errorf("articles predictions = %v (%v)", bodies, err)
+		}
+		if _, err := os.Stat(filepath.Join(preds, "metadata.json")); err != nil {
+			t.Error(err)
 		}
 		for _, want := range []string{"fold1", "fold2", "spread", "articles  body F1", "metadata  byline token F1",
 			"metadata  published date", "not found: fundus"} {
