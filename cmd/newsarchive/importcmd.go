@@ -38,9 +38,8 @@ stored; bodies cut short are kept and flagged truncated. The pages remember
 the file and offset they came from. Bytes that are no record are reported on
 stderr and skipped, and reading goes on with the next record. --json prints,
 per file, the records read, the pages archived and the skips by reason.
-
-EXIT STATUS: 0 ok; 3 when some part of a file could not be read (revisits
-whose original is nowhere are reported, not failures); 1 on errors.
+Exit status 3 when part of a file could not be read or a WACZ package does
+not check out; revisits whose original is nowhere are reported, not failures.
 `
 
 // importSummary is the final report of an import (also its --json form).
@@ -92,7 +91,7 @@ const (
 )
 
 func runImport(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "import", "import [--db PATH] [--json] [--quiet] FILE.warc[.gz]...", importExamples)
+	fs := newFlagSet(e, "import", "import [--db PATH] [--json] [--quiet] FILE.{warc,warc.gz,arc,arc.gz,wacz}...", importExamples)
 	db := fs.String("db", "", "archive database file (default $NEWSARCHIVE_DB or newsarchive.db)")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "pages extracted in parallel")
 	maxBody := fs.Int64("max-body", scraper.DefaultConfig().MaxBodyBytes, "cap on a page's decoded size in bytes, as crawl --max-body")
@@ -102,7 +101,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if fs.NArg() == 0 {
-		return usagef("import needs at least one WARC file")
+		return usagef("import needs at least one WARC, ARC or WACZ file")
 	}
 	if *workers < 1 || *maxBody <= 0 {
 		return usagef("--workers and --max-body must be > 0")
@@ -118,8 +117,15 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if ctx.Err() != nil {
 		return errInterrupted
 	}
-	if sum.Malformed > 0 || sum.PackageProblems > 0 {
-		return fmt.Errorf("%w: %d malformed records skipped, %d WACZ packages that do not check out", errPartial, sum.Malformed, sum.PackageProblems)
+	var fails []string
+	if sum.Malformed > 0 {
+		fails = append(fails, fmt.Sprintf("%d malformed records skipped", sum.Malformed))
+	}
+	if sum.PackageProblems > 0 {
+		fails = append(fails, fmt.Sprintf("%d WACZ packages do not check out", sum.PackageProblems))
+	}
+	if len(fails) > 0 {
+		return fmt.Errorf("%w: %s", errPartial, strings.Join(fails, ", "))
 	}
 	return nil
 }
@@ -428,6 +434,10 @@ func printImportSummary(w io.Writer, s *importSummary, asJSON bool) {
 		fmt.Fprintf(w, "  revisits whose original is in no file given nor in the archive: %d (not imported)\n", s.Unresolved)
 	}
 	for _, f := range s.PerFile {
+		if f.Error != "" || f.Malformed > 0 || f.SkippedBytes > 0 || f.BadLength > 0 {
+			fmt.Fprintf(w, "  %s: %d records, %d pages archived; %d malformed (%d bytes skipped), %d with a bad Content-Length\n",
+				filepath.Base(f.File), f.Records, f.Pages, f.Malformed, f.SkippedBytes, f.BadLength)
+		}
 		if f.WACZ != nil && len(f.WACZ.Problems) > 0 {
 			fmt.Fprintf(w, "  %s: WACZ check: %s\n", filepath.Base(f.File), strings.Join(f.WACZ.Problems, "; "))
 		}
