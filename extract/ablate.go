@@ -28,6 +28,10 @@ const (
 	// HeurCousins joins candidates of the best one's tag and class nearby
 	// (an article split into chunks around ads).
 	HeurCousins Heuristic = "cousins"
+	// HeurHeadlineArticle prefers the <article> element holding the
+	// page's headline when the best text lies in another one (the next
+	// story of an infinite-scroll page).
+	HeurHeadlineArticle Heuristic = "headline-article"
 	// HeurFurniture drops furniture-named blocks (share bars, credits,
 	// datelines) inside the chosen container.
 	HeurFurniture Heuristic = "furniture"
@@ -70,7 +74,7 @@ const (
 
 // Heuristics returns the names of the heuristics Without accepts, sorted.
 func Heuristics() []Heuristic {
-	hs := []Heuristic{HeurUnlikely, HeurClassWeight, HeurGrow, HeurSiblings, HeurCousins,
+	hs := []Heuristic{HeurUnlikely, HeurClassWeight, HeurGrow, HeurSiblings, HeurCousins, HeurHeadlineArticle,
 		HeurFurniture, HeurLinkDensity, HeurTeasers, HeurBoilerplate, HeurDateline,
 		HeurBylineLine, HeurCaptions, HeurLenient, HeurPageFallback, HeurLDBody, HeurInlineLinks,
 		HeurScriptCommas, HeurHintDamping}

@@ -75,6 +75,7 @@ func (x *extraction) body(ruleSrc string) {
 			if p.url != nil {
 				s.host = strings.TrimPrefix(strings.ToLower(p.url.Hostname()), "www.")
 			}
+			s.story = x.headlineArticle()
 			s.visit(p.body, skip)
 			rs := s.bestRoots()
 			for _, r := range rs {
@@ -205,6 +206,21 @@ func dateNamed(n *html.Node) bool {
 		}
 	}
 	return false
+}
+
+// headlineArticle returns the <article> element holding the first <h1>
+// that reads as the page's title, or nil.
+func (x *extraction) headlineArticle() *html.Node {
+	title := normTitle(x.a.Title)
+	if title == "" {
+		return nil
+	}
+	for _, h := range x.p.h1s {
+		if normTitle(textOf(h)) == title {
+			return ancestorArticle(h)
+		}
+	}
+	return nil
 }
 
 // truncatedBody reports a visible body that is the start of the declared

@@ -304,3 +304,30 @@ func TestDateNearHeadline(t *testing.T) {
 		t.Errorf("classWords = %q", got)
 	}
 }
+
+// TestHeadlineArticle checks an infinite-scroll page: the next story,
+// appended in its own <article> and longer, is not the page's article.
+func TestHeadlineArticle(t *testing.T) {
+	const next = "Der Verein gewann am Sonntag das Derby, nach einem späten Tor in der Nachspielzeit, vor vollem Haus. "
+	page := `<html><head><title>Haushalt beschlossen</title></head><body><main>` +
+		`<article><h1>Haushalt beschlossen</h1><div class="bodytext"><p>` + germanPara + `</p><p>` + germanPara + `</p></div></article>` +
+		`<article><h2>Derby gewonnen</h2><div class="bodytext">` + strings.Repeat("<p>"+next+"</p>", 6) + `</div></article>` +
+		`</main></body></html>`
+	for _, tc := range []struct {
+		name string
+		off  []Heuristic
+		want bool
+	}{{"headline", nil, false}, {"without", []Heuristic{HeurHeadlineArticle}, true}} {
+		ex, err := New(nil).Without(tc.off...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := ex.Extract("https://zeitung.example/haushalt", nil, []byte(page))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(a.BodyText, "Derby"); got != tc.want || (!tc.want && !strings.Contains(a.BodyText, "Die Stadt")) {
+			t.Errorf("%s: next story in the body %v, want %v:\n%s", tc.name, got, tc.want, a.BodyText)
+		}
+	}
+}

@@ -40,6 +40,9 @@ type scorer struct {
 	host string
 	// off holds the heuristics switched off for an ablation.
 	off heuristicSet
+	// story is the <article> element holding the page's headline, when
+	// there is one (see HeurHeadlineArticle).
+	story *html.Node
 	// core holds the best candidate and its cousins when grow chose an
 	// ancestor: the text that won is never cleaned away inside it.
 	core []*html.Node
@@ -401,6 +404,20 @@ func (s *scorer) bestRoots() []*html.Node {
 	if top == nil || best <= 0 {
 		return nil
 	}
+	if s.story != nil && s.off.on(HeurHeadlineArticle) && !contains(s.story, top) && ancestorArticle(top) != nil {
+		// The best text is another story of the page (an infinite-scroll
+		// page appends the next one): the headline's story comes first.
+		var in *html.Node
+		inBest := 0.0
+		for _, c := range s.cands {
+			if f := s.final(c); contains(s.story, c) && (in == nil || f > inBest) {
+				in, inBest = c, f
+			}
+		}
+		if in != nil && inBest > 0 {
+			top, best = in, inBest
+		}
+	}
 	best0 := top
 	if s.off.on(HeurGrow) {
 		if top = s.grow(top); top != best0 {
@@ -495,6 +512,9 @@ func (s *scorer) cousins(top *html.Node, best float64, roots []*html.Node) []*ht
 			!contains(scope, c) || contains(top, c) || contains(c, top) {
 			continue
 		}
+		if s.story != nil && s.off.on(HeurHeadlineArticle) && contains(s.story, top) && !contains(s.story, c) {
+			continue // another story's text
+		}
 		dup := false
 		for _, r := range roots {
 			if contains(r, c) || contains(c, r) {
@@ -544,6 +564,16 @@ func componentClass(n *html.Node) string {
 		c = c[:i]
 	}
 	return c
+}
+
+// ancestorArticle returns the nearest <article> element holding n, or nil.
+func ancestorArticle(n *html.Node) *html.Node {
+	for ; n != nil; n = n.Parent {
+		if n.Type == html.ElementNode && n.DataAtom == atom.Article {
+			return n
+		}
+	}
+	return nil
 }
 
 // internalLinks reports whether n holds links and all of them point to host
