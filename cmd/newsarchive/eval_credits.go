@@ -517,3 +517,40 @@ func (r *creditResult) print(w io.Writer, asJSON bool, worst int) error {
 	}
 	return nil
 }
+
+// creditSetScores is the credits set's entry in eval --all: related links,
+// bios, editors and author names over any subset of its pages, as
+// aggregateCredits scores them.
+func creditSetScores(ctx context.Context, ex *extract.Extractor, dir string) (*setScores, error) {
+	res, err := evalCredits(ctx, ex, dir)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(res.pages))
+	for i, p := range res.pages {
+		ids[i] = p.ID
+	}
+	score := func(keep func(int) bool) []evalFigure {
+		var pages []creditPage
+		for i, p := range res.pages {
+			if keep(i) {
+				pages = append(pages, p)
+			}
+		}
+		s := aggregateCredits("", pages)
+		figs := []evalFigure{{Name: "authors token F1", Value: s.AuthorF1, Pages: s.Pages, key: true}}
+		if res.authorsOnly {
+			return figs
+		}
+		figs = append(figs,
+			evalFigure{Name: "related F1", Value: s.RelatedF1, Pages: s.Pages, key: true},
+			evalFigure{Name: "related precision", Value: s.RelatedP, Pages: s.Pages},
+			evalFigure{Name: "editors F1", Value: s.EditorsF1, Pages: s.Pages},
+			evalFigure{Name: "invented bios", Value: float64(s.FalseBioPages), Pages: s.PagesWithoutBio})
+		if s.BioF1 != nil {
+			figs = append(figs, evalFigure{Name: "bio token F1", Value: *s.BioF1, Pages: s.BiosLabelled, key: true})
+		}
+		return figs
+	}
+	return &setScores{ids: ids, score: score}, nil
+}

@@ -29,7 +29,7 @@ func evalSets() []evalSet {
 		{name: "articles", dir: "articles", run: bodySetScores},
 		{name: "metadata", dir: "metadata", run: metadataSetScores},
 		{name: "fundus", dir: "fundus", run: bodySetScores},
-		// The credits set joins here (its evaluator lives in eval_credits.go).
+		{name: "credits", dir: "credits", run: creditSetScores},
 	}
 }
 
