@@ -223,7 +223,7 @@ func formOf(r *http.Request, maxLimit int) searchForm {
 	if v := q.Get("limit"); v != "" && maxLimit > pageSize {
 		l, err := strconv.Atoi(v)
 		if err != nil || l < 1 {
-			f.pageErr = fmt.Errorf("limit %q is not a whole number from 1 to %d", v, maxLimit)
+			f.pageErr = fmt.Errorf("limit %q is not a whole number from 1 to %d", excerpt(v), maxLimit)
 			return f
 		}
 		f.Limit = min(l, maxLimit)
