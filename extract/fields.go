@@ -591,6 +591,20 @@ func (x *extraction) authors(ruleSrc string) {
 			}
 		}
 	}
+	// A declared author that is the site itself ("Example News", "example.com")
+	// or a desk account gives way to one declared or printed below it; it
+	// stays when the page names no one else.
+	var held []string
+	heldSrc, heldLine := "", ""
+	hold := func() {
+		if len(names) > 0 && src != ruleSrc && x.houseCredit(names) {
+			if held == nil {
+				held, heldSrc, heldLine = names, src, line
+			}
+			names = nil
+		}
+	}
+	hold()
 	if len(names) == 0 {
 		// A name key may be repeated, one tag per author (Dublin Core's
 		// DC.Creator, citation_author).
@@ -610,18 +624,29 @@ func (x *extraction) authors(ruleSrc string) {
 			}
 		}
 	}
+	if held != nil && len(names) > 0 && !x.personCredit(names) {
+		names = nil
+	}
+	hold()
 	fromDOM := false
 	if len(names) == 0 {
 		names, line = x.domByline()
-		if len(names) > 0 {
+		if len(names) > 0 && (held == nil || x.personCredit(names)) {
 			src, fromDOM = SourceHeuristic, true
+		} else {
+			names = nil
 		}
 	}
 	if len(names) == 0 {
 		names, line = x.printedByline()
-		if len(names) > 0 {
+		if len(names) > 0 && (held == nil || x.personCredit(names)) {
 			src = SourceHeuristic
+		} else {
+			names = nil
 		}
+	}
+	if len(names) == 0 && len(held) > 0 {
+		names, src, line = held, heldSrc, heldLine
 	}
 	names = dropAffiliations(refineNames(names, x.siteNames()))
 	seen := map[string]bool{}
@@ -732,6 +757,91 @@ func joinLine(line, v string) string {
 		return v
 	}
 	return line + ", " + v
+}
+
+// houseCredit reports names that credit the publication rather than a
+// person: each is a desk or CMS account, the site's own name, or its host
+// ("example.com", "Example.de", "EXAMPLE Nachrichten" on example.de).
+func (x *extraction) houseCredit(names []string) bool {
+	sites := x.siteNames()
+	host := ""
+	if x.p.base != nil {
+		host = strings.TrimPrefix(strings.ToLower(x.p.base.Hostname()), "www.")
+	}
+	for _, n := range names {
+		if !genericCredit(n, sites...) && !hostCredit(n, host) {
+			return false
+		}
+	}
+	return len(names) > 0
+}
+
+// personCredit reports names that can replace a house credit: at least one
+// reads as a person's full name (two words or more, or a name in a script
+// written without spaces) and none is a house credit itself.
+func (x *extraction) personCredit(names []string) bool {
+	person := false
+	for _, n := range names {
+		if x.houseCredit([]string{n}) || x.houseCredit([]string{firstWord(n)}) {
+			return false
+		}
+		if countWords(n) >= 2 || unspacedName(n) {
+			person = true
+		}
+	}
+	return person
+}
+
+// unspacedName reports a name of two to five letters of a script written
+// without spaces between words (Chinese, Japanese, Korean): "王小明".
+func unspacedName(s string) bool {
+	n := 0
+	for _, r := range s {
+		if !unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
+			return false
+		}
+		n++
+	}
+	return n >= 2 && n <= 5
+}
+
+// hostCredit reports a name that is the page's host: it contains the host
+// ("Example (www.example.com)"), or its first word, without a domain
+// ending, spells the host's first label and any other words are in
+// capitals or name a publication ("EXAMPLE.de", "Ex-Ample NEWS").
+func hostCredit(name, host string) bool {
+	if host == "" {
+		return false
+	}
+	low := strings.ToLower(collapse(name))
+	if strings.Contains(low, host) {
+		return true
+	}
+	label, _, _ := strings.Cut(host, ".")
+	words := strings.Fields(name)
+	if len(words) == 0 {
+		return false
+	}
+	first, _, _ := strings.Cut(strings.ToLower(words[0]), ".")
+	if squash(first) == "" || squash(first) != squash(label) {
+		return false
+	}
+	for _, w := range words[1:] {
+		if !isAllCaps(w) && !orgWords[strings.ToLower(w)] {
+			return false
+		}
+	}
+	return true
+}
+
+// squash keeps the letters and digits of s.
+func squash(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return r
+		}
+		return -1
+	}, s)
 }
 
 // metaAuthorKeys are the meta names and properties that hold author names,

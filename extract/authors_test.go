@@ -1,0 +1,94 @@
+package extract
+
+import (
+	"strings"
+	"testing"
+)
+
+// authorPage is a short article with head and body markup of a test's own.
+func authorPage(head, body string) []byte {
+	const para = `<p>The council voted on Tuesday to approve the new budget for the coming year, after a long debate. ` +
+		`Members of the public spoke for and against the plan, which raises spending on roads and schools.</p>`
+	return []byte(`<html><head><title>Budget approved</title>` + head + `</head><body><article><h1>Budget approved</h1>` +
+		body + para + para + para + `</article></body></html>`)
+}
+
+func authorNames(t *testing.T, pageURL string, page []byte) []string {
+	t.Helper()
+	a, err := New(nil).Extract(pageURL, nil, page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, au := range a.Authors {
+		names = append(names, au.Name)
+	}
+	return names
+}
+
+func ldOrg(name string) string {
+	return `<script type="application/ld+json">{"@type":"NewsArticle","author":{"@type":"Organization","name":"` + name + `"}}</script>`
+}
+
+// TestHouseCreditGivesWay checks that a declared author naming the
+// publication itself (its site name, its host, an address at its host) gives
+// way to a person the page declares or prints, and stays when the page names
+// nobody who reads as a person.
+func TestHouseCreditGivesWay(t *testing.T) {
+	for _, tc := range []struct {
+		name, url, head, body string
+		want                  []string
+	}{
+		{"de: site-name organisation, person in meta", "https://rheinblatt.example/a",
+			`<meta property="og:site_name" content="Rheinblatt">` + ldOrg("Rheinblatt") + `<meta name="author" content="Lena Vogt">`, ``,
+			[]string{"Lena Vogt"}},
+		{"es: host as author, printed Por line", "https://www.elcorreo.example/a",
+			`<meta name="author" content="elcorreo.example">`, `<p>Por Ana Pérez Gil</p>`,
+			[]string{"Ana Pérez Gil"}},
+		{"pl: host label in capitals, byline element", "https://gazeta.example/a",
+			ldOrg("GAZETA.example"), `<p class="byline">Marta Nowak</p>`,
+			[]string{"Marta Nowak"}},
+		{"fr: address at the host, printed Par line", "https://lejournal.example/a",
+			`<meta name="author" content="c.martin@lejournal.example">`, `<p>Par Claire Martin</p>`,
+			[]string{"Claire Martin"}},
+		{"ja: site-name organisation, byline element", "https://hinode.example/a",
+			`<meta property="og:site_name" content="日の出新聞">` + ldOrg("日の出新聞"), `<span class="author">山田太郎</span>`,
+			[]string{"山田太郎"}},
+		{"en: a section label is no person", "https://dailyclarion.example/a",
+			`<meta property="og:site_name" content="Daily Clarion">` + ldOrg("Daily Clarion"), `<span class="author">Sport</span>`,
+			[]string{"Daily Clarion"}},
+		{"en: the house with a place is still the house", "https://dailyclarion.example/a",
+			`<meta property="og:site_name" content="Daily Clarion">` + ldOrg("Daily Clarion") +
+				`<meta name="author" content="dailyclarion.example, Springfield, Ohio">`, ``,
+			[]string{"Daily Clarion"}},
+		{"nl: house organisation, person in Dublin Core", "https://dekrant.example/a",
+			ldOrg("dekrant.example") + `<meta name="DC.creator" content="Pieter de Vries">`, ``,
+			[]string{"Pieter de Vries"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := authorNames(t, tc.url, authorPage(tc.head, tc.body))
+			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+				t.Errorf("authors = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestHostCredit(t *testing.T) {
+	for _, tc := range []struct {
+		name, host string
+		want       bool
+	}{
+		{"Abendpost (www.abendpost.example)", "abendpost.example", true},
+		{"ABENDPOST.de", "abendpost.example", true},
+		{"Ab-Endpost NACHRICHTEN", "abendpost.example", true},
+		{"Abendpost Redaktion", "abendpost.example", false}, // a desk: genericCredit's job, not the host's
+		{"Abendpost Meier", "abendpost.example", false},
+		{"Anna Meier", "abendpost.example", false},
+		{"Anna", "", false},
+	} {
+		if got := hostCredit(tc.name, tc.host); got != tc.want {
+			t.Errorf("hostCredit(%q, %q) = %v, want %v", tc.name, tc.host, got, tc.want)
+		}
+	}
+}
