@@ -227,14 +227,15 @@ func dropAffiliations(names []string) []string {
 
 // rePrintedByline is a credit line printed in the page: "By A and B",
 // "Written by A on March 3", "Posted on May 1 by A".
-var rePrintedByline = regexp.MustCompile(`(?i)^(?:by|written by|words by|text by|posted by|von|par|por|door|от|автор:?)\s+(.{2,100})$|^(?i:posted|published)\s+(?:on\s+)?.{4,40}?\s+by\s+(.{2,60})$`)
+var rePrintedByline = regexp.MustCompile(`(?i)^(?:by|written by|words by|text by|posted by|von|par|por|door|от|автор:?|autor(?:in)?(?:\s*/\s*autor(?:in)?|\*in|:in|/in)?:?)\s+(.{2,100})$|^(?i:posted|published)\s+(?:on\s+)?.{4,40}?\s+by\s+(.{2,60})$`)
 
 // reOnDate is the " on <date>" tail of a printed credit.
 var reOnDate = regexp.MustCompile(`(?i)\s+(?:on|am|le|el|il|op)\s+(?:\p{L}+[.,]?\s+){0,3}\d.*$`)
 
 // printedByline returns the names of the first printed credit line of the
-// page (outside navigation, footers and sidebars) and the line as printed.
-func (x *extraction) printedByline() (names []string, line string) {
+// page (outside navigation, footers and sidebars) whose names accept takes,
+// and the line as printed.
+func (x *extraction) printedByline(accept func([]string) bool) (names []string, line string) {
 	var walk func(n *html.Node) bool
 	walk = func(n *html.Node) bool {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -250,12 +251,12 @@ func (x *extraction) printedByline() (names []string, line string) {
 					if m := rePrintedByline.FindStringSubmatch(t); m != nil {
 						v := m[1] + m[2]
 						v = reOnDate.ReplaceAllString(v, "")
-						if nn := cleanByline(v); len(nn) > 0 {
+						if nn := cleanByline(v); len(nn) > 0 && accept(nn) {
 							names, line = nn, t
 							return true
 						}
 					}
-					if ok {
+					if !hasBlockChild(c) {
 						continue // a short block holds no longer credit inside
 					}
 				}
@@ -268,6 +269,17 @@ func (x *extraction) printedByline() (names []string, line string) {
 	}
 	walk(x.p.body)
 	return names, line
+}
+
+// hasBlockChild reports whether n has a block element among its children:
+// a short box of lines ("von A" beside the date) may hold a credit line.
+func hasBlockChild(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && isBlock(c) {
+			return true
+		}
+	}
+	return false
 }
 
 // declaredCredit reports whether the page declares an author that a wire

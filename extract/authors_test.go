@@ -64,6 +64,22 @@ func TestHouseCreditGivesWay(t *testing.T) {
 		{"nl: house organisation, person in Dublin Core", "https://dekrant.example/a",
 			ldOrg("dekrant.example") + `<meta name="DC.creator" content="Pieter de Vries">`, ``,
 			[]string{"Pieter de Vries"}},
+		{"de: a brand label in the author box is passed over", "https://wochenblick.example/a",
+			ldOrg("WOCHENBLICK.example"),
+			`<div class="info"><span class="author-brand">geld</span><ul><li class="author-item"><span>von</span> <span>Jana Lindqvist</span></li></ul></div>`,
+			[]string{"Jana Lindqvist"}},
+		{"de: a von line beside the date in one short box", "https://rbz.example/a",
+			`<meta name="author" content="RBZ">`,
+			`<div class="reader"><p class="info">von <a href="/autoren/eva-roth">Dr. Eva Roth</a></p><p class="info">20.10.2025</p></div>`,
+			[]string{"Dr. Eva Roth"}},
+		{"de: gendered Autorin/Autor label in a fact list", "https://rundfunk.example/a",
+			`<meta name="author" content="Rundfunk (www.rundfunk.example)">`,
+			`<ul class="facts"><li><strong>Datum</strong> 28.04.2023</li><li><strong>Autorin/Autor</strong> Jan Nowak</li></ul>`,
+			[]string{"Jan Nowak"}},
+		{"en: share buttons are no person", "https://valleytimes.example/a",
+			`<meta property="og:site_name" content="Valley Times">` + ldOrg("Valley Times"),
+			`<div class="author">Twitter Facebook</div>`,
+			[]string{"Valley Times"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := authorNames(t, tc.url, authorPage(tc.head, tc.body))
@@ -89,6 +105,19 @@ func TestHostCredit(t *testing.T) {
 	} {
 		if got := hostCredit(tc.name, tc.host); got != tc.want {
 			t.Errorf("hostCredit(%q, %q) = %v, want %v", tc.name, tc.host, got, tc.want)
+		}
+	}
+}
+
+func TestGenderedAuthorCues(t *testing.T) {
+	for line, want := range map[string]string{
+		"Autorin/Autor Jan Nowak": "Jan Nowak",
+		"Autor*in Kim Berger":     "Kim Berger",
+		"Autor:in Kim Berger":     "Kim Berger",
+		"Autorin: Eva Roth":       "Eva Roth",
+	} {
+		if got := strings.Join(cleanByline(line), ", "); got != want {
+			t.Errorf("cleanByline(%q) = %q, want %q", line, got, want)
 		}
 	}
 }

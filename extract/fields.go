@@ -628,18 +628,24 @@ func (x *extraction) authors(ruleSrc string) {
 		names = nil
 	}
 	hold()
+	// Below a held house credit only a person will do: the first byline
+	// element or printed line that names one, not a section label.
+	accept := func([]string) bool { return true }
+	if held != nil {
+		accept = x.personCredit
+	}
 	fromDOM := false
 	if len(names) == 0 {
-		names, line = x.domByline()
-		if len(names) > 0 && (held == nil || x.personCredit(names)) {
+		names, line = x.domByline(accept)
+		if len(names) > 0 {
 			src, fromDOM = SourceHeuristic, true
 		} else {
 			names = nil
 		}
 	}
 	if len(names) == 0 {
-		names, line = x.printedByline()
-		if len(names) > 0 && (held == nil || x.personCredit(names)) {
+		names, line = x.printedByline(accept)
+		if len(names) > 0 {
 			src = SourceHeuristic
 		} else {
 			names = nil
@@ -731,7 +737,7 @@ func (x *extraction) bylineLine(fromRule, fromDOM bool, line string) (string, st
 	if fromDOM {
 		return line, ""
 	}
-	if _, printed := x.domByline(); printed != "" {
+	if _, printed := x.domByline(anyNames); printed != "" {
 		return printed, SourceHeuristic
 	}
 	if line == "" && x.bodyLine != "" {
@@ -746,7 +752,7 @@ func (x *extraction) printedCredit() bool {
 	if x.bodyLine != "" {
 		return true
 	}
-	_, printed := x.domByline()
+	_, printed := x.domByline(anyNames)
 	return printed != ""
 }
 
@@ -785,12 +791,22 @@ func (x *extraction) personCredit(names []string) bool {
 		if x.houseCredit([]string{n}) || x.houseCredit([]string{firstWord(n)}) {
 			return false
 		}
+		for _, w := range strings.Fields(strings.ToLower(n)) {
+			if shareWords[w] {
+				return false
+			}
+		}
 		if countWords(n) >= 2 || unspacedName(n) {
 			person = true
 		}
 	}
 	return person
 }
+
+// shareWords are the labels of share and follow buttons, which sit beside
+// bylines and read like names ("Twitter Facebook").
+var shareWords = wordSet("twitter facebook instagram linkedin whatsapp telegram pinterest reddit tiktok youtube " +
+	"email e-mail share print mail rss")
 
 // unspacedName reports a name of two to five letters of a script written
 // without spaces between words (Chinese, Japanese, Korean): "王小明".
@@ -863,12 +879,16 @@ func metaNames(v string) []string {
 	return cleanByline(v)
 }
 
+// anyNames accepts any names a byline yields.
+func anyNames([]string) bool { return true }
+
 // domByline reads the names of the first element marked as a byline
 // (rel=author, itemprop=author, a byline class) whose text is short enough to
-// be one, and that text as printed; an itemprop=name inside it wins. Only
+// be one and whose names accept takes, and that text as printed; an
+// itemprop=name inside it wins. Only
 // pages that name no author elsewhere, or declare none in their metadata,
 // pay for this walk.
-func (x *extraction) domByline() (names []string, line string) {
+func (x *extraction) domByline(accept func([]string) bool) (names []string, line string) {
 	var walk func(n *html.Node) bool
 	walk = func(n *html.Node) bool {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -880,9 +900,12 @@ func (x *extraction) domByline() (names []string, line string) {
 					if nn := itempropName(c); nn != "" {
 						t = nn
 					}
-					line = t
-					if names = cleanByline(t); len(names) > 0 {
+					if nn := cleanByline(t); len(nn) > 0 && accept(nn) {
+						names, line = nn, t
 						return true
+					}
+					if line == "" {
+						line = t
 					}
 				}
 			}
