@@ -72,7 +72,15 @@ func refineNames(names []string, site []string) []string {
 			}
 		}
 		n = strings.Join(words, " ")
+		// "Ann Lee (al)": the initials or handle the paper signs with.
+		if m := reNameCode.FindStringIndex(n); m != nil && countWords(n[:m[0]]) >= 2 &&
+			!agencies[strings.ToLower(strings.Trim(n[m[0]:], " ()."))] {
+			n = n[:m[0]]
+		}
+		n = trimRoleSuffix(n)
 		switch {
+		case len(parts) > 1 && description(n):
+			// "Ann Lee, professor of law at the university": what she is.
 		case n == "":
 		case isDegree(n), isRole(n):
 		case agencies[strings.ToLower(n)]:
@@ -91,6 +99,47 @@ func refineNames(names []string, site []string) []string {
 		return orgs
 	}
 	return out
+}
+
+// reNameCode is a short parenthesised code after a name: "(al)", "(AL.)",
+// "(@annlee)".
+var reNameCode = regexp.MustCompile(`\s*\(@?[\p{L}.]{1,6}\)$`)
+
+// roleSuffixes are the job titles written after a name in Korean, Japanese
+// and Chinese bylines ("김민수 기자", "山田太郎記者").
+var roleSuffixes = []string{"선임기자", "객원기자", "기자", "특파원", "논설위원", "編集委員", "特派員", "記者", "记者", "特派员", "编辑"}
+
+// trimRoleSuffix removes a role written after a name in Korean, Japanese
+// or Chinese, leaving a name of at least two letters.
+func trimRoleSuffix(n string) string {
+	for _, s := range roleSuffixes {
+		if rest, ok := strings.CutSuffix(n, s); ok {
+			rest = strings.TrimSpace(rest)
+			if utf8.RuneCountInString(rest) >= 2 {
+				return rest
+			}
+		}
+	}
+	return n
+}
+
+// description reports a part that describes a person rather than names one:
+// more than six words, or three words or more in lower case ("professor of
+// law at the university"); a name has at most a particle or two in lower
+// case ("Ludwig van der Rohe").
+func description(s string) bool {
+	words := strings.Fields(s)
+	if len(words) > 6 {
+		return true
+	}
+	lower := 0
+	for _, w := range words {
+		r, _ := utf8.DecodeRuneInString(w)
+		if unicode.IsLower(r) {
+			lower++
+		}
+	}
+	return lower >= 3
 }
 
 // agencies are news agencies that bylines credit beside the reporters.

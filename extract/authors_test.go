@@ -76,6 +76,10 @@ func TestHouseCreditGivesWay(t *testing.T) {
 			`<meta name="author" content="Rundfunk (www.rundfunk.example)">`,
 			`<ul class="facts"><li><strong>Datum</strong> 28.04.2023</li><li><strong>Autorin/Autor</strong> Jan Nowak</li></ul>`,
 			[]string{"Jan Nowak"}},
+		{"en: a person beside the house is no house credit", "https://riverpost.example/a",
+			`<script type="application/ld+json">{"@type":"NewsArticle","author":{"@type":"Person","name":"Ruth K. Adler, Riverpost.example"}}</script>` +
+				`<meta property="article:author" content="Ruth Adler">`, ``,
+			[]string{"Ruth K. Adler"}},
 		{"en: share buttons are no person", "https://valleytimes.example/a",
 			`<meta property="og:site_name" content="Valley Times">` + ldOrg("Valley Times"),
 			`<div class="author">Twitter Facebook</div>`,
@@ -118,6 +122,31 @@ func TestGenderedAuthorCues(t *testing.T) {
 	} {
 		if got := strings.Join(cleanByline(line), ", "); got != want {
 			t.Errorf("cleanByline(%q) = %q, want %q", line, got, want)
+		}
+	}
+}
+
+// TestNameParts checks how a credit's parts are made names: the signing
+// code after a name, a role after a Korean or Japanese name, a description
+// of the author, the sections a story is filed under, "and" in several
+// languages.
+func TestNameParts(t *testing.T) {
+	for _, tc := range []struct{ line, want string }{
+		{"Von Karin Huber (kh) und Beat Moser (bmo.)", "Karin Huber|Beat Moser"},
+		{"김민수 기자", "김민수"},
+		{"山田太郎記者", "山田太郎"},
+		{"Jonas Petraitis, Vilniaus universiteto teisės fakulteto docentas", "Jonas Petraitis"},
+		{"By Ann Lee, in World, Politics, Business", "Ann Lee"},
+		{"Door Sanne Bakker en Joost de Wit", "Sanne Bakker|Joost de Wit"},
+		{"Av Kari Nordmann og Ola Hansen", "Kari Nordmann|Ola Hansen"},
+		{"di Marco Rossi e Luca Bianchi", "Marco Rossi|Luca Bianchi"},
+		{"Ayşe Demir ve Mehmet Kaya", "Ayşe Demir|Mehmet Kaya"},
+		{"Ludwig van der Rohe", "Ludwig van der Rohe"}, // particles stay
+		{"Ann Lee (AFP)", "Ann Lee (AFP)"},             // an agency is no signing code
+	} {
+		got := strings.Join(refineNames(cleanByline(tc.line), nil), "|")
+		if got != tc.want {
+			t.Errorf("names of %q = %q, want %q", tc.line, got, tc.want)
 		}
 	}
 }

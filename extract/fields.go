@@ -767,7 +767,8 @@ func joinLine(line, v string) string {
 
 // houseCredit reports names that credit the publication rather than a
 // person: each is a desk or CMS account, the site's own name, or its host
-// ("example.com", "Example.de", "EXAMPLE Nachrichten" on example.de).
+// ("example.com", "Example.de", "EXAMPLE Nachrichten" on example.de), and
+// no part of it names anyone else.
 func (x *extraction) houseCredit(names []string) bool {
 	sites := x.siteNames()
 	host := ""
@@ -775,8 +776,11 @@ func (x *extraction) houseCredit(names []string) bool {
 		host = strings.TrimPrefix(strings.ToLower(x.p.base.Hostname()), "www.")
 	}
 	for _, n := range names {
-		if !genericCredit(n, sites...) && !hostCredit(n, host) {
-			return false
+		// "Ann Lee, Example.com" credits a person beside the house.
+		for _, part := range splitNames(n) {
+			if !genericCredit(part, sites...) && !hostCredit(part, host) {
+				return false
+			}
 		}
 	}
 	return len(names) > 0
