@@ -80,6 +80,15 @@ func TestHouseCreditGivesWay(t *testing.T) {
 			`<script type="application/ld+json">{"@type":"NewsArticle","author":{"@type":"Person","name":"Ruth K. Adler, Riverpost.example"}}</script>` +
 				`<meta property="article:author" content="Ruth Adler">`, ``,
 			[]string{"Ruth K. Adler"}},
+		{"de: a printed house credit with a signing code yields to the declared person", "https://rheinblatt.example/a",
+			`<meta property="og:site_name" content="Rheinblatt">` +
+				`<script type="application/ld+json">{"@type":"NewsArticle","author":[{"@type":"Person","name":"Lena Vogt"},{"@type":"Organization","name":"Rheinblatt"}]}</script>`,
+			`<p>Von Rheinblatt, lvo</p>`,
+			[]string{"Lena Vogt"}},
+		{"es: signing codes alone are no house credit", "https://eldiario.example/a",
+			`<script type="application/ld+json">{"@type":"NewsArticle","author":{"@type":"Person","name":"Ana Gil"}}</script>`,
+			`<p>Por agl</p>`,
+			[]string{"agl"}},
 		{"en: share buttons are no person", "https://valleytimes.example/a",
 			`<meta property="og:site_name" content="Valley Times">` + ldOrg("Valley Times"),
 			`<div class="author">Twitter Facebook</div>`,

@@ -567,8 +567,22 @@ func (x *extraction) authors(ruleSrc string) {
 		}
 		src = SourceHeuristic
 	}
+	// A credit naming only the house ("Example News", "example.com", a desk
+	// account) or signing codes ("Example, abc") gives way to a person
+	// declared or printed below it; it stays when the page names no one else.
+	var held []string
+	heldSrc, heldLine := "", ""
+	hold := func() {
+		if len(names) > 0 && src != ruleSrc && x.weakCredit(names) {
+			if held == nil {
+				held, heldSrc, heldLine = names, src, line
+			}
+			names = nil
+		}
+	}
 	if len(names) == 0 && len(x.bodyName) > 0 {
 		names, src, line = x.bodyName, SourceHeuristic, x.bodyLine
+		hold()
 	}
 	ldURL := map[string]string{}
 	if len(x.ld.authors) > 0 {
@@ -589,19 +603,6 @@ func (x *extraction) authors(ruleSrc string) {
 			} else if len(orgs) > 0 {
 				names, src = orgs, SourceJSONLD
 			}
-		}
-	}
-	// A declared author that is the site itself ("Example News", "example.com")
-	// or a desk account gives way to one declared or printed below it; it
-	// stays when the page names no one else.
-	var held []string
-	heldSrc, heldLine := "", ""
-	hold := func() {
-		if len(names) > 0 && src != ruleSrc && x.houseCredit(names) {
-			if held == nil {
-				held, heldSrc, heldLine = names, src, line
-			}
-			names = nil
 		}
 	}
 	hold()
@@ -785,6 +786,26 @@ func (x *extraction) houseCredit(names []string) bool {
 	}
 	return len(names) > 0
 }
+
+// weakCredit reports names that credit no person by name: house credits
+// and signing codes ("jse", "ab."), with at least one house credit.
+func (x *extraction) weakCredit(names []string) bool {
+	house := false
+	for _, n := range names {
+		for _, part := range splitNames(n) {
+			switch {
+			case x.houseCredit([]string{part}):
+				house = true
+			case !reSigningCode.MatchString(part):
+				return false
+			}
+		}
+	}
+	return house
+}
+
+// reSigningCode is the lower-case initials an author signs with: "jse", "ab.".
+var reSigningCode = regexp.MustCompile(`^\p{Ll}{2,4}\.?$`)
 
 // personCredit reports names that can replace a house credit: at least one
 // reads as a person's full name (two words or more, or a name in a script
