@@ -89,6 +89,14 @@ func TestHouseCreditGivesWay(t *testing.T) {
 			`<script type="application/ld+json">{"@type":"NewsArticle","author":{"@type":"Person","name":"Ana Gil"}}</script>`,
 			`<p>Por agl</p>`,
 			[]string{"agl"}},
+		{"en: a bold signature at the top of the text", "https://maluti.example/a",
+			`<meta property="og:site_name" content="Maluti Post">` + ldOrg("Maluti Post"),
+			`<p><strong>Thabo Mokoena/Lerato Nthati</strong></p>`,
+			[]string{"Thabo Mokoena", "Lerato Nthati"}},
+		{"en: a bold sentence is no signature", "https://maluti.example/a",
+			`<meta property="og:site_name" content="Maluti Post">` + ldOrg("Maluti Post"),
+			`<p><strong>Read the full report here</strong></p>`,
+			[]string{"Maluti Post"}},
 		{"en: share buttons are no person", "https://valleytimes.example/a",
 			`<meta property="og:site_name" content="Valley Times">` + ldOrg("Valley Times"),
 			`<div class="author">Twitter Facebook</div>`,
@@ -157,5 +165,17 @@ func TestNameParts(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("names of %q = %q, want %q", tc.line, got, tc.want)
 		}
+	}
+}
+
+// TestSignatureAtEnd checks a Vietnamese article signed in bold after its
+// last paragraph, whose metadata credits only the site.
+func TestSignatureAtEnd(t *testing.T) {
+	para := `<p>` + strings.Repeat("Thành phố đã thông qua ngân sách mới sau một cuộc tranh luận dài trong hội đồng. ", 3) + `</p>`
+	page := `<html><head><title>Ngân sách</title><meta name="author" content="TinMoi"></head><body><article><h1>Ngân sách</h1>` +
+		para + para + para + `<p style="text-align:right"><strong>Trần Minh Anh</strong></p></article></body></html>`
+	got := authorNames(t, "https://tinmoi.example/a", []byte(page))
+	if strings.Join(got, "|") != "Trần Minh Anh" {
+		t.Errorf("authors = %q, want the signature", got)
 	}
 }

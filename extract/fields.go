@@ -110,6 +110,7 @@ func (x *extraction) body(ruleSrc string) {
 			break
 		}
 	}
+	x.signature = signatureNames(kept)
 	a.BodyText = renderText(kept)
 	a.BodyHTML = renderHTML(kept)
 	if x.ld.body != "" && (a.BodyText == "" || (src == SourceHeuristic && x.e.off.on(HeurLDBody) && truncatedBody(a.BodyText, x.ld.body))) {
@@ -140,6 +141,49 @@ func (x *extraction) body(ruleSrc string) {
 		w.walkRoot(region)
 		x.classify(w.blocks, false)
 	}
+}
+
+// signatureNames reads the names of a signature paragraph: a paragraph all
+// in bold at the top of the body (before the first long paragraph) or at its
+// end, holding nothing but person names ("Ann Lee", "Ann Lee/Bo Ray").
+func signatureNames(blocks []block) []string {
+	for i, b := range blocks {
+		long := len(b.text) >= 150
+		if long && i < len(blocks)-1 {
+			// Past the top: only the last block may still sign the text.
+			b = blocks[len(blocks)-1]
+		}
+		if nn := boldNames(b); len(nn) > 0 {
+			return nn
+		}
+		if long {
+			break
+		}
+	}
+	return nil
+}
+
+// boldNames returns the names of a paragraph that is one bold run of two
+// to four capitalised words per name, or nil.
+func boldNames(b block) []string {
+	h := strings.TrimSpace(b.html)
+	if b.kind != atom.P || len(b.text) > 80 || !strings.HasPrefix(h, "<strong>") || !strings.HasSuffix(h, "</strong>") ||
+		strings.Count(h, "<strong>") != 1 {
+		return nil
+	}
+	names := cleanByline(strings.ReplaceAll(b.text, "/", ","))
+	for _, n := range names {
+		words := strings.Fields(n)
+		if len(words) < 2 || len(words) > 4 {
+			return nil
+		}
+		for _, w := range words {
+			if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) {
+				return nil
+			}
+		}
+	}
+	return names
 }
 
 // dateClassWords are class/id words of elements that print a date.
@@ -651,6 +695,9 @@ func (x *extraction) authors(ruleSrc string) {
 		} else {
 			names = nil
 		}
+	}
+	if len(names) == 0 && len(held) > 0 && x.personCredit(x.signature) {
+		names, src, line = x.signature, SourceHeuristic, ""
 	}
 	if len(names) == 0 && len(held) > 0 {
 		names, src, line = held, heldSrc, heldLine
