@@ -46,6 +46,9 @@ func refineNames(names []string, site []string) []string {
 		// ("Kooman, F." is a surname first).
 		if i := strings.IndexByte(n, ','); i > 0 && countWords(n[:i]) >= 2 {
 			parts = append(parts, splitNames(n)...)
+		} else if pp := splitNames(n); len(pp) > 1 && allFullNames(pp) {
+			// "Ann Lee og Bo Ray" declared as one person: two people.
+			parts = append(parts, pp...)
 		} else {
 			parts = append(parts, n)
 		}
@@ -140,6 +143,27 @@ func description(s string) bool {
 		}
 	}
 	return lower >= 3
+}
+
+// nameParticles are the lower-case words inside people's names.
+var nameParticles = wordSet("de da das do dos di du del della der den van von la le ten ter bin binti al el y")
+
+// allFullNames reports whether every part reads as a person's full name:
+// two to five words, each capitalised or a particle ("Ana de la Cruz"), so
+// that "Procter & Gamble" or "Ministry of Health and Welfare" stay whole.
+func allFullNames(parts []string) bool {
+	for _, p := range parts {
+		words := strings.Fields(p)
+		if len(words) < 2 || len(words) > 5 {
+			return false
+		}
+		for _, w := range words {
+			if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) && !nameParticles[w] {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // agencies are news agencies that bylines credit beside the reporters.

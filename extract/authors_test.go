@@ -158,10 +158,17 @@ func TestNameParts(t *testing.T) {
 		{"Av Kari Nordmann og Ola Hansen", "Kari Nordmann|Ola Hansen"},
 		{"di Marco Rossi e Luca Bianchi", "Marco Rossi|Luca Bianchi"},
 		{"Ayşe Demir ve Mehmet Kaya", "Ayşe Demir|Mehmet Kaya"},
-		{"Ludwig van der Rohe", "Ludwig van der Rohe"}, // particles stay
-		{"Ann Lee (AFP)", "Ann Lee (AFP)"},             // an agency is no signing code
+		{"Ludwig van der Rohe", "Ludwig van der Rohe"},                    // particles stay
+		{"Kari Nordmann og Ola de Hansen", "Kari Nordmann|Ola de Hansen"}, // declared as one name
+		{"Procter & Gamble", "Procter & Gamble"},
+		{"Ministry of Health and Welfare", "Ministry of Health and Welfare"},
+		{"Ann Lee (AFP)", "Ann Lee (AFP)"}, // an agency is no signing code
 	} {
-		got := strings.Join(refineNames(cleanByline(tc.line), nil), "|")
+		in := cleanByline(tc.line)
+		if !strings.ContainsAny(tc.line, ",(") && !reBylineCue.MatchString(tc.line) {
+			in = []string{tc.line} // a name as declared, not a printed line
+		}
+		got := strings.Join(refineNames(in, nil), "|")
 		if got != tc.want {
 			t.Errorf("names of %q = %q, want %q", tc.line, got, tc.want)
 		}
