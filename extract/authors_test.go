@@ -186,3 +186,16 @@ func TestSignatureAtEnd(t *testing.T) {
 		t.Errorf("authors = %q, want the signature", got)
 	}
 }
+
+// TestHouseBylineLine checks that the byline line, like the names, is the
+// printed credit when the declared one is only the site's host.
+func TestHouseBylineLine(t *testing.T) {
+	page := authorPage(`<meta name="author" content="talblatt.example">`, `<p class="author">von Anna Kurz, Talblatt Thüringen</p>`)
+	a, err := New(nil).Extract("https://www.talblatt.example/a", nil, page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Byline != "von Anna Kurz, Talblatt Thüringen" {
+		t.Errorf("byline = %q, want the printed line", a.Byline)
+	}
+}

@@ -748,12 +748,11 @@ func (x *extraction) bylineLine(fromRule, fromDOM bool, line string) (string, st
 	if fromRule {
 		return line, "" // the rule's byline or author box; "" means the names
 	}
-	sites := x.siteNames()
 	if len(x.ld.authors) > 0 {
 		// People and organisations, in the page's order: "Ann Lee, Reuters".
 		names := make([]string, 0, len(x.ld.authors))
 		for _, au := range x.ld.authors {
-			if !genericCredit(au.name, sites...) {
+			if !x.houseCredit([]string{au.name}) {
 				names = append(names, au.name)
 			}
 		}
@@ -773,7 +772,7 @@ func (x *extraction) bylineLine(fromRule, fromDOM bool, line string) (string, st
 			// A value reading "By …" is a printed line copied into a
 			// meta tag; the page's own byline element is preferred.
 			if v != "" && !strings.HasPrefix(v, "http") && !strings.HasPrefix(v, "/") && !reByline.MatchString(v) &&
-				!seen[strings.ToLower(v)] && !(genericCredit(v, sites...) && x.printedCredit()) {
+				!seen[strings.ToLower(v)] && !(x.houseCredit([]string{v}) && x.printedCredit()) {
 				seen[strings.ToLower(v)] = true
 				declared = joinLine(declared, v)
 			}
