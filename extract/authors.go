@@ -46,6 +46,9 @@ func refineNames(names []string, site []string) []string {
 		// ("Kooman, F." is a surname first).
 		if i := strings.IndexByte(n, ','); i > 0 && countWords(n[:i]) >= 2 {
 			parts = append(parts, splitNames(n)...)
+		} else if pp := splitNames(n); len(pp) > 1 && allFullNames(pp) {
+			// "Ann Lee og Bo Ray" declared as one person: two people.
+			parts = append(parts, pp...)
 		} else {
 			parts = append(parts, n)
 		}
@@ -72,7 +75,15 @@ func refineNames(names []string, site []string) []string {
 			}
 		}
 		n = strings.Join(words, " ")
+		// "Ann Lee (al)": the initials or handle the paper signs with.
+		if m := reNameCode.FindStringIndex(n); m != nil && countWords(n[:m[0]]) >= 2 &&
+			!agencies[strings.ToLower(strings.Trim(n[m[0]:], " ()."))] {
+			n = n[:m[0]]
+		}
+		n = trimRoleSuffix(n)
 		switch {
+		case len(parts) > 1 && description(n):
+			// "Ann Lee, professor of law at the university": what she is.
 		case n == "":
 		case isDegree(n), isRole(n):
 		case agencies[strings.ToLower(n)]:
@@ -91,6 +102,68 @@ func refineNames(names []string, site []string) []string {
 		return orgs
 	}
 	return out
+}
+
+// reNameCode is a short parenthesised code after a name: "(al)", "(AL.)",
+// "(@annlee)".
+var reNameCode = regexp.MustCompile(`\s*\(@?[\p{L}.]{1,6}\)$`)
+
+// roleSuffixes are the job titles written after a name in Korean, Japanese
+// and Chinese bylines ("김민수 기자", "山田太郎記者").
+var roleSuffixes = []string{"선임기자", "객원기자", "기자", "특파원", "논설위원", "編集委員", "特派員", "記者", "记者", "特派员", "编辑"}
+
+// trimRoleSuffix removes a role written after a name in Korean, Japanese
+// or Chinese, leaving a name of at least two letters.
+func trimRoleSuffix(n string) string {
+	for _, s := range roleSuffixes {
+		if rest, ok := strings.CutSuffix(n, s); ok {
+			rest = strings.TrimSpace(rest)
+			if utf8.RuneCountInString(rest) >= 2 {
+				return rest
+			}
+		}
+	}
+	return n
+}
+
+// description reports a part that describes a person rather than names one:
+// more than six words, or three words or more in lower case ("professor of
+// law at the university"); a name has at most a particle or two in lower
+// case ("Ludwig van der Rohe").
+func description(s string) bool {
+	words := strings.Fields(s)
+	if len(words) > 6 {
+		return true
+	}
+	lower := 0
+	for _, w := range words {
+		r, _ := utf8.DecodeRuneInString(w)
+		if unicode.IsLower(r) {
+			lower++
+		}
+	}
+	return lower >= 3
+}
+
+// nameParticles are the lower-case words inside people's names.
+var nameParticles = wordSet("de da das do dos di du del della der den van von la le ten ter bin binti al el y")
+
+// allFullNames reports whether every part reads as a person's full name:
+// two to five words, each capitalised or a particle ("Ana de la Cruz"), so
+// that "Procter & Gamble" or "Ministry of Health and Welfare" stay whole.
+func allFullNames(parts []string) bool {
+	for _, p := range parts {
+		words := strings.Fields(p)
+		if len(words) < 2 || len(words) > 5 {
+			return false
+		}
+		for _, w := range words {
+			if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) && !nameParticles[w] {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // agencies are news agencies that bylines credit beside the reporters.
@@ -227,14 +300,15 @@ func dropAffiliations(names []string) []string {
 
 // rePrintedByline is a credit line printed in the page: "By A and B",
 // "Written by A on March 3", "Posted on May 1 by A".
-var rePrintedByline = regexp.MustCompile(`(?i)^(?:by|written by|words by|text by|posted by|von|par|por|door|от|автор:?)\s+(.{2,100})$|^(?i:posted|published)\s+(?:on\s+)?.{4,40}?\s+by\s+(.{2,60})$`)
+var rePrintedByline = regexp.MustCompile(`(?i)^(?:by|written by|words by|text by|posted by|von|par|por|door|от|автор:?|autor(?:in)?(?:\s*/\s*autor(?:in)?|\*in|:in|/in)?:?)\s+(.{2,100})$|^(?i:posted|published)\s+(?:on\s+)?.{4,40}?\s+by\s+(.{2,60})$`)
 
 // reOnDate is the " on <date>" tail of a printed credit.
 var reOnDate = regexp.MustCompile(`(?i)\s+(?:on|am|le|el|il|op)\s+(?:\p{L}+[.,]?\s+){0,3}\d.*$`)
 
 // printedByline returns the names of the first printed credit line of the
-// page (outside navigation, footers and sidebars) and the line as printed.
-func (x *extraction) printedByline() (names []string, line string) {
+// page (outside navigation, footers and sidebars) whose names accept takes,
+// and the line as printed.
+func (x *extraction) printedByline(accept func([]string) bool) (names []string, line string) {
 	var walk func(n *html.Node) bool
 	walk = func(n *html.Node) bool {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -250,12 +324,12 @@ func (x *extraction) printedByline() (names []string, line string) {
 					if m := rePrintedByline.FindStringSubmatch(t); m != nil {
 						v := m[1] + m[2]
 						v = reOnDate.ReplaceAllString(v, "")
-						if nn := cleanByline(v); len(nn) > 0 {
+						if nn := cleanByline(v); len(nn) > 0 && accept(nn) {
 							names, line = nn, t
 							return true
 						}
 					}
-					if ok {
+					if !hasBlockChild(c) {
 						continue // a short block holds no longer credit inside
 					}
 				}
@@ -268,6 +342,17 @@ func (x *extraction) printedByline() (names []string, line string) {
 	}
 	walk(x.p.body)
 	return names, line
+}
+
+// hasBlockChild reports whether n has a block element among its children:
+// a short box of lines ("von A" beside the date) may hold a credit line.
+func hasBlockChild(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && isBlock(c) {
+			return true
+		}
+	}
+	return false
 }
 
 // declaredCredit reports whether the page declares an author that a wire

@@ -195,7 +195,7 @@ var bylineCues = wordSet("by von par por di door av af autor autorin autore aute
 // reBylineCue matches a credit line opened by a cue in any of those
 // languages, capturing the names: "Von Anna Schmidt", "Par Jean Dupont",
 // "Autor: Jan Kowalski", "Texto: Ana Pérez".
-var reBylineCue = regexp.MustCompile(`^(?i:by|written by|words by|von|par|por|di|door|av|af|autor(?:in)?:?|autore:?|auteurs?\s*:|text(?:o|e)?\s*:|testo\s*:|tekst\s*:|автор:?|текст:|yazar:?|بقلم|كتب)\s+(.{2,80})$`)
+var reBylineCue = regexp.MustCompile(`^(?i:by|written by|words by|von|par|por|di|door|av|af|autor(?:in)?(?:\s*/\s*autor(?:in)?|\*in|:in|/in)?:?|autore:?|auteurs?\s*:|text(?:o|e)?\s*:|testo\s*:|tekst\s*:|автор:?|текст:|yazar:?|بقلم|كتب)\s+(.{2,80})$`)
 
 // genericCredits are author values that name no person: a CMS account or a
 // desk ("admin", "Redaktion"). A declared byline of one of these gives way to

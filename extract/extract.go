@@ -103,6 +103,7 @@ type extraction struct {
 	box       authorBox
 	bodyName  []string // byline found at the start of the body
 	bodyLine  string   // that byline as printed
+	signature []string // names of a bold signature paragraph at the top or end of the body
 	bodyImage string   // first image in the body
 	// visibleDate is a dateline found at the start of the body.
 	visibleDate string

@@ -111,6 +111,7 @@ func (x *extraction) body(ruleSrc string) {
 			break
 		}
 	}
+	x.signature = signatureNames(kept)
 	a.BodyText = renderText(kept)
 	a.BodyHTML = renderHTML(kept)
 	if x.ld.body != "" && (a.BodyText == "" || (src == SourceHeuristic && x.e.off.on(HeurLDBody) && truncatedBody(a.BodyText, x.ld.body))) {
@@ -141,6 +142,49 @@ func (x *extraction) body(ruleSrc string) {
 		w.walkRoot(region)
 		x.classify(w.blocks, false)
 	}
+}
+
+// signatureNames reads the names of a signature paragraph: a paragraph all
+// in bold at the top of the body (before the first long paragraph) or at its
+// end, holding nothing but person names ("Ann Lee", "Ann Lee/Bo Ray").
+func signatureNames(blocks []block) []string {
+	for i, b := range blocks {
+		long := len(b.text) >= 150
+		if long && i < len(blocks)-1 {
+			// Past the top: only the last block may still sign the text.
+			b = blocks[len(blocks)-1]
+		}
+		if nn := boldNames(b); len(nn) > 0 {
+			return nn
+		}
+		if long {
+			break
+		}
+	}
+	return nil
+}
+
+// boldNames returns the names of a paragraph that is one bold run of two
+// to four capitalised words per name, or nil.
+func boldNames(b block) []string {
+	h := strings.TrimSpace(b.html)
+	if b.kind != atom.P || len(b.text) > 80 || !strings.HasPrefix(h, "<strong>") || !strings.HasSuffix(h, "</strong>") ||
+		strings.Count(h, "<strong>") != 1 {
+		return nil
+	}
+	names := cleanByline(strings.ReplaceAll(b.text, "/", ","))
+	for _, n := range names {
+		words := strings.Fields(n)
+		if len(words) < 2 || len(words) > 4 {
+			return nil
+		}
+		for _, w := range words {
+			if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) {
+				return nil
+			}
+		}
+	}
+	return names
 }
 
 // dateClassWords are class/id words of elements that print a date.
@@ -583,8 +627,22 @@ func (x *extraction) authors(ruleSrc string) {
 		}
 		src = SourceHeuristic
 	}
+	// A credit naming only the house ("Example News", "example.com", a desk
+	// account) or signing codes ("Example, abc") gives way to a person
+	// declared or printed below it; it stays when the page names no one else.
+	var held []string
+	heldSrc, heldLine := "", ""
+	hold := func() {
+		if len(names) > 0 && src != ruleSrc && x.weakCredit(names) {
+			if held == nil {
+				held, heldSrc, heldLine = names, src, line
+			}
+			names = nil
+		}
+	}
 	if len(names) == 0 && len(x.bodyName) > 0 {
 		names, src, line = x.bodyName, SourceHeuristic, x.bodyLine
+		hold()
 	}
 	ldURL := map[string]string{}
 	if len(x.ld.authors) > 0 {
@@ -607,6 +665,7 @@ func (x *extraction) authors(ruleSrc string) {
 			}
 		}
 	}
+	hold()
 	if len(names) == 0 {
 		// A name key may be repeated, one tag per author (Dublin Core's
 		// DC.Creator, citation_author).
@@ -626,18 +685,38 @@ func (x *extraction) authors(ruleSrc string) {
 			}
 		}
 	}
+	if held != nil && len(names) > 0 && !x.personCredit(names) {
+		names = nil
+	}
+	hold()
+	// Below a held house credit only a person will do: the first byline
+	// element or printed line that names one, not a section label.
+	accept := func([]string) bool { return true }
+	if held != nil {
+		accept = x.personCredit
+	}
 	fromDOM := false
 	if len(names) == 0 {
-		names, line = x.domByline()
+		names, line = x.domByline(accept)
 		if len(names) > 0 {
 			src, fromDOM = SourceHeuristic, true
+		} else {
+			names = nil
 		}
 	}
 	if len(names) == 0 {
-		names, line = x.printedByline()
+		names, line = x.printedByline(accept)
 		if len(names) > 0 {
 			src = SourceHeuristic
+		} else {
+			names = nil
 		}
+	}
+	if len(names) == 0 && len(held) > 0 && x.personCredit(x.signature) {
+		names, src, line = x.signature, SourceHeuristic, ""
+	}
+	if len(names) == 0 && len(held) > 0 {
+		names, src, line = held, heldSrc, heldLine
 	}
 	names = dropAffiliations(refineNames(names, x.siteNames()))
 	seen := map[string]bool{}
@@ -685,12 +764,11 @@ func (x *extraction) bylineLine(fromRule, fromDOM bool, line string) (string, st
 	if fromRule {
 		return line, "" // the rule's byline or author box; "" means the names
 	}
-	sites := x.siteNames()
 	if len(x.ld.authors) > 0 {
 		// People and organisations, in the page's order: "Ann Lee, Reuters".
 		names := make([]string, 0, len(x.ld.authors))
 		for _, au := range x.ld.authors {
-			if !genericCredit(au.name, sites...) {
+			if !x.houseCredit([]string{au.name}) {
 				names = append(names, au.name)
 			}
 		}
@@ -710,7 +788,7 @@ func (x *extraction) bylineLine(fromRule, fromDOM bool, line string) (string, st
 			// A value reading "By …" is a printed line copied into a
 			// meta tag; the page's own byline element is preferred.
 			if v != "" && !strings.HasPrefix(v, "http") && !strings.HasPrefix(v, "/") && !reByline.MatchString(v) &&
-				!seen[strings.ToLower(v)] && !(genericCredit(v, sites...) && x.printedCredit()) {
+				!seen[strings.ToLower(v)] && !(x.houseCredit([]string{v}) && x.printedCredit()) {
 				seen[strings.ToLower(v)] = true
 				declared = joinLine(declared, v)
 			}
@@ -722,7 +800,7 @@ func (x *extraction) bylineLine(fromRule, fromDOM bool, line string) (string, st
 	if fromDOM {
 		return line, ""
 	}
-	if _, printed := x.domByline(); printed != "" {
+	if _, printed := x.domByline(anyNames); printed != "" {
 		return printed, SourceHeuristic
 	}
 	if line == "" && x.bodyLine != "" {
@@ -737,7 +815,7 @@ func (x *extraction) printedCredit() bool {
 	if x.bodyLine != "" {
 		return true
 	}
-	_, printed := x.domByline()
+	_, printed := x.domByline(anyNames)
 	return printed != ""
 }
 
@@ -748,6 +826,125 @@ func joinLine(line, v string) string {
 		return v
 	}
 	return line + ", " + v
+}
+
+// houseCredit reports names that credit the publication rather than a
+// person: each is a desk or CMS account, the site's own name, or its host
+// ("example.com", "Example.de", "EXAMPLE Nachrichten" on example.de), and
+// no part of it names anyone else.
+func (x *extraction) houseCredit(names []string) bool {
+	sites := x.siteNames()
+	host := ""
+	if x.p.base != nil {
+		host = strings.TrimPrefix(strings.ToLower(x.p.base.Hostname()), "www.")
+	}
+	for _, n := range names {
+		// "Ann Lee, Example.com" credits a person beside the house.
+		for _, part := range splitNames(n) {
+			if !genericCredit(part, sites...) && !hostCredit(part, host) {
+				return false
+			}
+		}
+	}
+	return len(names) > 0
+}
+
+// weakCredit reports names that credit no person by name: house credits
+// and signing codes ("jse", "ab."), with at least one house credit.
+func (x *extraction) weakCredit(names []string) bool {
+	house := false
+	for _, n := range names {
+		for _, part := range splitNames(n) {
+			switch {
+			case x.houseCredit([]string{part}):
+				house = true
+			case !reSigningCode.MatchString(part):
+				return false
+			}
+		}
+	}
+	return house
+}
+
+// reSigningCode is the lower-case initials an author signs with: "jse", "ab.".
+var reSigningCode = regexp.MustCompile(`^\p{Ll}{2,4}\.?$`)
+
+// personCredit reports names that can replace a house credit: at least one
+// reads as a person's full name (two words or more, or a name in a script
+// written without spaces) and none is a house credit itself.
+func (x *extraction) personCredit(names []string) bool {
+	person := false
+	for _, n := range names {
+		if x.houseCredit([]string{n}) || x.houseCredit([]string{firstWord(n)}) {
+			return false
+		}
+		for _, w := range strings.Fields(strings.ToLower(n)) {
+			if shareWords[w] {
+				return false
+			}
+		}
+		if countWords(n) >= 2 || unspacedName(n) {
+			person = true
+		}
+	}
+	return person
+}
+
+// shareWords are the labels of share and follow buttons, which sit beside
+// bylines and read like names ("Twitter Facebook").
+var shareWords = wordSet("twitter facebook instagram linkedin whatsapp telegram pinterest reddit tiktok youtube " +
+	"email e-mail share print mail rss")
+
+// unspacedName reports a name of two to five letters of a script written
+// without spaces between words (Chinese, Japanese, Korean): "王小明".
+func unspacedName(s string) bool {
+	n := 0
+	for _, r := range s {
+		if !unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
+			return false
+		}
+		n++
+	}
+	return n >= 2 && n <= 5
+}
+
+// hostCredit reports a name that is the page's host: it contains the host
+// ("Example (www.example.com)"), or its first word, without a domain
+// ending, spells the host's first label and any other words are in
+// capitals or name a publication ("EXAMPLE.de", "Ex-Ample NEWS").
+func hostCredit(name, host string) bool {
+	if host == "" {
+		return false
+	}
+	low := strings.ToLower(collapse(name))
+	if strings.Contains(low, host) {
+		return true
+	}
+	label, _, _ := strings.Cut(host, ".")
+	words := strings.Fields(name)
+	if len(words) == 0 {
+		return false
+	}
+	first, _, _ := strings.Cut(strings.ToLower(words[0]), ".")
+	if squash(first) == "" || squash(first) != squash(label) {
+		return false
+	}
+	for _, w := range words[1:] {
+		if !isAllCaps(w) && !orgWords[strings.ToLower(w)] {
+			return false
+		}
+	}
+	return true
+}
+
+// squash keeps the letters and digits of s.
+func squash(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return r
+		}
+		return -1
+	}, s)
 }
 
 // metaAuthorKeys are the meta names and properties that hold author names,
@@ -769,12 +966,16 @@ func metaNames(v string) []string {
 	return cleanByline(v)
 }
 
+// anyNames accepts any names a byline yields.
+func anyNames([]string) bool { return true }
+
 // domByline reads the names of the first element marked as a byline
 // (rel=author, itemprop=author, a byline class) whose text is short enough to
-// be one, and that text as printed; an itemprop=name inside it wins. Only
+// be one and whose names accept takes, and that text as printed; an
+// itemprop=name inside it wins. Only
 // pages that name no author elsewhere, or declare none in their metadata,
 // pay for this walk.
-func (x *extraction) domByline() (names []string, line string) {
+func (x *extraction) domByline(accept func([]string) bool) (names []string, line string) {
 	var walk func(n *html.Node) bool
 	walk = func(n *html.Node) bool {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -786,9 +987,12 @@ func (x *extraction) domByline() (names []string, line string) {
 					if nn := itempropName(c); nn != "" {
 						t = nn
 					}
-					line = t
-					if names = cleanByline(t); len(names) > 0 {
+					if nn := cleanByline(t); len(nn) > 0 && accept(nn) {
+						names, line = nn, t
 						return true
+					}
+					if line == "" {
+						line = t
 					}
 				}
 			}

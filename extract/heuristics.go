@@ -30,13 +30,19 @@ var (
 	reCredit = regexp.MustCompile(`(?i)(?:^|[|/(]\s*|(?:photo|image|picture)s?\s*:\s*)(?:getty images|shutterstock|ap photo|afp|reuters|epa|bloomberg|associated press|istock(?:photo)?)\)?\.?$`)
 	// reWithAuthors is a parenthesised list of co-authors.
 	reWithAuthors = regexp.MustCompile(`(?i)\s*\((?:with|avec|mit|con|com|met|z)\s+([^()]+)\)`)
-	reHandle      = regexp.MustCompile(`@([A-Za-z0-9_]{1,30})`)
-	reFollowLink  = regexp.MustCompile(`(?i)follow|twitter|\bx\b|linkedin|instagram|facebook|mastodon|bluesky|profile|website|more (?:articles|posts|stories) by|view all`)
+	// reInSections is the "in <section>" tail of a printed credit.
+	reInSections = regexp.MustCompile(`,?\s+in\s+\p{Lu}`)
+	reHandle     = regexp.MustCompile(`@([A-Za-z0-9_]{1,30})`)
+	reFollowLink = regexp.MustCompile(`(?i)follow|twitter|\bx\b|linkedin|instagram|facebook|mastodon|bluesky|profile|website|more (?:articles|posts|stories) by|view all`)
 )
 
 // Replacers are immutable once built and safe for concurrent use.
 var (
-	nameSeparators = strings.NewReplacer(" and ", ",", " & ", ",", " und ", ",", " y ", ",", " et ", ",")
+	// The word for "and" in en, de, es, fr, it/pt, nl, da/no, sv, tr, ru, fi,
+	// hu, pl; the enumeration commas of Chinese and Japanese.
+	nameSeparators = strings.NewReplacer(" and ", ",", " & ", ",", " und ", ",", " y ", ",", " et ", ",", " e ", ",",
+		" en ", ",", " og ", ",", " och ", ",", " ve ", ",", " и ", ",", " ja ", ",", " és ", ",", " oraz ", ",",
+		"、", ",", "，", ",")
 )
 
 // socialHosts are profile hosts an author or editor link may point to.
@@ -210,6 +216,10 @@ func cleanByline(s string) []string {
 		if j := strings.LastIndexByte(head, ' '); j > 0 && monthWords[strings.ToLower(strings.Trim(head[j+1:], ".,"))] {
 			s = head[:j]
 		}
+	}
+	// "By Ann Lee, in Politics, Business": the sections filed under.
+	if loc := reInSections.FindStringIndex(s); loc != nil && loc[0] > 0 {
+		s = s[:loc[0]]
 	}
 	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), ","))
 	if strings.IndexByte(s, '(') >= 0 {

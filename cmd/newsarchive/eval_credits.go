@@ -51,7 +51,10 @@ type creditPage struct {
 	Bios     []float64 `json:"bio_f1,omitempty"`
 	FalseBio bool      `json:"false_bio,omitempty"`
 	NoBio    bool      `json:"-"`
-	Error    string    `json:"error,omitempty"`
+	// unnamed marks a page of an authors-only set whose ground truth names
+	// nobody: score_metadata.py leaves it out of the mean.
+	unnamed bool
+	Error   string `json:"error,omitempty"`
 	// Missed and Extra list the related URLs (normalised) the page lost and
 	// invented, for the worst-pages listing.
 	Missed []string `json:"related_missed,omitempty"`
@@ -77,7 +80,10 @@ type creditScore struct {
 	FalseBioPages   int      `json:"false_bio_pages"`
 	PagesWithoutBio int      `json:"pages_without_bio"`
 	AuthorF1        float64  `json:"author_f1"`
-	authorsOnly     bool
+	// AuthorPages is the number of pages AuthorF1 averages over: every page,
+	// or on an authors-only set those whose ground truth names someone.
+	AuthorPages int `json:"author_pages"`
+	authorsOnly bool
 }
 
 type creditResult struct {
@@ -181,6 +187,18 @@ func evalCredits(ctx context.Context, ex *extract.Extractor, dir string) (*credi
 			a = &extract.Article{}
 		}
 		p := scoreCredits(lab, a)
+		if authorsOnly {
+			// The fundus names are scored the way eval --all and
+			// score_metadata.py score them, not as score_credits.py does.
+			var gold, pred []string
+			for _, x := range lab.Authors {
+				gold = append(gold, x.Name)
+			}
+			for _, x := range a.Authors {
+				pred = append(pred, x.Name)
+			}
+			p.AuthorF1, p.unnamed = authorNamesF1(pred, gold), len(gold) == 0
+		}
 		p.ID = id
 		if err != nil {
 			p.Error = err.Error()
@@ -401,6 +419,7 @@ func aggregateCredits(fold string, pages []creditPage) creditScore {
 	s := creditScore{Kind: "credits", Fold: fold, Pages: len(pages)}
 	var rtp, rfp, rfn, etp, efp, efn int
 	var bios, auth float64
+	named := 0
 	for _, p := range pages {
 		rtp, rfp, rfn = rtp+p.RelTP, rfp+p.RelFP, rfn+p.RelFN
 		etp, efp, efn = etp+p.EdTP, efp+p.EdFP, efn+p.EdFN
@@ -414,7 +433,10 @@ func aggregateCredits(fold string, pages []creditPage) creditScore {
 				s.FalseBioPages++
 			}
 		}
-		auth += p.AuthorF1
+		if !p.unnamed {
+			auth += p.AuthorF1
+			named++
+		}
 	}
 	s.RelatedP, s.RelatedR, s.RelatedF1 = prf(rtp, rfp, rfn)
 	s.RelatedLabelled = rtp + rfn
@@ -424,16 +446,17 @@ func aggregateCredits(fold string, pages []creditPage) creditScore {
 		v := bios / float64(s.BiosLabelled)
 		s.BioF1 = &v
 	}
-	if len(pages) > 0 {
-		s.AuthorF1 = auth / float64(len(pages))
+	if named > 0 {
+		s.AuthorF1 = auth / float64(named)
 	}
+	s.AuthorPages = named
 	return s
 }
 
 func (s creditScore) print(w io.Writer) {
 	head := fmt.Sprintf("credits (%s, %d pages)", s.Fold, s.Pages)
 	if s.authorsOnly {
-		fmt.Fprintf(w, "%s: author names: token F1 %.3f\n", head, s.AuthorF1)
+		fmt.Fprintf(w, "%s: author names: token F1 %.3f over %d pages with names\n", head, s.AuthorF1, s.AuthorPages)
 		return
 	}
 	bio := "-"
@@ -485,7 +508,12 @@ func (r *creditResult) print(w io.Writer, asJSON bool, worst int) error {
 	}
 	bad := creditPage.badness
 	if r.authorsOnly {
-		bad = func(p creditPage) float64 { return 1 - p.AuthorF1 }
+		bad = func(p creditPage) float64 {
+			if p.unnamed {
+				return 0
+			}
+			return 1 - p.AuthorF1
+		}
 	}
 	sorted := append([]creditPage(nil), r.pages...)
 	sort.SliceStable(sorted, func(i, j int) bool { return bad(sorted[i]) > bad(sorted[j]) })

@@ -102,3 +102,39 @@ func TestEvalCreditsCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestEvalCreditsAuthorsOnly checks that author names from a ground truth of
+// author lists (the fundus layout) are scored as eval --all and
+// score_metadata.py score them: pages whose truth names nobody are left out
+// of the mean, and names are case folded (NFKC), not only lower-cased.
+func TestEvalCreditsAuthorsOnly(t *testing.T) {
+	dir := t.TempDir()
+	html := filepath.Join(dir, "html")
+	if err := os.MkdirAll(html, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	para := `<p>The council voted on Tuesday to extend the night bus service to the eastern suburbs after a long campaign by residents.</p>`
+	for id, byline := range map[string]string{"named": "Von Jörg Straße", "unnamed": "By Cy Dale"} {
+		f, err := os.Create(filepath.Join(html, id+".html.gz"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		zw := gzip.NewWriter(f)
+		zw.Write([]byte(`<html><head><title>Night buses</title></head><body><article><h1>Night buses</h1><p class="byline">` +
+			byline + `</p>` + para + para + para + `</article></body></html>`))
+		zw.Close()
+		f.Close()
+	}
+	truth := `{"named": {"url": "https://n.example/a", "authors": ["JÖRG STRASSE"]},
+		"unnamed": {"url": "https://n.example/b", "authors": []}}`
+	if err := os.WriteFile(filepath.Join(dir, "ground-truth.json"), []byte(truth), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCmd(t, "eval", "--credits", dir)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if want := "credits (all, 2 pages): author names: token F1 1.000 over 1 pages with names"; !strings.Contains(out, want) {
+		t.Errorf("output lacks %q:\n%s", want, out)
+	}
+}

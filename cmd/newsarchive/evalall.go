@@ -116,7 +116,7 @@ func scoreAuthors(pages []bodyPage) (f1, exact float64, n int) {
 			continue
 		}
 		n++
-		f1 += tokenF1(normMeta(strings.Join(p.predAuthors, ", ")), normMeta(strings.Join(p.trueAuthors, ", ")))
+		f1 += authorNamesF1(p.predAuthors, p.trueAuthors)
 		if sameNames(p.predAuthors, p.trueAuthors) {
 			exact++
 		}
@@ -125,6 +125,14 @@ func scoreAuthors(pages []bodyPage) (f1, exact float64, n int) {
 		f1, exact = f1/float64(n), exact/float64(n)
 	}
 	return f1, exact, n
+}
+
+// authorNamesF1 is the token F1 of a page's predicted author names against
+// the true ones, as score_metadata.py scores a field: each list joined,
+// normalised (NFKC, case folded) and split into \w+ tokens. It is the one
+// scorer of the fundus author names, for eval --all and eval --credits.
+func authorNamesF1(pred, gold []string) float64 {
+	return tokenF1(normMeta(strings.Join(pred, ", ")), normMeta(strings.Join(gold, ", ")))
 }
 
 func sameNames(a, b []string) bool {
