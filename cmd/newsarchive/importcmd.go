@@ -136,6 +136,9 @@ func importWARCs(ctx context.Context, logger *slog.Logger, db string, files []st
 	if err != nil {
 		return nil, fmt.Errorf("load extraction rules: %w", err)
 	}
+	// As crawl does by default: a huge page costs a bounded DOM (the raw
+	// page is still archived whole).
+	ex = ex.WithMaxParse(defaultMaxParse)
 	unlock, err := lockArchive(db)
 	if err != nil {
 		return nil, err

@@ -51,6 +51,7 @@ func runReextract(ctx context.Context, e *env, args []string) error {
 	since := fs.String("since", "", "only pages fetched at or after this date (2006-01-02) or time (RFC 3339)")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "pages extracted in parallel")
 	rules := fs.String("rules", "", "load site rules from this directory instead of the built-in ones (to try a rule change)")
+	maxParse := fs.Int("max-parse", defaultMaxParse, "parse at most this many bytes of a page for extraction, as crawl --max-parse (0: whole pages)")
 	quiet := fs.Bool("quiet", false, "only warnings in the log")
 	asJSON := fs.Bool("json", false, "print the report as JSON (logs as JSON on stderr)")
 	if err := parseFlags(e, fs, args); err != nil {
@@ -83,6 +84,10 @@ func runReextract(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("load extraction rules: %w", err)
 		}
 	}
+	if *maxParse < 0 {
+		return usagef("--max-parse must be >= 0")
+	}
+	ex = ex.WithMaxParse(*maxParse)
 	logger := newLogger(e, *quiet, *asJSON)
 	sum, err := reextract(ctx, logger, dbPath(e, *db), ex, filter, *workers)
 	if sum != nil {
