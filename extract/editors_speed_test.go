@@ -48,3 +48,19 @@ func TestMayCreditEditorStems(t *testing.T) {
 		}
 	}
 }
+
+// TestHasPrefixASCIIFold checks the scheme test of resolve against
+// lowercasing the whole reference, including letters outside ASCII whose
+// lowercase is ASCII (the Kelvin sign, the dotted capital I, the long s).
+func TestHasPrefixASCIIFold(t *testing.T) {
+	refs := []string{"javascript:void(0)", "JavaScript:x", "JAVASCRIPT:", "javascript", "data:image/png", "DATA:x",
+		"Data", "vbscript:x", "VBScript:msg", "java\u212Ascript:x", "javascr\u0130pt:x", "data\u017F:", "javaſcript:",
+		"https://example.com/", "/a/b", "", "d", "\xffdata:", "Ｄata:"}
+	for _, ref := range refs {
+		for _, p := range []string{"javascript:", "data:", "vbscript:"} {
+			if got, want := hasPrefixASCIIFold(ref, p), strings.HasPrefix(strings.ToLower(ref), p); got != want {
+				t.Errorf("hasPrefixASCIIFold(%q, %q) = %v, want %v", ref, p, got, want)
+			}
+		}
+	}
+}
