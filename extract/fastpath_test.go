@@ -1,9 +1,12 @@
 package extract
 
 import (
+	"bytes"
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/transform"
 )
 
 // editorStems are the pieces mayCreditEditor looks for.
@@ -61,6 +64,34 @@ func TestHasPrefixASCIIFold(t *testing.T) {
 			if got, want := hasPrefixASCIIFold(ref, p), strings.HasPrefix(strings.ToLower(ref), p); got != want {
 				t.Errorf("hasPrefixASCIIFold(%q, %q) = %v, want %v", ref, p, got, want)
 			}
+		}
+	}
+}
+
+// TestDecodeSingleByte checks the table conversion of single-byte charsets
+// against their decoders, on every byte value and on a page-like text.
+func TestDecodeSingleByte(t *testing.T) {
+	all := make([]byte, 0, 512)
+	for c := range 256 {
+		all = append(all, byte(c))
+	}
+	all = append(all, "<p class=\"x\">Привет, мир \xc0\xff\x80\x98</p>"...)
+	for _, name := range []string{"windows-1251", "windows-1252", "iso-8859-2", "iso-8859-8", "koi8-r", "ibm866", "macintosh", "x-mac-cyrillic", "windows-874"} {
+		cm, ok := singleByte(name)
+		if !ok {
+			t.Fatalf("singleByte(%q): not a single-byte charset", name)
+		}
+		want, _, err := transform.Bytes(cm.NewDecoder(), all)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := decodeSingleByte(cm, all); !bytes.Equal(got, want) {
+			t.Errorf("%s: decodeSingleByte differs from the decoder:\n%q\n%q", name, got, want)
+		}
+	}
+	for _, name := range []string{"utf-8", "shift_jis", "gbk", "euc-kr", "utf-16le"} {
+		if _, ok := singleByte(name); ok {
+			t.Errorf("singleByte(%q) = true", name)
 		}
 	}
 }
