@@ -2,6 +2,7 @@ package extract
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"mime"
@@ -94,30 +95,29 @@ func singleByte(name string) (*charmap.Charmap, bool) {
 
 // decodeSingleByte converts a page in a single-byte charset to UTF-8, as its
 // decoder does (every byte becomes the UTF-8 of cm.DecodeByte, U+FFFD for
-// undefined bytes), but into an output of the exact size and through a
-// table of the 256 encodings built once, which costs a fraction of the
-// decoder's byte-by-byte transform.
+// undefined bytes), but through a table of the 256 encodings built once,
+// each written as one 4-byte store, into an output of the exact size: a
+// fraction of the decoder's work and half its memory.
 func decodeSingleByte(cm *charmap.Charmap, body []byte) []byte {
-	var enc [256][utf8.UTFMax]byte
-	var n [256]uint8
+	var enc [256]uint32 // the UTF-8 bytes of each byte's rune, little-endian
+	var n [256]uint8    // their number
+	var buf [utf8.UTFMax]byte
 	for c := range 256 {
-		n[c] = uint8(utf8.EncodeRune(enc[c][:], cm.DecodeByte(byte(c))))
+		k := utf8.EncodeRune(buf[:], cm.DecodeByte(byte(c)))
+		enc[c], n[c] = binary.LittleEndian.Uint32(buf[:]), uint8(k)
+		buf = [utf8.UTFMax]byte{}
 	}
 	size := 0
 	for _, c := range body {
 		size += int(n[c])
 	}
-	out := make([]byte, size)
+	out := make([]byte, size+utf8.UTFMax) // room for the last 4-byte store
 	j := 0
 	for _, c := range body {
-		if n[c] == 1 {
-			out[j] = enc[c][0]
-			j++
-			continue
-		}
-		j += copy(out[j:], enc[c][:n[c]])
+		binary.LittleEndian.PutUint32(out[j:], enc[c])
+		j += int(n[c])
 	}
-	return out
+	return out[:size]
 }
 
 // checkHTML refuses bodies that are plainly not HTML. It is deliberately lenient:
