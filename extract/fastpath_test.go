@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode"
 
 	"golang.org/x/text/transform"
 )
@@ -92,6 +93,53 @@ func TestDecodeSingleByte(t *testing.T) {
 	for _, name := range []string{"utf-8", "shift_jis", "gbk", "euc-kr", "utf-16le"} {
 		if _, ok := singleByte(name); ok {
 			t.Errorf("singleByte(%q) = true", name)
+		}
+	}
+}
+
+// localBoilerplateRef is localBoilerplate as it was before its length gate:
+// every short line lowercased.
+func localBoilerplateRef(t string) bool {
+	if len(t) > 200 {
+		return false
+	}
+	k := strings.ToLower(strings.TrimFunc(t, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
+	if boilerLabels[k] {
+		return true
+	}
+	if i := strings.IndexAny(k, ":："); i > 0 {
+		head := strings.TrimSpace(k[:i])
+		return boilerLabels[head] || readAlsoLabels[head]
+	}
+	return false
+}
+
+// TestLocalBoilerplateGate checks that the length gate of localBoilerplate
+// changes no answer: every label, padded, cased and with letters that
+// lowercase to fewer bytes, and random lines of label pieces.
+func TestLocalBoilerplateGate(t *testing.T) {
+	var lines []string
+	for l := range boilerLabels {
+		up := strings.ToUpper(l)
+		lines = append(lines, l, up, "— "+up+" —", l+": x", "  "+l+"  ", strings.Repeat("\u212A", len(l)), l+strings.Repeat(".", 60),
+			strings.Repeat("-", 80)+l+strings.Repeat("-", 80), l+" "+strings.Repeat("x", 50))
+	}
+	for l := range readAlsoLabels {
+		lines = append(lines, l+": Title", strings.ToUpper(l)+"：x", l+" "+strings.Repeat("y", 60))
+	}
+	lines = append(lines, strings.Repeat("\u212A", 20), strings.Repeat("\u212A", 60), strings.Repeat("\xff", 70), "")
+	rng := rand.New(rand.NewPCG(3, 4))
+	pieces := []string{"anzeige", "ANZEIGE", "\u212A", "İ", " ", ":", "：", "-", "x", "é", "広告", "\xff", "read more"}
+	for range 50000 {
+		var b strings.Builder
+		for range rng.IntN(40) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		lines = append(lines, b.String())
+	}
+	for _, l := range lines {
+		if got, want := localBoilerplate(l), localBoilerplateRef(l); got != want {
+			t.Errorf("localBoilerplate(%q) = %v, want %v", l, got, want)
 		}
 	}
 }
