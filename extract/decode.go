@@ -95,29 +95,56 @@ func singleByte(name string) (*charmap.Charmap, bool) {
 
 // decodeSingleByte converts a page in a single-byte charset to UTF-8, as its
 // decoder does (every byte becomes the UTF-8 of cm.DecodeByte, U+FFFD for
-// undefined bytes), but through a table of the 256 encodings built once,
-// each written as one 4-byte store, into an output of the exact size: a
-// fraction of the decoder's work and half its memory.
+// undefined bytes), but copying runs of ASCII whole (in charsets that keep
+// ASCII) and the other bytes from a table of the 256 encodings built once,
+// into an output of the exact size: a fraction of the decoder's work and
+// half its memory.
 func decodeSingleByte(cm *charmap.Charmap, body []byte) []byte {
-	var enc [256]uint32 // the UTF-8 bytes of each byte's rune, little-endian
-	var n [256]uint8    // their number
-	var buf [utf8.UTFMax]byte
+	var enc [256][utf8.UTFMax]byte
+	var n [256]uint8
+	keepsASCII := true
 	for c := range 256 {
-		k := utf8.EncodeRune(buf[:], cm.DecodeByte(byte(c)))
-		enc[c], n[c] = binary.LittleEndian.Uint32(buf[:]), uint8(k)
-		buf = [utf8.UTFMax]byte{}
+		n[c] = uint8(utf8.EncodeRune(enc[c][:], cm.DecodeByte(byte(c))))
+		if c < utf8.RuneSelf && (n[c] != 1 || enc[c][0] != byte(c)) {
+			keepsASCII = false
+		}
 	}
 	size := 0
-	for _, c := range body {
-		size += int(n[c])
+	for i := 0; i < len(body); i++ {
+		if keepsASCII {
+			k := asciiRun(body, i)
+			size += k - i
+			if i = k; i == len(body) {
+				break
+			}
+		}
+		size += int(n[body[i]])
 	}
-	out := make([]byte, size+utf8.UTFMax) // room for the last 4-byte store
-	j := 0
-	for _, c := range body {
-		binary.LittleEndian.PutUint32(out[j:], enc[c])
-		j += int(n[c])
+	out := make([]byte, 0, size)
+	for i := 0; i < len(body); i++ {
+		if keepsASCII {
+			k := asciiRun(body, i)
+			out = append(out, body[i:k]...)
+			if i = k; i == len(body) {
+				break
+			}
+		}
+		c := body[i]
+		out = append(out, enc[c][:n[c]]...)
 	}
-	return out[:size]
+	return out
+}
+
+// asciiRun returns the end of the run of ASCII bytes of b starting at i,
+// reading eight bytes at a time.
+func asciiRun(b []byte, i int) int {
+	for i+8 <= len(b) && binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 == 0 {
+		i += 8
+	}
+	for i < len(b) && b[i] < utf8.RuneSelf {
+		i++
+	}
+	return i
 }
 
 // checkHTML refuses bodies that are plainly not HTML. It is deliberately lenient:

@@ -77,6 +77,14 @@ func TestDecodeSingleByte(t *testing.T) {
 		all = append(all, byte(c))
 	}
 	all = append(all, "<p class=\"x\">Привет, мир \xc0\xff\x80\x98</p>"...)
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 4000 { // runs of ASCII of every length between other bytes
+		if rng.IntN(4) == 0 {
+			all = append(all, byte(0x80+rng.IntN(128)))
+		} else {
+			all = append(all, byte(rng.IntN(128)))
+		}
+	}
 	for _, name := range []string{"windows-1251", "windows-1252", "iso-8859-2", "iso-8859-8", "koi8-r", "ibm866", "macintosh", "x-mac-cyrillic", "windows-874"} {
 		cm, ok := singleByte(name)
 		if !ok {
