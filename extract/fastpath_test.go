@@ -7,6 +7,7 @@ import (
 	"testing"
 	"unicode"
 
+	"golang.org/x/net/html"
 	"golang.org/x/text/transform"
 )
 
@@ -148,6 +149,47 @@ func TestLocalBoilerplateGate(t *testing.T) {
 	for _, l := range lines {
 		if got, want := localBoilerplate(l), localBoilerplateRef(l); got != want {
 			t.Errorf("localBoilerplate(%q) = %v, want %v", l, got, want)
+		}
+	}
+}
+
+// bioAttrRef is bioAttr as eight searches, one per word.
+func bioAttrRef(n *html.Node) bool {
+	fold := func(sub string) bool {
+		for _, a := range n.Attr {
+			if (a.Key == "class" || a.Key == "id" || a.Key == "itemprop") && containsFold(a.Val, sub) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, w := range []string{"bio", "desc", "excerpt", "about", "summary", "content", "text", "details"} {
+		if fold(w) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestBioAttr checks the one-pass bio word test against searching for each
+// word, on random attribute values made of the words' pieces.
+func TestBioAttr(t *testing.T) {
+	pieces := []string{"bio", "BIO", "Bi", "o", "desc", "DeSc", "det", "ails", "excerpt", "ex", "about", "ABOUT", "summ", "ary",
+		"content", "CONT", "ent", "text", "TEX", "t", "details", "-", " ", "_", "é", "\xff", "author"}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 100000 {
+		var attrs []html.Attribute
+		for range rng.IntN(3) {
+			var b strings.Builder
+			for range rng.IntN(6) {
+				b.WriteString(pieces[rng.IntN(len(pieces))])
+			}
+			key := []string{"class", "id", "itemprop", "title"}[rng.IntN(4)]
+			attrs = append(attrs, html.Attribute{Key: key, Val: b.String()})
+		}
+		n := &html.Node{Type: html.ElementNode, Data: "div", Attr: attrs}
+		if got, want := bioAttr(n), bioAttrRef(n); got != want {
+			t.Fatalf("bioAttr(%v) = %v, want %v", attrs, got, want)
 		}
 	}
 }
