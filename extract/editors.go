@@ -128,58 +128,63 @@ func mayCreditEditor(t string) bool {
 
 // editorLines looks for an editor credit line in the page, outside its
 // header, footer and navigation, when the body's lines named none. Only the
-// blocks holding a text node with an editing stem are read whole: scanPage
-// lists those text nodes, in page order, so the page is not walked again.
+// blocks holding a text node with an editing stem are read whole.
 func (x *extraction) editorLines() {
 	a := x.a
 	if len(a.Editors) > 0 {
 		return
 	}
+	var found []Editor
 	tried := map[*html.Node]bool{}
-	for _, c := range x.p.editorTexts {
-		inArticle, ok := editorScope(x.p.body, c)
-		if !ok {
-			continue
-		}
-		b := c.Parent
-		for b != nil && b.Type == html.ElementNode && !isBlock(b) {
-			b = b.Parent
-		}
-		if b == nil || b.Type != html.ElementNode || tried[b] {
-			continue
-		}
-		tried[b] = true
-		if t, ok := shortText(b, 300); ok {
-			if eds := editorCredit(t, blockLinks(x, b), inArticle); len(eds) > 0 {
-				a.Editors = eds
-				x.set("editors", SourceHeuristic)
-				return
+	var walk func(n *html.Node, inArticle bool) bool
+	walk = func(n *html.Node, inArticle bool) bool {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.TextNode {
+				if !mayCreditEditor(c.Data) {
+					continue
+				}
+				b := c.Parent
+				for b != nil && b.Type == html.ElementNode && !isBlock(b) {
+					b = b.Parent
+				}
+				if b == nil || b.Type != html.ElementNode || tried[b] {
+					continue
+				}
+				tried[b] = true
+				if t, ok := shortText(b, 300); ok {
+					if eds := editorCredit(t, blockLinks(x, b), inArticle); len(eds) > 0 {
+						found = eds
+						return true
+					}
+				}
+				continue
+			}
+			if c.Type != html.ElementNode || junkElement(c) {
+				continue
+			}
+			switch c.DataAtom {
+			case atom.Nav, atom.Footer, atom.Header, atom.Script, atom.Style, atom.Form:
+				continue
+			case atom.Article, atom.Main:
+				if walk(c, true) {
+					return true
+				}
+				continue
+			}
+			if c.DataAtom != atom.Aside && pageChrome(c) {
+				continue
+			}
+			if walk(c, inArticle) {
+				return true
 			}
 		}
+		return false
 	}
-}
-
-// editorScope reports whether editorLines reads text node c: whether c is
-// inside body and no element between them is furniture (hidden or junk, a
-// nav, footer, header, script, style or form, page chrome other than an
-// aside), and whether one of them is an article or main element.
-func editorScope(body, c *html.Node) (inArticle, ok bool) {
-	for n := c.Parent; n != body; n = n.Parent {
-		if n == nil || n.Type != html.ElementNode || junkElement(n) {
-			return false, false
-		}
-		switch n.DataAtom {
-		case atom.Nav, atom.Footer, atom.Header, atom.Script, atom.Style, atom.Form:
-			return false, false
-		case atom.Article, atom.Main:
-			inArticle = true
-			continue
-		}
-		if n.DataAtom != atom.Aside && pageChrome(n) {
-			return false, false
-		}
+	walk(x.p.body, false)
+	if len(found) > 0 {
+		a.Editors = found
+		x.set("editors", SourceHeuristic)
 	}
-	return inArticle, true
 }
 
 // blockLinks returns the links of element n, resolved.

@@ -37,9 +37,6 @@ type page struct {
 	ldScripts   []string
 	h1s         []*html.Node
 	times       []*html.Node
-	// editorTexts are the text nodes outside scripts, styles and templates
-	// that hold an editing stem (see mayCreditEditor), in page order.
-	editorTexts []*html.Node
 
 	// Headings found by their own text ("About the Author", "Reading next"),
 	// looked for only when a field needs them (see boxHeads).
@@ -102,9 +99,6 @@ func scanPage(doc *html.Node, base *url.URL, header http.Header) *page {
 func (p *page) scan(n *html.Node, inSVG bool) {
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		if c.Type != html.ElementNode {
-			if c.Type == html.TextNode && mayCreditEditor(c.Data) {
-				p.editorTexts = append(p.editorTexts, c)
-			}
 			continue
 		}
 		switch c.DataAtom {
