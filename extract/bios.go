@@ -39,8 +39,7 @@ func bioHint(n *html.Node) bool {
 	if !hasAttr(n, "class") && !hasAttr(n, "id") && !hasAttr(n, "itemprop") {
 		return false
 	}
-	if !attrFold(n, "bio") && !attrFold(n, "desc") && !attrFold(n, "excerpt") && !attrFold(n, "about") &&
-		!attrFold(n, "summary") && !attrFold(n, "content") && !attrFold(n, "text") && !attrFold(n, "details") {
+	if !bioAttr(n) {
 		return false
 	}
 	ci := classID(n)
@@ -258,13 +257,70 @@ func (x *extraction) tagline(name string) string {
 	return ""
 }
 
-// attrFold reports whether n's class, id or itemprop holds the lowercase
-// ASCII word sub, ignoring case, without allocating.
-func attrFold(n *html.Node, sub string) bool {
+// bioAttr reports whether n's class, id or itemprop holds, ignoring ASCII
+// case, one of the words that may mark a bio: "bio", "desc", "excerpt",
+// "about", "summary", "content", "text" or "details". Each value is read
+// once, stopping at the first letters of the words, without allocating.
+func bioAttr(n *html.Node) bool {
 	for _, a := range n.Attr {
-		if (a.Key == "class" || a.Key == "id" || a.Key == "itemprop") && containsFold(a.Val, sub) {
+		if (a.Key == "class" || a.Key == "id" || a.Key == "itemprop") && hasBioWord(a.Val) {
 			return true
 		}
 	}
 	return false
+}
+
+func hasBioWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		rest := s[i:]
+		switch s[i] | 0x20 { // ASCII letters lowercased; no other byte becomes one of these
+		case 'b':
+			if prefixFold(rest, "bio") {
+				return true
+			}
+		case 'd':
+			if prefixFold(rest, "desc") || prefixFold(rest, "details") {
+				return true
+			}
+		case 'e':
+			if prefixFold(rest, "excerpt") {
+				return true
+			}
+		case 'a':
+			if prefixFold(rest, "about") {
+				return true
+			}
+		case 's':
+			if prefixFold(rest, "summary") {
+				return true
+			}
+		case 'c':
+			if prefixFold(rest, "content") {
+				return true
+			}
+		case 't':
+			if prefixFold(rest, "text") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// prefixFold reports whether s starts with the lowercase ASCII word sub,
+// ignoring the case of ASCII letters of s.
+func prefixFold(s, sub string) bool {
+	if len(s) < len(sub) {
+		return false
+	}
+	for j := 0; j < len(sub); j++ {
+		c := s[j]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != sub[j] {
+			return false
+		}
+	}
+	return true
 }

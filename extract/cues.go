@@ -238,6 +238,15 @@ var boilerLabels = func() map[string]bool {
 	return m
 }()
 
+// maxBoilerLabel is the length in bytes of the longest of boilerLabels.
+var maxBoilerLabel = func() int {
+	n := 0
+	for l := range boilerLabels {
+		n = max(n, len(l))
+	}
+	return n
+}()
+
 // readAlsoLabels open a line that points to another article: "Lesen Sie
 // auch: …". Standing alone, such a header can be part of the text, so it
 // counts only before a colon.
@@ -261,7 +270,14 @@ func localBoilerplate(t string) bool {
 	if len(t) > 200 {
 		return false
 	}
-	k := strings.ToLower(strings.TrimFunc(t, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
+	k := strings.TrimFunc(t, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	if len(k) > 3*maxBoilerLabel && !strings.ContainsAny(k, ":：") {
+		// Too long to lowercase into a label (a letter at most triples in
+		// bytes when lowercased: K, the Kelvin sign) and no colon: an
+		// ordinary line, not worth copying lowercased.
+		return false
+	}
+	k = strings.ToLower(k)
 	if boilerLabels[k] {
 		return true
 	}

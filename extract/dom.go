@@ -204,9 +204,8 @@ func resolve(base *url.URL, ref string) string {
 	if ref == "" || strings.HasPrefix(ref, "#") {
 		return ""
 	}
-	lower := strings.ToLower(ref)
-	if strings.HasPrefix(lower, "javascript:") || strings.HasPrefix(lower, "data:") ||
-		strings.HasPrefix(lower, "vbscript:") {
+	if hasPrefixASCIIFold(ref, "javascript:") || hasPrefixASCIIFold(ref, "data:") ||
+		hasPrefixASCIIFold(ref, "vbscript:") {
 		return ""
 	}
 	if u, ok := resolveFast(base, ref); ok {
@@ -223,6 +222,27 @@ func resolve(base *url.URL, ref string) string {
 		return ""
 	}
 	return u.String()
+}
+
+// hasPrefixASCIIFold answers strings.HasPrefix(strings.ToLower(s), prefix)
+// for a lowercase ASCII prefix without lowercasing, and so copying, every
+// link: ASCII letters are compared case-insensitively, and a byte outside
+// ASCII before the end of the prefix (a letter such as the Kelvin sign or İ
+// lowercases to ASCII) hands the question to strings.ToLower.
+func hasPrefixASCIIFold(s, prefix string) bool {
+	for i := 0; i < len(prefix) && i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			return strings.HasPrefix(strings.ToLower(s), prefix)
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != prefix[i] {
+			return false
+		}
+	}
+	return len(s) >= len(prefix)
 }
 
 // resolveFast resolves the common plain references without parsing them: an

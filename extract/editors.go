@@ -75,14 +75,52 @@ func editorCredit(t string, links []Link, label bool) []Editor {
 	return eds
 }
 
-// editorStems are pieces of every editing role word reCreditRole and
-// reEditorLabel know, for a cheap test before the expressions run.
-var editorStems = []string{"dit", "DIT", "dici", "DICI", "edig", "earbeit", "edici", "cura", "edac", "edak", "ewerk", "编辑", "編集", "едакт"}
+// stemAnchor marks the bytes mayCreditEditor stops at: one byte of each
+// editing stem (the 'd' of "dit", "dici", "edig", "edac", "edak" and "edici",
+// the 'D' of "DIT" and "DICI", the 'b' of "earbeit", the 'c' of "cura", the
+// 'w' of "ewerk" and the first byte of "编辑", "編集" and "едакт").
+var stemAnchor = [256]bool{'d': true, 'D': true, 'b': true, 'c': true, 'w': true, 0xE7: true, 0xD0: true}
 
+// mayCreditEditor reports whether t holds a piece of every editing role word
+// reCreditRole and reEditorLabel know ("dit", "DIT", "dici", "DICI", "edig",
+// "earbeit", "edici", "cura", "edac", "edak", "ewerk", "编辑", "編集",
+// "едакт"), a cheap test before the expressions run. It runs on
+// every text node of the page, so it reads t once, stopping only at the
+// anchor bytes of the stems, rather than searching for each stem in turn.
 func mayCreditEditor(t string) bool {
-	for _, s := range editorStems {
-		if strings.Contains(t, s) {
-			return true
+	for i := 0; i < len(t); i++ {
+		if !stemAnchor[t[i]] {
+			continue
+		}
+		rest := t[i+1:]
+		switch t[i] {
+		case 'd':
+			if strings.HasPrefix(rest, "it") || strings.HasPrefix(rest, "ici") {
+				return true
+			}
+			if i > 0 && t[i-1] == 'e' && (strings.HasPrefix(rest, "ig") || strings.HasPrefix(rest, "ac") || strings.HasPrefix(rest, "ak")) {
+				return true
+			}
+		case 'D':
+			if strings.HasPrefix(rest, "IT") || strings.HasPrefix(rest, "ICI") {
+				return true
+			}
+		case 'b':
+			if i >= 3 && t[i-3:i] == "ear" && strings.HasPrefix(rest, "eit") {
+				return true
+			}
+		case 'c':
+			if strings.HasPrefix(rest, "ura") {
+				return true
+			}
+		case 'w':
+			if i > 0 && t[i-1] == 'e' && strings.HasPrefix(rest, "erk") {
+				return true
+			}
+		default: // 0xE7, 0xD0
+			if strings.HasPrefix(t[i:], "编辑") || strings.HasPrefix(t[i:], "編集") || strings.HasPrefix(t[i:], "едакт") {
+				return true
+			}
 		}
 	}
 	return false
