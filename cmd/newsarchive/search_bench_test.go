@@ -160,15 +160,26 @@ func buildBenchCorpus(ctx context.Context, path string, n int, words []string) e
 			}
 		})
 	}
+	// At most a few batches are generated ahead of the commits: unbounded,
+	// the generators outran the writer and held most of a 1M corpus in memory.
+	ahead := make(chan struct{}, 8)
+	stop := make(chan struct{})
 	go func() {
+		defer close(jobs)
 		for start := 0; start < n; start += batch {
+			select {
+			case ahead <- struct{}{}:
+			case <-stop:
+				return
+			}
 			jobs <- start
 		}
-		close(jobs)
 	}()
 	for i := range done {
 		caps := <-done[i]
+		<-ahead
 		if _, err := s.Commit(ctx, runID, caps); err != nil {
+			close(stop)
 			return err
 		}
 	}
