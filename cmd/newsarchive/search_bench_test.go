@@ -298,8 +298,8 @@ func benchQueries(b *testing.B, s *archive.Store, c *benchCorpus) map[string][]s
 
 // BenchmarkSearch reports p50 and p95 latency of two-word searches (first
 // page of 20 hits, with snippets) per query class, alone ("rare"), with an
-// author filter ("rare/author": one author in ten articles) and with a
-// one-year date range ("rare/year": the year of the middle article); and
+// author filter ("rare-author": one author in ten articles) and with a
+// one-year date range ("rare-year": the year of the middle article); and
 // "first", the first search after opening the archive (the operating
 // system's page cache is not dropped: on a freshly booted machine it is
 // slower).
@@ -319,8 +319,8 @@ func BenchmarkSearch(b *testing.B) {
 		opts archive.SearchOptions
 	}{
 		{"", archive.SearchOptions{Limit: 20}},
-		{"/author", archive.SearchOptions{Limit: 20, Author: benchAuthors[3]}},
-		{"/year", archive.SearchOptions{Limit: 20, Since: year, Until: year.AddDate(1, 0, 0)}},
+		{"-author", archive.SearchOptions{Limit: 20, Author: benchAuthors[3]}},
+		{"-year", archive.SearchOptions{Limit: 20, Since: year, Until: year.AddDate(1, 0, 0)}},
 	}
 	for _, v := range variants {
 		for _, class := range []string{"rare", "mixed", "common"} {
