@@ -32,7 +32,7 @@ func (s *Store) Export(ctx context.Context, query string, opts SearchOptions) it
 			yield(nil, err)
 			return
 		}
-		filters, args := filterSQL(opts)
+		filters, args := filterSQL(opts, "v.id")
 		q := `SELECT a.id, v.id, v.page_id, a.canonical_url, a.first_seen, a.last_seen,
 				(SELECT count(*) FROM versions WHERE article_id = a.id), v.record`
 		if query != "" {
@@ -95,7 +95,7 @@ func (s *Store) Links(ctx context.Context, query string, opts SearchOptions) ite
 			yield(nil, err)
 			return
 		}
-		filters, args := filterSQL(opts)
+		filters, args := filterSQL(opts, "v.id")
 		q := `SELECT a.id, a.canonical_url, l.position, l.to_url, coalesce(al.article_id, 0), l.title`
 		if query != "" {
 			q += ` FROM articles_fts JOIN versions v ON v.id = articles_fts.rowid JOIN articles a ON a.id = v.article_id

@@ -127,8 +127,8 @@ func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([
 	case offset > MaxSearchOffset:
 		return nil, &QueryError{Query: query, Msg: fmt.Sprintf("offset %d is beyond the maximum of %d (narrow the search with words, filters or dates)", offset, MaxSearchOffset)}
 	}
-	filters, fargs := filterSQL(opts)
 	if query == "" {
+		filters, fargs := filterSQL(opts, "v.id")
 		q := `SELECT a.id, v.id, a.canonical_url, a.site_name, v.title, v.authors, v.published_at,
 			CASE WHEN v.description <> '' THEN v.description ELSE substr(v.body_text, 1, 200) END, 0.0
 			FROM articles a JOIN versions v ON v.id = a.latest_version_id
@@ -136,7 +136,15 @@ func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([
 			ORDER BY julianday(v.published_at) DESC NULLS LAST, a.id DESC LIMIT ? OFFSET ?`
 		return s.searchRows(ctx, query, q, append(fargs, limit, offset)...)
 	}
-	const from = ` FROM articles_fts JOIN versions v ON v.id = articles_fts.rowid JOIN articles a ON a.id = v.article_id`
+	// The candidates come from the index alone: a versions row (a page of
+	// its own, the text inline) is read only for a filter that needs it (site,
+	// dates), and then only for the index's matches. Author, editor and tag
+	// filters look up their link tables by rowid (= versions.id).
+	from := ` FROM articles_fts`
+	filters, fargs := filterSQL(opts, "articles_fts.rowid")
+	if opts.Site != "" || !opts.Since.IsZero() || !opts.Until.IsZero() {
+		from += ` JOIN versions v ON v.id = articles_fts.rowid JOIN articles a ON a.id = v.article_id`
+	}
 	// Phase 1: the rowid of the window-th most recent match. None: rank all.
 	window := max(s.rankWindowOr(rankWindow), 4*(offset+limit))
 	var cut int64
@@ -253,27 +261,28 @@ func likeLiteral(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// filterSQL returns the filters of opts as " AND …" conditions on versions v
-// and articles a, with their arguments.
-func filterSQL(opts SearchOptions) (string, []any) {
+// filterSQL returns the filters of opts as " AND …" conditions, with their
+// arguments: author, editor and tag on the version id expression vid, site
+// on articles a and dates on versions v.
+func filterSQL(opts SearchOptions, vid string) (string, []any) {
 	var (
 		q    strings.Builder
 		args []any
 	)
 	if opts.Author != "" {
 		q.WriteString(` AND EXISTS (SELECT 1 FROM version_authors va JOIN authors au ON au.id = va.author_id
-			WHERE va.version_id = v.id AND au.name = ?)`)
+			WHERE va.version_id = ` + vid + ` AND au.name = ?)`)
 		args = append(args, strings.TrimSpace(opts.Author))
 	}
 	if opts.Editor != "" {
 		q.WriteString(` AND EXISTS (SELECT 1 FROM version_editors ve JOIN editors e ON e.id = ve.editor_id
-			WHERE ve.version_id = v.id AND (e.key = lower(?) OR e.name = ? COLLATE NOCASE))`)
+			WHERE ve.version_id = ` + vid + ` AND (e.key = lower(?) OR e.name = ? COLLATE NOCASE))`)
 		ed := strings.TrimPrefix(strings.TrimSpace(opts.Editor), "@")
 		args = append(args, ed, ed)
 	}
 	if opts.Tag != "" {
 		q.WriteString(` AND EXISTS (SELECT 1 FROM version_tags vt JOIN tags t ON t.id = vt.tag_id
-			WHERE vt.version_id = v.id AND t.name = ?)`)
+			WHERE vt.version_id = ` + vid + ` AND t.name = ?)`)
 		args = append(args, strings.TrimSpace(opts.Tag))
 	}
 	if opts.Site != "" {
