@@ -40,7 +40,7 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	all := fs.String("all", "", "benchmarks root: run every development set under DIR ("+setNames()+") and print one table")
 	folds := fs.Int("folds", 0, "with --all: also score K folds (pages split by a hash of their id) and the spread")
 	ablateNames := fs.String("ablate", "", "switch off these body heuristics (comma-separated): "+heuristicNames())
-	predDir := fs.String("predictions", "", "with --all: write each set's predictions to DIR/<set>.json, for ../shared/tools/score_*.py")
+	predDir := fs.String("predictions", "", "with --all: write each set's predictions to DIR/<set>.json, for the benchmarks' own scorers (score_bodies.py, score_metadata.py)")
 	ablation := fs.Bool("ablation", false, "with --all: rerun with each body heuristic off in turn and print what it changes")
 	dataset := fs.String("dataset", "", "article-body benchmark: DIR/ground-truth.json and DIR/html/<id>.html.gz")
 	metadata := fs.String("metadata", "", "metadata benchmark: DIR/<case>/source.html and expected-metadata.json")
