@@ -164,15 +164,7 @@ func TestBrowserSnapshotsAreInert(t *testing.T) {
 	exe := chromiumPath(t)
 	h := newHostileSite(t)
 	db := hostileArchive(t, h)
-	store, err := archive.OpenReadOnly(t.Context(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	ui, err := web.New(store, nil, web.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	store, ui := openUI(t, db, web.Options{})
 	// The same UI, plus a route serving the hostile page exactly as fetched
 	// under the snapshot CSP alone: the header must hold without the rewriting.
 	var rawPage atomic.Int64
@@ -340,15 +332,7 @@ func contains(s []string, v string) bool {
 // without a browser.
 func TestServePages(t *testing.T) {
 	db := demoArchive(t)
-	store, err := archive.OpenReadOnly(t.Context(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	ui, err := web.New(store, nil, web.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	store, ui := openUI(t, db, web.Options{})
 	srv := httptest.NewServer(ui)
 	defer srv.Close()
 	hits, err := store.Search(t.Context(), `"very interesting proposal"`, archive.SearchOptions{})
@@ -498,15 +482,7 @@ func textOf(n *html.Node) string {
 // page); LIKE wildcards in a site filter match themselves.
 func TestServeSearchBounds(t *testing.T) {
 	db := pagedArchive(t)
-	store, err := archive.OpenReadOnly(t.Context(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	ui, err := web.New(store, nil, web.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, ui := openUI(t, db, web.Options{})
 	srv := httptest.NewServer(ui)
 	defer srv.Close()
 
@@ -611,15 +587,7 @@ func TestServeSearchBounds(t *testing.T) {
 func TestServeHostAndHeaders(t *testing.T) {
 	h := newHostileSite(t)
 	db := hostileArchive(t, h)
-	store, err := archive.OpenReadOnly(t.Context(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	ui, err := web.New(store, nil, web.Options{AllowedHosts: allowedHosts("127.0.0.1:0", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 1})})
-	if err != nil {
-		t.Fatal(err)
-	}
+	store, ui := openUI(t, db, web.Options{AllowedHosts: allowedHosts("127.0.0.1:0", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 1})})
 	srv := httptest.NewServer(ui)
 	defer srv.Close()
 	port := srv.URL[strings.LastIndexByte(srv.URL, ':'):]
@@ -698,15 +666,7 @@ func TestBrowserPagerAndSVGSet(t *testing.T) {
 	h := newHostileSite(t)
 	hostileDB := hostileArchive(t, h)
 	serveDB := func(db string) *httptest.Server {
-		store, err := archive.OpenReadOnly(t.Context(), db)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { store.Close() })
-		ui, err := web.New(store, nil, web.Options{AllowedHosts: []string{"127.0.0.1"}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, ui := openUI(t, db, web.Options{AllowedHosts: []string{"127.0.0.1"}})
 		srv := httptest.NewServer(ui)
 		t.Cleanup(srv.Close)
 		return srv
@@ -808,4 +768,20 @@ func TestBrowserPagerAndSVGSet(t *testing.T) {
 	if n := h.served.Load() - servedByCrawl; n != 0 {
 		t.Errorf("%d request(s) reached the archived site while browsing its snapshot", n)
 	}
+}
+
+// openUI opens the archive db read-only and the web UI over it, closed when
+// the test ends.
+func openUI(t *testing.T, db string, opts web.Options) (*archive.Store, *web.Server) {
+	t.Helper()
+	store, err := archive.OpenReadOnly(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	ui, err := web.New(store, nil, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store, ui
 }
