@@ -5,9 +5,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
 )
 
 // Author names: the byline's parts made people. Roles ("AP Sports Writer",
@@ -296,94 +293,4 @@ func dropAffiliations(names []string) []string {
 		out = append(out, n)
 	}
 	return out
-}
-
-// rePrintedByline is a credit line printed in the page: "By A and B",
-// "Written by A on March 3", "Posted on May 1 by A".
-var rePrintedByline = regexp.MustCompile(`(?i)^(?:by|written by|words by|text by|posted by|von|par|por|door|от|автор:?|autor(?:in)?(?:\s*/\s*autor(?:in)?|\*in|:in|/in)?:?)\s+(.{2,100})$|^(?i:posted|published)\s+(?:on\s+)?.{4,40}?\s+by\s+(.{2,60})$`)
-
-// reOnDate is the " on <date>" tail of a printed credit.
-var reOnDate = regexp.MustCompile(`(?i)\s+(?:on|am|le|el|il|op)\s+(?:\p{L}+[.,]?\s+){0,3}\d.*$`)
-
-// printedByline returns the names of the first printed credit line of the
-// page (outside navigation, footers and sidebars) whose names accept takes,
-// and the line as printed.
-func (x *extraction) printedByline(accept func([]string) bool) (names []string, line string) {
-	var walk func(n *html.Node) bool
-	walk = func(n *html.Node) bool {
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type != html.ElementNode || junkElement(c) {
-				continue
-			}
-			switch c.DataAtom {
-			case atom.Nav, atom.Footer, atom.Aside, atom.A, atom.Script, atom.Style, atom.Form:
-				continue
-			}
-			if isBlock(c) {
-				if t, ok := shortText(c, 150); ok && len(t) > 4 {
-					if m := rePrintedByline.FindStringSubmatch(t); m != nil {
-						v := m[1] + m[2]
-						v = reOnDate.ReplaceAllString(v, "")
-						if nn := cleanByline(v); len(nn) > 0 && accept(nn) {
-							names, line = nn, t
-							return true
-						}
-					}
-					if !hasBlockChild(c) {
-						continue // a short block holds no longer credit inside
-					}
-				}
-			}
-			if walk(c) {
-				return true
-			}
-		}
-		return false
-	}
-	walk(x.p.body)
-	return names, line
-}
-
-// hasBlockChild reports whether n has a block element among its children:
-// a short box of lines ("von A" beside the date) may hold a credit line.
-func hasBlockChild(n *html.Node) bool {
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		if c.Type == html.ElementNode && isBlock(c) {
-			return true
-		}
-	}
-	return false
-}
-
-// declaredCredit reports whether the page declares an author that a wire
-// footer's "Reporting by" names must not replace: a JSON-LD person other
-// than a staff account ("Tesmanian Team"), or a news agency as the JSON-LD
-// or meta author ("Reuters", whose reporters the footer lists).
-func (x *extraction) declaredCredit() bool {
-	for _, p := range x.ld.authors {
-		if agencies[strings.ToLower(p.name)] {
-			return true
-		}
-		if p.person && !staffAccount(p.name) {
-			return true
-		}
-	}
-	for _, v := range x.p.metaAuthors["author"] {
-		if agencies[strings.ToLower(strings.TrimSpace(v))] {
-			return true
-		}
-	}
-	return false
-}
-
-// staffAccount reports a credit naming a newsroom account rather than a
-// person: "Tesmanian Team", "Staff", "Admin", "Editorial Desk".
-func staffAccount(name string) bool {
-	for _, w := range strings.Fields(strings.ToLower(name)) {
-		switch w {
-		case "team", "staff", "admin", "desk", "editors", "editorial", "newsroom", "redaktion", "rédaction", "redacción":
-			return true
-		}
-	}
-	return false
 }

@@ -1,557 +1,261 @@
 package extract
 
 import (
-	"net/url"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
 
-// block is one paragraph-level unit of text: a <p>, heading, list item, or a run
-// of inline content directly inside a container.
-type block struct {
-	node    *html.Node // nearest block-level element holding the text
-	kind    atom.Atom  // P, H2…H6, Li, Pre, Figcaption
-	text    string     // plain text; "\n" for <br>
-	html    string     // sanitized inline markup
-	list    *html.Node // enclosing <ul>/<ol> of a list item
-	ordered bool
-	quote   *html.Node // enclosing <blockquote>
-	figure  *html.Node // enclosing <figure>
-	hasImg  bool
-	links   []Link // links in the block (URL, text)
-	linkLen int    // bytes of link text
-}
-
-// walker renders a subtree into blocks, the way a browser's innerText breaks
-// lines: never gluing words across block elements.
-type walker struct {
-	base *url.URL
-	// skip reports elements to leave out entirely (with their subtree).
-	skip func(*html.Node) bool
-	// textOnly leaves the blocks' markup empty, for walks that only read
-	// text and links (credit lines outside the body, author boxes).
-	textOnly bool
-
-	blocks []block
-	text   strings.Builder
-	markup strings.Builder
-	space  bool // a collapsed space is pending
-	pre    int
-	hasImg bool
-	links  []Link
-	linkN  int
-	gen    int // incremented by every flush
-	cell   int // cells so far in the current table row
-	open   []openInline
-
-	owner   *html.Node
-	kind    atom.Atom
-	list    *html.Node
-	ordered bool
-	quote   *html.Node
-	figure  *html.Node
-}
-
-func (w *walker) walkRoot(n *html.Node) {
-	w.owner, w.kind = n, atom.P
-	w.walk(n)
-	w.flush()
-}
-
-func (w *walker) walk(n *html.Node) {
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		switch c.Type {
-		case html.TextNode:
-			w.addText(c.Data)
-		case html.ElementNode:
-			w.element(c)
+// body finds the article text (the rule's container, else the generic scorer),
+// renders it to blocks and sorts out the lines that are credits, not text.
+func (x *extraction) body(ruleSrc string) {
+	a, p := x.a, x.p
+	var roots []*html.Node
+	src := SourceHeuristic
+	if x.rule != nil {
+		if n := x.find(selBody); n != nil {
+			roots, src = []*html.Node{n}, ruleSrc
 		}
 	}
-}
-
-func (w *walker) element(c *html.Node) {
-	if junkElement(c) || (w.skip != nil && w.skip(c)) {
-		return
-	}
-	switch c.DataAtom {
-	case atom.Br:
-		w.space = false
-		w.text.WriteByte('\n')
-		w.writeMarkup("<br>")
-		return
-	case atom.Hr, atom.Wbr:
-		return
-	case atom.Img:
-		w.image(c)
-		return
-	case atom.A:
-		href := resolve(w.base, attr(c, "href"))
-		start := w.text.Len()
-		if href != "" {
-			w.flushSpace()
-			if w.textOnly {
-				w.open = append(w.open, openInline{name: "a"})
-			} else {
-				w.push("a", `<a href="`+html.EscapeString(href)+`">`)
+	// Rule-declared elements that are not text, and the rule's credit elements.
+	if x.rule != nil {
+		if drop := x.rule.sel.scoped[selDrop]; drop != nil {
+			in := roots
+			if in == nil {
+				in = []*html.Node{x.scope}
+			}
+			for _, r := range in {
+				matchAll(drop, r, func(n *html.Node) { x.exclude[n] = true })
 			}
 		}
-		gen := w.gen
-		w.walk(c)
-		if w.gen != gen {
-			start = 0 // a block inside the link ended the paragraph
+		if n := x.find(selEditorCredit); n != nil {
+			w := &walker{base: p.base, textOnly: true}
+			w.walkRoot(n)
+			var links []Link
+			for _, bl := range w.blocks {
+				links = append(links, bl.links...)
+			}
+			if eds, ok := parseEditorLine(textOf(n), links); ok && len(eds) > 0 {
+				a.Editors = eds
+				x.set("editors", ruleSrc)
+			}
+			x.exclude[n] = true
 		}
-		if href != "" {
-			w.pop()
-			w.links = append(w.links, Link{URL: href, Title: collapse(w.text.String()[start:])})
+		if n := x.find(selCopyright); n != nil {
+			a.Copyright = textOf(n)
+			x.set("copyright", ruleSrc)
+			x.exclude[n] = true
 		}
-		w.linkN += w.text.Len() - start
-		return
-	case atom.Thead, atom.Tbody, atom.Tfoot:
-		w.walk(c)
-		return
-	case atom.Tr:
-		// A table row is one line of its table's paragraph; cells are
-		// separated by " | " (tables are not in the sanitized tag set).
-		if w.text.Len() > 0 {
-			w.space = false
-			w.text.WriteByte('\n')
-			w.writeMarkup("<br>")
-		}
-		w.cell = 0
-		w.walk(c)
-		return
-	case atom.Td, atom.Th:
-		if w.cell > 0 && w.text.Len() > 0 {
-			w.space = false
-			w.text.WriteString(" | ")
-			w.writeMarkup(" | ")
-		}
-		w.cell++
-		w.walk(c)
-		return
-	case atom.Em, atom.I, atom.Cite, atom.Dfn:
-		w.inline(c, "em")
-		return
-	case atom.Strong, atom.B:
-		w.inline(c, "strong")
-		return
-	}
-	if !isBlock(c) {
-		w.walk(c)
-		return
-	}
-	// A block element: finish the current paragraph, render this one.
-	w.flush()
-	sOwner, sKind, sList, sOrdered, sQuote, sFigure, sPre := w.owner, w.kind, w.list, w.ordered, w.quote, w.figure, w.pre
-	switch c.DataAtom {
-	case atom.P, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Li, atom.Figcaption, atom.Dt, atom.Dd:
-		w.owner, w.kind = c, c.DataAtom
-		if c.DataAtom == atom.Dt || c.DataAtom == atom.Dd {
-			w.kind = atom.P
-		}
-	case atom.Pre:
-		w.owner, w.kind = c, atom.Pre
-		w.pre++
-	case atom.Ul, atom.Ol, atom.Menu:
-		w.list, w.ordered = c, c.DataAtom == atom.Ol
-		w.owner, w.kind = c, atom.P
-	case atom.Blockquote:
-		w.quote = c
-		w.owner, w.kind = c, atom.P
-	case atom.Figure:
-		w.figure = c
-		w.owner, w.kind = c, atom.P
-	default:
-		w.owner, w.kind = c, atom.P
-	}
-	w.walk(c)
-	w.flush()
-	w.owner, w.kind, w.list, w.ordered, w.quote, w.figure, w.pre = sOwner, sKind, sList, sOrdered, sQuote, sFigure, sPre
-}
-
-func (w *walker) inline(c *html.Node, tag string) {
-	if w.textOnly {
-		w.walk(c)
-		return
-	}
-	w.flushSpace()
-	mark := w.markup.Len()
-	open := "<em>"
-	if tag == "strong" {
-		open = "<strong>"
-	}
-	w.push(tag, open)
-	before := w.text.Len()
-	gen := w.gen
-	w.walk(c)
-	w.open = w.open[:len(w.open)-1]
-	if w.gen == gen && w.text.Len() == before && !strings.Contains(w.markup.String()[mark:], "<img") {
-		// Nothing inside: drop the empty element.
-		s := w.markup.String()[:mark]
-		w.markup.Reset()
-		w.markup.WriteString(s)
-		return
-	}
-	w.markup.WriteString("</")
-	w.markup.WriteString(tag)
-	w.markup.WriteByte('>')
-}
-
-// writeMarkup appends s to the current block's markup, unless the walk
-// reads text only.
-func (w *walker) writeMarkup(s string) {
-	if !w.textOnly {
-		w.markup.WriteString(s)
-	}
-}
-
-// push opens an inline element; flush closes and reopens the open ones so every
-// paragraph's markup is balanced.
-func (w *walker) push(name, tag string) {
-	w.open = append(w.open, openInline{name, tag})
-	w.markup.WriteString(tag)
-}
-
-func (w *walker) pop() {
-	o := w.open[len(w.open)-1]
-	w.open = w.open[:len(w.open)-1]
-	if !w.textOnly {
-		w.markup.WriteString("</")
-		w.markup.WriteString(o.name)
-		w.markup.WriteByte('>')
-	}
-}
-
-type openInline struct{ name, tag string }
-
-func (w *walker) image(c *html.Node) {
-	src := imageSource(w.base, c)
-	if src == "" {
-		return
-	}
-	w.flushSpace()
-	w.hasImg = true
-	if w.textOnly {
-		return
-	}
-	w.markup.WriteString(`<img src="`)
-	w.markup.WriteString(html.EscapeString(src))
-	w.markup.WriteString(`" alt="`)
-	w.markup.WriteString(html.EscapeString(collapse(attr(c, "alt"))))
-	w.markup.WriteString(`">`)
-}
-
-// imageSource returns an <img>'s absolute URL: src, or the lazy-loading
-// attributes and srcset that themes use instead.
-func imageSource(base *url.URL, n *html.Node) string {
-	for _, k := range []string{"src", "data-src", "data-original", "data-lazy-src"} {
-		v := strings.TrimSpace(attr(n, k))
-		if v == "" || strings.HasPrefix(v, "data:") {
-			continue
-		}
-		if u := resolve(base, v); u != "" {
-			return u
+		if n := x.find(selImageCaption); n != nil {
+			x.caption(textOf(n))
+			x.exclude[n] = true
 		}
 	}
-	for _, k := range []string{"srcset", "data-srcset"} {
-		if v := strings.TrimSpace(attr(n, k)); v != "" {
-			first := strings.Fields(strings.Split(v, ",")[0])
-			if len(first) > 0 {
-				if u := resolve(base, first[0]); u != "" {
-					return u
+	skip := func(n *html.Node) bool { return x.exclude[n] }
+	var kept []block
+	if roots != nil {
+		w := &walker{base: p.base, skip: skip}
+		for _, r := range roots {
+			w.walkRoot(r)
+		}
+		kept = x.classify(w.blocks, true)
+	} else {
+		// Generic: strict first; if that finds little text, again without the
+		// class-name pruning (class names mislead it on some sites).
+		for _, lenient := range []bool{false, true} {
+			if lenient && !x.e.off.on(HeurLenient) {
+				break
+			}
+			s := newScorer(lenient, x.e.off)
+			if p.url != nil {
+				s.host = strings.TrimPrefix(strings.ToLower(p.url.Hostname()), "www.")
+			}
+			s.story = x.headlineArticle()
+			s.visit(p.body, skip)
+			rs := s.bestRoots()
+			for _, r := range rs {
+				if st := s.stats[r]; st != nil {
+					s.keepText += st.text
 				}
 			}
-		}
-	}
-	return ""
-}
-
-func (w *walker) addText(s string) {
-	if w.pre > 0 {
-		w.flushSpace()
-		w.text.WriteString(s)
-		if !w.textOnly {
-			escapeTo(&w.markup, s)
-		}
-		return
-	}
-	if strings.Contains(s, "\u00a0") {
-		// No-break spaces are spaces in extracted text.
-		s = strings.ReplaceAll(s, "\u00a0", " ")
-	}
-	start := 0
-	for i := 0; i <= len(s); i++ {
-		if i < len(s) && !isSpaceByte(s[i]) {
-			continue
-		}
-		if i < len(s) && s[i] == ' ' && i > start && i+1 < len(s) && !isSpaceByte(s[i+1]) {
-			// A single space between words stays in the run written at
-			// once: it is what the collapsed space would be.
-			continue
-		}
-		if i > start {
-			w.flushSpace()
-			w.text.WriteString(s[start:i])
-			if !w.textOnly {
-				escapeTo(&w.markup, s[start:i])
+			s.keepText = s.keepText * 3 / 10
+			w := &walker{base: p.base, skip: func(n *html.Node) bool { return x.exclude[n] || s.cleanSkip(n) }}
+			for _, r := range rs {
+				w.walkRoot(r)
+			}
+			k := x.classify(w.blocks, true)
+			if textLen(k) > textLen(kept) {
+				kept, roots = k, rs
+			}
+			if textLen(kept) >= 500 {
+				break
 			}
 		}
-		if i < len(s) {
-			w.space = true
-		}
-		start = i + 1
-	}
-}
-
-func isSpaceByte(c byte) bool {
-	return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f'
-}
-
-// flushSpace writes a pending collapsed space, except at a line start.
-func (w *walker) flushSpace() {
-	if !w.space {
-		return
-	}
-	w.space = false
-	if n := w.text.Len(); n > 0 {
-		if last := w.text.String()[n-1]; last != '\n' && last != ' ' {
-			w.text.WriteByte(' ')
-			if !w.textOnly {
-				w.markup.WriteByte(' ')
+		if textLen(kept) < 100 && x.e.off.on(HeurPageFallback) {
+			// Nothing article-like found: take the page's text, minus furniture.
+			w := &walker{base: p.base, skip: func(n *html.Node) bool { return x.exclude[n] || unlikely(n) }}
+			w.walkRoot(p.body)
+			if k := x.classify(w.blocks, true); textLen(k) > textLen(kept) {
+				kept, roots = k, []*html.Node{p.body}
 			}
 		}
 	}
-}
-
-func escapeTo(b *strings.Builder, s string) {
-	last := 0
-	for i := 0; i < len(s); i++ {
-		var esc string
-		switch s[i] {
-		case '&':
-			esc = "&amp;"
-		case '<':
-			esc = "&lt;"
-		case '>':
-			esc = "&gt;"
-		default:
-			continue
-		}
-		b.WriteString(s[last:i])
-		b.WriteString(esc)
-		last = i + 1
-	}
-	b.WriteString(s[last:])
-}
-
-// flush ends the current paragraph.
-func (w *walker) flush() {
-	w.space = false
-	raw := w.text.String()
-	text := raw
-	if w.pre == 0 {
-		text = trimLines(raw)
-	} else {
-		text = strings.Trim(raw, "\n")
-	}
-	if text != "" || w.hasImg {
-		markup := ""
-		if !w.textOnly {
-			markup = w.closeMarkup()
-		}
-		w.blocks = append(w.blocks, block{
-			node: w.owner, kind: w.kind, text: text, html: markup,
-			list: w.list, ordered: w.ordered, quote: w.quote, figure: w.figure,
-			hasImg: w.hasImg, links: w.links, linkLen: w.linkN,
-		})
-	}
-	w.gen++
-	w.text.Reset()
-	w.markup.Reset()
-	if !w.textOnly {
-		for _, o := range w.open {
-			w.markup.WriteString(o.tag)
+	for _, b := range kept {
+		if b.hasImg {
+			x.bodyImage = firstImageURL(b.html)
+			break
 		}
 	}
-	w.hasImg = false
-	w.links = nil
-	w.linkN = 0
-}
+	x.signature = signatureNames(kept)
+	a.BodyText = renderText(kept)
+	a.BodyHTML = renderHTML(kept)
+	if x.ld.body != "" && (a.BodyText == "" || (src == SourceHeuristic && x.e.off.on(HeurLDBody) && truncatedBody(a.BodyText, x.ld.body))) {
+		a.BodyText, a.BodyHTML = ldParagraphs(x.ld.body)
+		src = SourceJSONLD
+	}
+	if a.BodyText != "" {
+		x.set("body_text", src)
+		x.set("body_html", src)
+	}
+	a.WordCount = countWords(a.BodyText)
 
-// closeMarkup closes the open inline elements and returns the block's
-// markup without leading or trailing line breaks.
-func (w *walker) closeMarkup() string {
-	for i := len(w.open) - 1; i >= 0; i-- {
-		w.markup.WriteString("</")
-		w.markup.WriteString(w.open[i].name)
-		w.markup.WriteByte('>')
-	}
-	markup := strings.TrimSpace(w.markup.String())
-	for strings.HasSuffix(markup, "<br>") {
-		markup = strings.TrimSpace(strings.TrimSuffix(markup, "<br>"))
-	}
-	for strings.HasPrefix(markup, "<br>") {
-		markup = strings.TrimSpace(strings.TrimPrefix(markup, "<br>"))
-	}
-	return markup
-}
-
-// trimLines trims each line and drops empty lines.
-func trimLines(s string) string {
-	if strings.IndexByte(s, '\n') < 0 {
-		return strings.TrimSpace(s)
-	}
-	lines := strings.Split(s, "\n")
-	out := lines[:0]
-	for _, l := range lines {
-		if l = strings.TrimSpace(l); l != "" {
-			out = append(out, l)
-		}
-	}
-	return strings.Join(out, "\n")
-}
-
-// junkElement reports elements that never hold article text.
-func junkElement(n *html.Node) bool {
-	switch n.DataAtom {
-	case atom.Form:
-		// Some sites (ASP.NET) wrap the whole page in one form; only small
-		// forms (search, newsletter, comment) are furniture.
-		_, small := shortText(n, 1000)
-		return small
-	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg, atom.Iframe, atom.Object,
-		atom.Embed, atom.Button, atom.Input, atom.Select, atom.Textarea, atom.Nav,
-		atom.Canvas, atom.Video, atom.Audio, atom.Map, atom.Dialog, atom.Head, atom.Title, atom.Meta,
-		atom.Link, atom.Math:
-		return true
-	}
-	if n.DataAtom == 0 && n.Namespace != "" {
-		return true // foreign content
-	}
-	for _, a := range n.Attr {
-		switch a.Key {
-		case "hidden":
-			return true
-		case "aria-hidden":
-			if a.Val == "true" && n.DataAtom != atom.Img {
-				return true
+	// Credit lines outside the body (a custom block after the text).
+	if len(a.Editors) == 0 || a.Copyright == "" || a.Image == nil || a.Image.Caption == "" {
+		region := x.scope
+		if src != ruleSrc && len(roots) > 0 && roots[0].Parent != nil {
+			region = roots[0].Parent
+			if region.Parent != nil && region.DataAtom != atom.Body {
+				region = region.Parent
 			}
-		case "style":
-			if hiddenStyle(a.Val) {
-				return true
-			}
+		}
+		inRoots := map[*html.Node]bool{}
+		for _, r := range roots {
+			inRoots[r] = true
+		}
+		w := &walker{base: p.base, textOnly: true,
+			skip: func(n *html.Node) bool { return inRoots[n] || x.exclude[n] || pageChrome(n) }}
+		w.walkRoot(region)
+		x.classify(w.blocks, false)
+	}
+}
+
+// headlineArticle returns the <article> element holding the first <h1>
+// that reads as the page's title, or nil.
+func (x *extraction) headlineArticle() *html.Node {
+	title := normTitle(x.a.Title)
+	if title == "" {
+		return nil
+	}
+	for _, h := range x.p.h1s {
+		if normTitle(textOf(h)) == title {
+			return ancestorArticle(h)
+		}
+	}
+	return nil
+}
+
+// truncatedBody reports a visible body that is the start of the declared
+// one (JSON-LD articleBody): a paywalled or "read more" page shows a teaser
+// and declares the whole text. The declared text must be half as long again
+// and hold nearly all of the visible text's words.
+func truncatedBody(visible, declared string) bool {
+	if utf8.RuneCountInString(declared) < utf8.RuneCountInString(visible)*3/2 ||
+		textSimilarity(declared, visible) < 0.8 {
+		return false
+	}
+	// The teaser's first paragraph of prose opens the declared text too.
+	dkey := normTitle(declared)
+	for _, para := range strings.Split(visible, "\n\n") {
+		if len(para) >= 80 {
+			key := normTitle(para)
+			return strings.Contains(dkey, key[:min(len(key), 60)])
 		}
 	}
 	return false
 }
 
-func hiddenStyle(s string) bool {
-	if !strings.Contains(s, "none") && !strings.Contains(s, "hidden") {
-		return false
-	}
-	s = strings.ToLower(strings.ReplaceAll(s, " ", ""))
-	return strings.Contains(s, "display:none") || strings.Contains(s, "visibility:hidden")
-}
-
-// renderHTML assembles kept blocks into sanitized markup: lists, quotes and
-// figures are rebuilt around their blocks.
-func renderHTML(blocks []block) string {
-	var b strings.Builder
-	var list, quote, figure *html.Node
-	ordered := false
-	closeList := func() {
-		if list != nil {
-			if ordered {
-				b.WriteString("</ol>")
-			} else {
-				b.WriteString("</ul>")
-			}
-			list = nil
-		}
-	}
-	for _, bl := range blocks {
-		if bl.list != list || bl.kind != atom.Li {
-			closeList()
-		}
-		if bl.figure != figure {
-			if figure != nil {
-				b.WriteString("</figure>")
-			}
-			figure = nil
-		}
-		if bl.quote != quote {
-			closeList()
-			if quote != nil {
-				b.WriteString("</blockquote>")
-			}
-			quote = bl.quote
-			if quote != nil {
-				b.WriteString("<blockquote>")
-			}
-		}
-		if bl.figure != nil && figure == nil {
-			figure = bl.figure
-			b.WriteString("<figure>")
-		}
-		switch {
-		case bl.kind == atom.Li:
-			if list == nil && bl.list != nil {
-				list, ordered = bl.list, bl.ordered
-				if ordered {
-					b.WriteString("<ol>")
-				} else {
-					b.WriteString("<ul>")
-				}
-			}
-			b.WriteString("<li>" + bl.html + "</li>")
-		case isHeading(bl.kind):
-			tag := bl.kind.String()
-			if bl.kind == atom.H1 {
-				tag = "h2"
-			}
-			b.WriteString("<" + tag + ">" + bl.html + "</" + tag + ">")
-		case bl.kind == atom.Figcaption:
-			if figure != nil {
-				b.WriteString("<figcaption>" + bl.html + "</figcaption>")
-			} else {
-				b.WriteString("<p>" + bl.html + "</p>")
-			}
-		case bl.kind == atom.Pre:
-			b.WriteString("<p>" + strings.ReplaceAll(bl.html, "\n", "<br>") + "</p>")
-		case figure != nil && bl.text == "":
-			b.WriteString(bl.html)
-		default:
-			b.WriteString("<p>" + bl.html + "</p>")
-		}
-	}
-	closeList()
-	if figure != nil {
-		b.WriteString("</figure>")
-	}
-	if quote != nil {
-		b.WriteString("</blockquote>")
-	}
-	return b.String()
-}
-
-// renderText joins the blocks' text with blank lines; captions are not body text.
-func renderText(blocks []block) string {
-	var b strings.Builder
-	n := 0
-	for _, bl := range blocks {
-		n += len(bl.text) + 2
-	}
-	b.Grow(n)
-	for _, bl := range blocks {
-		if bl.text == "" || bl.kind == atom.Figcaption {
+// ldParagraphs renders a declared article body: its lines are paragraphs.
+func ldParagraphs(body string) (text, markup string) {
+	var t, m strings.Builder
+	for _, line := range strings.Split(body, "\n") {
+		if line = strings.TrimSpace(line); line == "" {
 			continue
 		}
-		if b.Len() > 0 {
-			b.WriteString("\n\n")
+		if t.Len() > 0 {
+			t.WriteString("\n\n")
 		}
-		b.WriteString(bl.text)
+		t.WriteString(line)
+		m.WriteString("<p>" + html.EscapeString(line) + "</p>")
 	}
-	return b.String()
+	return t.String(), m.String()
+}
+
+// signatureNames reads the names of a signature paragraph: a paragraph all
+// in bold at the top of the body (before the first long paragraph) or at its
+// end, holding nothing but person names ("Ann Lee", "Ann Lee/Bo Ray").
+func signatureNames(blocks []block) []string {
+	for i, b := range blocks {
+		long := len(b.text) >= 150
+		if long && i < len(blocks)-1 {
+			// Past the top: only the last block may still sign the text.
+			b = blocks[len(blocks)-1]
+		}
+		if nn := boldNames(b); len(nn) > 0 {
+			return nn
+		}
+		if long {
+			break
+		}
+	}
+	return nil
+}
+
+// boldNames returns the names of a paragraph that is one bold run of two
+// to four capitalised words per name, or nil.
+func boldNames(b block) []string {
+	h := strings.TrimSpace(b.html)
+	if b.kind != atom.P || len(b.text) > 80 || !strings.HasPrefix(h, "<strong>") || !strings.HasSuffix(h, "</strong>") ||
+		strings.Count(h, "<strong>") != 1 {
+		return nil
+	}
+	names := cleanByline(strings.ReplaceAll(b.text, "/", ","))
+	for _, n := range names {
+		words := strings.Fields(n)
+		if len(words) < 2 || len(words) > 4 {
+			return nil
+		}
+		for _, w := range words {
+			if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) {
+				return nil
+			}
+		}
+	}
+	return names
+}
+
+func textLen(blocks []block) int {
+	n := 0
+	for _, b := range blocks {
+		if b.kind != atom.Figcaption {
+			n += len(b.text)
+		}
+	}
+	return n
+}
+
+// firstImageURL reads the src of the first <img> in sanitized block markup.
+func firstImageURL(markup string) string {
+	i := strings.Index(markup, `<img src="`)
+	if i < 0 {
+		return ""
+	}
+	rest := markup[i+len(`<img src="`):]
+	j := strings.IndexByte(rest, '"')
+	if j < 0 {
+		return ""
+	}
+	return html.UnescapeString(rest[:j])
 }

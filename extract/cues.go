@@ -1,9 +1,7 @@
 package extract
 
 import (
-	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 	"unicode"
 )
@@ -68,103 +66,6 @@ var (
 	// "May 3, 2023", "Sept. 15th 2021"
 	reMonthDay = regexp.MustCompile(`(\p{L}+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})`)
 )
-
-// parseLocalDate finds the first calendar date written in s in a local
-// format and returns it as "2006-01-02", or "". No time or offset is
-// invented.
-func parseLocalDate(s string) string {
-	if s == "" || len(s) > 300 {
-		return ""
-	}
-	s = asciiDigits(s)
-	if !strings.ContainsAny(s, "0123456789") {
-		return ""
-	}
-	ymd := func(y, m, d string) string {
-		yi, _ := strconv.Atoi(y)
-		mi, _ := strconv.Atoi(m)
-		di, _ := strconv.Atoi(d)
-		return validDate(yi, mi, di)
-	}
-	if m := reCJKDate.FindStringSubmatch(s); m != nil {
-		if d := ymd(m[1], m[2], m[3]); d != "" {
-			return d
-		}
-	}
-	if m := reISODate.FindStringSubmatch(s); m != nil {
-		if d := ymd(m[1], m[2], m[3]); d != "" {
-			return d
-		}
-	}
-	low := strings.ToLower(s)
-	if m := reDayMonth.FindStringSubmatch(low); m != nil {
-		if mo := localMonths[m[2]]; mo > 0 {
-			if d := ymd(m[3], strconv.Itoa(mo), m[1]); d != "" {
-				return d
-			}
-		}
-	}
-	if m := reMonthDay.FindStringSubmatch(low); m != nil {
-		if mo := localMonths[m[1]]; mo > 0 {
-			if d := ymd(m[3], strconv.Itoa(mo), m[2]); d != "" {
-				return d
-			}
-		}
-	}
-	if m := reNumDate.FindStringSubmatch(s); m != nil && m[2] == m[4] {
-		a, _ := strconv.Atoi(m[1])
-		b, _ := strconv.Atoi(m[3])
-		y, _ := strconv.Atoi(m[5])
-		switch {
-		case m[2] == ".": // day first wherever dots are used
-			return validDate(y, b, a)
-		case a > 12: // 31/12/2024
-			return validDate(y, b, a)
-		case b > 12: // 12/31/2024
-			return validDate(y, a, b)
-		}
-		// 03/04/2024 reads either way: no date rather than a wrong one.
-	}
-	return ""
-}
-
-func validDate(y, m, d int) string {
-	if y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1 || d > 31 {
-		return ""
-	}
-	return fmt.Sprintf("%04d-%02d-%02d", y, m, d)
-}
-
-// asciiDigits rewrites the decimal digits of any script (Arabic-Indic,
-// Devanagari, fullwidth) as ASCII ones.
-func asciiDigits(s string) string {
-	ascii := true
-	for _, r := range s {
-		if r >= 0x80 && unicode.Is(unicode.Nd, r) {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if r >= 0x80 && unicode.Is(unicode.Nd, r) {
-			return '0' + rune(digitValue(r))
-		}
-		return r
-	}, s)
-}
-
-// digitValue returns a decimal digit's value: Unicode lays every decimal
-// digit set out as ten consecutive code points from zero.
-func digitValue(r rune) int {
-	start := r
-	for unicode.Is(unicode.Nd, start-1) {
-		start--
-	}
-	return int(r-start) % 10
-}
 
 // localDateWords are the words around dates in datelines besides month
 // names: weekdays, "published", "updated", "at", "o'clock" in the languages

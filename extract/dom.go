@@ -315,3 +315,91 @@ func classID(n *html.Node) string {
 	}
 	return strings.ToLower(c + " " + id)
 }
+
+// boxNodes returns the nodes forming the box introduced by heading h: its
+// following siblings (up to the next heading of the same or higher level), or,
+// when h is alone in its wrapper, the wrapper's following siblings. stop is
+// called on each candidate sibling; a true result ends the box before it.
+func boxNodes(h *html.Node, limit *html.Node, stop func(*html.Node) bool) []*html.Node {
+	level := headingLevel(h.DataAtom)
+	for climb := 0; climb < 4 && h != nil; climb++ {
+		var nodes []*html.Node
+		for s := h.NextSibling; s != nil; s = s.NextSibling {
+			if s.Type != html.ElementNode {
+				if s.Type == html.TextNode && strings.TrimSpace(s.Data) != "" {
+					break
+				}
+				continue
+			}
+			if l := headingLevel(s.DataAtom); l > 0 && (level == 0 || l <= level) {
+				break
+			}
+			if stop != nil && stop(s) {
+				break
+			}
+			nodes = append(nodes, s)
+		}
+		if len(nodes) > 0 {
+			return nodes
+		}
+		p := h.Parent
+		if p == nil || p == limit || p.DataAtom == atom.Body || p.DataAtom == atom.Main ||
+			p.DataAtom == atom.Html {
+			return nil
+		}
+		h = p
+	}
+	return nil
+}
+
+// linkDense reports whether an element is mostly links (a card list).
+func linkDense(n *html.Node) bool {
+	total, links := textLens(n, false)
+	if total == 0 {
+		return hasLink(n)
+	}
+	return float64(links)/float64(total) >= 0.5
+}
+
+func hasLink(n *html.Node) bool {
+	if n.Type == html.ElementNode && n.DataAtom == atom.A && attr(n, "href") != "" {
+		return true
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if hasLink(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// textLens returns the number of non-space text bytes under n, and how many of
+// them are inside links.
+func textLens(n *html.Node, inLink bool) (total, links int) {
+	switch n.Type {
+	case html.TextNode:
+		c := 0
+		for i := 0; i < len(n.Data); i++ {
+			if !isSpaceByte(n.Data[i]) {
+				c++
+			}
+		}
+		if inLink {
+			return c, c
+		}
+		return c, 0
+	case html.ElementNode:
+		switch n.DataAtom {
+		case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg:
+			return 0, 0
+		case atom.A:
+			inLink = true
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		t, l := textLens(c, inLink)
+		total += t
+		links += l
+	}
+	return total, links
+}

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -204,4 +205,89 @@ func blockLinks(x *extraction, n *html.Node) []Link {
 	}
 	visit(n)
 	return out
+}
+
+// parseEditorLine reads "Article edited by @SmokeyShorts, you can follow him on
+// Twitter", "Edited by Jane Doe" and similar lines.
+func parseEditorLine(text string, links []Link) ([]Editor, bool) {
+	if len(text) > 300 || strings.Contains(text, "\n\n") {
+		return nil, false
+	}
+	m := reEditorLine.FindStringSubmatch(strings.TrimSpace(text))
+	if m == nil {
+		return nil, false
+	}
+	return parseEditorNames(m[1], links), true
+}
+
+func parseEditorNames(rest string, links []Link) []Editor {
+	// Cut the tail after the names: ", you can follow him…", ". Follow…", "(…".
+	if i := strings.IndexAny(rest, ",;|("); i >= 0 && !strings.HasPrefix(strings.TrimSpace(rest[i:]), "(@") {
+		rest = rest[:i]
+	}
+	rest = strings.TrimRight(strings.TrimSpace(rest), ".!")
+	var eds []Editor
+	for _, part := range splitNames(rest) {
+		var ed Editor
+		if m := reHandle.FindStringSubmatch(part); m != nil {
+			ed.Handle = m[1]
+			part = strings.TrimSpace(strings.Trim(strings.Replace(part, m[0], "", 1), "() "))
+		}
+		if part != "" && looksLikeName(part) {
+			ed.Name = part
+		}
+		if ed.Name == "" && ed.Handle == "" {
+			continue
+		}
+		ed.URL = profileLink(links, ed.Handle, ed.Name)
+		eds = append(eds, ed)
+	}
+	return eds
+}
+
+// profileLink finds the link belonging to a handle or name among a line's links.
+func profileLink(links []Link, handle, name string) string {
+	for _, l := range links {
+		if handle != "" {
+			if u, err := url.Parse(l.URL); err == nil && strings.EqualFold(strings.Trim(u.Path, "/"), handle) {
+				return l.URL
+			}
+			if strings.EqualFold(strings.TrimPrefix(l.Title, "@"), handle) {
+				return l.URL
+			}
+		}
+		if name != "" && strings.EqualFold(l.Title, name) {
+			return l.URL
+		}
+	}
+	return ""
+}
+
+// parseWireLine reads "Reporting by A and B; Editing by C" credit lines.
+func parseWireLine(text string, links []Link) (authors []Author, editors []Editor, ok bool) {
+	if len(text) > 300 || !(containsFold(text, "reporting") || containsFold(text, "writ") ||
+		containsFold(text, "compiled")) || !reWireLine.MatchString(text) {
+		return nil, nil, false
+	}
+	roles, parts := creditParts(text)
+	for i, role := range roles {
+		names := parts[i]
+		switch {
+		case editorRole(role):
+			editors = append(editors, parseEditorNames(names, links)...)
+		case contributorRole(role):
+			// Contributors, not the article's authors.
+		default:
+			for _, n := range splitNames(names) {
+				n = strings.TrimSpace(strings.TrimSuffix(n, " in"))
+				if i := strings.Index(n, " in "); i > 0 {
+					n = n[:i] // "Reporting by A in Moscow"
+				}
+				if looksLikeName(n) {
+					authors = append(authors, Author{Name: n})
+				}
+			}
+		}
+	}
+	return authors, editors, len(authors)+len(editors) > 0
 }

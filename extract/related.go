@@ -545,3 +545,126 @@ func (f *relatedFinder) prevNext(body *html.Node) []Link {
 	walk(body)
 	return out
 }
+
+func (x *extraction) related(ruleSrc string) {
+	a, p := x.a, x.p
+	self := a.CanonicalURL
+	if x.rule != nil {
+		if n := x.find(selRelated); n != nil {
+			x.exclude[n] = true
+			var match func(*html.Node) bool
+			if ls := x.rule.sel.relatedLinks; ls != nil {
+				match = ls.Match
+			}
+			if links := relatedLinks(p.base, []*html.Node{n}, self, match); len(links) > 0 {
+				a.Related = links
+				x.set("related", ruleSrc)
+				return
+			}
+		}
+	}
+	links, blocks := x.genericRelated()
+	for _, n := range blocks {
+		if linkDense(n) {
+			x.exclude[n] = true
+		}
+	}
+	if len(links) > 0 {
+		a.Related = links
+		x.set("related", SourceHeuristic)
+	}
+}
+
+// relatedLinks collects article links from the given nodes: absolute,
+// de-duplicated by URL, in page order. A card often links one article twice (image
+// and title); the longest plain link text wins, then an image's alt text.
+func relatedLinks(base *url.URL, nodes []*html.Node, self string, match func(*html.Node) bool) []Link {
+	type cand struct {
+		url, text, alt, attr string
+	}
+	var order []string
+	byURL := map[string]*cand{}
+	var visit func(n *html.Node)
+	visit = func(n *html.Node) {
+		if n.Type != html.ElementNode {
+			return
+		}
+		if n.DataAtom == atom.A && (match == nil || match(n)) {
+			u := resolve(base, attr(n, "href"))
+			if u != "" && u != self && !strings.HasPrefix(u, "mailto:") && !strings.HasPrefix(u, "tel:") {
+				c := byURL[u]
+				if c == nil {
+					c = &cand{url: u}
+					byURL[u] = c
+					order = append(order, u)
+				}
+				img := firstImage(n)
+				if img != nil {
+					if c.alt == "" {
+						c.alt = collapse(attr(img, "alt"))
+					}
+				} else if t := cleanLinkTitle(textOf(n)); len(t) > len(c.text) && !genericLinkText(t) {
+					c.text = t
+				}
+				if c.attr == "" {
+					c.attr = cleanLinkTitle(attr(n, "title"))
+				}
+			}
+			return
+		}
+		if junkElement(n) {
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			visit(c)
+		}
+	}
+	for _, n := range nodes {
+		visit(n)
+	}
+	var out []Link
+	for _, u := range order {
+		c := byURL[u]
+		title := c.text
+		if title == "" {
+			title = c.alt
+		}
+		if title == "" {
+			title = c.attr
+		}
+		if title == "" {
+			continue
+		}
+		out = append(out, Link{Title: title, URL: u})
+	}
+	return out
+}
+
+// cleanLinkTitle strips the arrows and separators that prev/next links carry.
+func cleanLinkTitle(s string) string {
+	return strings.TrimSpace(strings.Trim(collapse(s), "«»‹›←→<>|·•"))
+}
+
+func firstImage(n *html.Node) *html.Node {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		if c.DataAtom == atom.Img {
+			return c
+		}
+		if img := firstImage(c); img != nil {
+			return img
+		}
+	}
+	return nil
+}
+
+func genericLinkText(t string) bool {
+	switch strings.ToLower(strings.Trim(t, " .…>»→")) {
+	case "read more", "continue reading", "more", "read", "read article", "read the article",
+		"view", "see more", "learn more", "read full article", "full story":
+		return true
+	}
+	return false
+}

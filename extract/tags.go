@@ -106,3 +106,40 @@ func startsWithTagLabel(n *html.Node) bool {
 	}
 	return false
 }
+
+func (x *extraction) tags(ruleSrc string) {
+	a, p := x.a, x.p
+	seen := map[string]bool{}
+	add := func(t, src string) {
+		t = collapse(strings.Trim(strings.TrimPrefix(collapse(t), "#"), ",;| "))
+		if t == "" || len(t) > 100 || seen[strings.ToLower(t)] {
+			return
+		}
+		seen[strings.ToLower(t)] = true
+		a.Tags = append(a.Tags, t)
+		if _, ok := a.Sources["tags"]; !ok {
+			x.set("tags", src)
+		}
+	}
+	if x.rule != nil {
+		for _, n := range x.findAll(selTags) {
+			add(value(n), ruleSrc)
+		}
+	}
+	for _, k := range x.ld.keywords {
+		add(k, SourceJSONLD)
+	}
+	for _, k := range p.metaTags {
+		add(k, SourceOpenGraph)
+	}
+	if len(a.Tags) == 0 {
+		for _, k := range strings.Split(p.meta["news_keywords"], ",") {
+			add(k, SourceMeta)
+		}
+	}
+	if len(a.Tags) == 0 {
+		for _, k := range x.pageTags() {
+			add(k, SourceHeuristic)
+		}
+	}
+}
