@@ -10,7 +10,8 @@ import (
 )
 
 // body finds the article text (the rule's container, else the generic scorer),
-// renders it to blocks and sorts out the lines that are credits, not text.
+// renders it to blocks and sets aside the lines that are not text (classify):
+// the credits among them are noted for the credits stage, which settles them.
 func (x *extraction) body(ruleSrc string) {
 	a, p := x.a, x.p
 	var roots []*html.Node
@@ -20,7 +21,8 @@ func (x *extraction) body(ruleSrc string) {
 			roots, src = []*html.Node{n}, ruleSrc
 		}
 	}
-	// Rule-declared elements that are not text, and the rule's credit elements.
+	// Rule-declared elements that are not text (its credit elements are
+	// excluded by ruleCredits).
 	if x.rule != nil {
 		if drop := x.rule.sel.scoped[selDrop]; drop != nil {
 			in := roots
@@ -30,28 +32,6 @@ func (x *extraction) body(ruleSrc string) {
 			for _, r := range in {
 				matchAll(drop, r, func(n *html.Node) { x.exclude[n] = true })
 			}
-		}
-		if n := x.find(selEditorCredit); n != nil {
-			w := &walker{base: p.base, textOnly: true}
-			w.walkRoot(n)
-			var links []Link
-			for _, bl := range w.blocks {
-				links = append(links, bl.links...)
-			}
-			if eds, ok := parseEditorLine(textOf(n), links); ok && len(eds) > 0 {
-				a.Editors = eds
-				x.set("editors", ruleSrc)
-			}
-			x.exclude[n] = true
-		}
-		if n := x.find(selCopyright); n != nil {
-			a.Copyright = textOf(n)
-			x.set("copyright", ruleSrc)
-			x.exclude[n] = true
-		}
-		if n := x.find(selImageCaption); n != nil {
-			x.caption(textOf(n))
-			x.exclude[n] = true
 		}
 	}
 	skip := func(n *html.Node) bool { return x.exclude[n] }
@@ -121,25 +101,7 @@ func (x *extraction) body(ruleSrc string) {
 		x.set("body_html", src)
 	}
 	a.WordCount = countWords(a.BodyText)
-
-	// Credit lines outside the body (a custom block after the text).
-	if len(a.Editors) == 0 || a.Copyright == "" || a.Image == nil || a.Image.Caption == "" {
-		region := x.scope
-		if src != ruleSrc && len(roots) > 0 && roots[0].Parent != nil {
-			region = roots[0].Parent
-			if region.Parent != nil && region.DataAtom != atom.Body {
-				region = region.Parent
-			}
-		}
-		inRoots := map[*html.Node]bool{}
-		for _, r := range roots {
-			inRoots[r] = true
-		}
-		w := &walker{base: p.base, textOnly: true,
-			skip: func(n *html.Node) bool { return inRoots[n] || x.exclude[n] || pageChrome(n) }}
-		w.walkRoot(region)
-		x.classify(w.blocks, false)
-	}
+	x.bodyRoots, x.bodySrc = roots, src
 }
 
 // headlineArticle returns the <article> element holding the first <h1>

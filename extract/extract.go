@@ -105,6 +105,13 @@ type extraction struct {
 	// visibleDate is a dateline found at the start of the body.
 	visibleDate string
 	wireAuth    []Author
+	// bodyRoots are the elements the body was taken from; bodySrc says how.
+	bodyRoots []*html.Node
+	bodySrc   string
+	// found holds the credit lines the body stage set aside, for the credits
+	// stage; captionNoted is set when one of them is a caption.
+	found        []found
+	captionNoted bool
 
 	low []byte // scratch: the line classify is looking at, lowercased
 }
@@ -147,7 +154,9 @@ func (x *extraction) run() *Article {
 	x.tags(ruleSrc)
 	x.authorBox(ruleSrc)
 	x.related(ruleSrc)
+	x.ruleCredits(ruleSrc)
 	x.body(ruleSrc)
+	x.credits(ruleSrc)
 	x.authors(ruleSrc)
 	x.bios()
 	x.editorLines()

@@ -9,15 +9,14 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-// classify removes from blocks the repeated headline, caption and credit lines,
-// editor and wire credits, the copyright line and boilerplate, recording what
-// they say. inBody is false for text outside the article body, which is only
-// mined for credits.
+// classify returns the blocks that are article text: it drops the repeated
+// headline and, line by line (see sortLine), captions, credits, boilerplate,
+// a dateline and a byline, noting what they say. inBody is false for text
+// outside the article body, which is only mined for credits (nothing is kept).
 func (x *extraction) classify(blocks []block, inBody bool) []block {
-	a := x.a
 	title := ""
 	if inBody {
-		title = normTitle(a.Title)
+		title = normTitle(x.a.Title)
 	}
 	kept := blocks[:0:0]
 	seenText := false
@@ -32,94 +31,18 @@ func (x *extraction) classify(blocks []block, inBody bool) []block {
 		if t == "" && !b.hasImg {
 			continue
 		}
-		short := len(t) <= 300
 		if inBody && title != "" && (!seenText || b.kind == atom.H1) && normTitle(t) == title {
 			continue // the headline repeated in the body
 		}
-		if short && t != "" {
-			// Cheap gates keep the regular expressions off ordinary paragraphs.
-			first := firstWord(t)
-			x.low = appendLower(x.low[:0], t)
-			low := x.low
-			if x.e.off.on(HeurCaptions) && (b.kind == atom.Figcaption || (captionWords[first] && reCaption.MatchString(t)) ||
-				(prevImage && sourceWords[first] && reSourceLine.MatchString(t)) ||
-				(prevImage && isCreditLine(t))) {
-				if b.kind == atom.Figcaption && !reCaption.MatchString(t) && !prevImage {
-					if !x.leadFigure(b, blocks) {
-						if inBody {
-							kept = append(kept, b)
-						}
-						continue
-					}
-				}
-				x.caption(t)
+		if len(t) <= 300 && t != "" {
+			switch x.sortLine(b, blocks, prevImage, inBody, seenLong) {
+			case lineDrop:
 				continue
-			}
-			if len(t) < 250 && (strings.Contains(t, "©") || bytes.HasPrefix(low, []byte("(c) ")) ||
-				bytes.HasPrefix(low, []byte("copyright")) || bytes.Contains(low, []byte("rights reserved"))) &&
-				reCopyright.MatchString(t) {
-				if a.Copyright == "" {
-					a.Copyright = t
-					x.set("copyright", SourceHeuristic)
+			case lineFigcaption:
+				if inBody {
+					kept = append(kept, b)
 				}
 				continue
-			}
-			if bytes.Contains(low, []byte("edit")) && bytes.Contains(low, []byte("by")) {
-				if eds, ok := parseEditorLine(t, b.links); ok {
-					if len(a.Editors) == 0 && len(eds) > 0 {
-						a.Editors = eds
-						x.set("editors", SourceHeuristic)
-					}
-					continue
-				}
-			}
-			if bytes.Contains(low, []byte("by ")) {
-				if auth, eds, ok := parseWireLine(t, b.links); ok {
-					if len(a.Editors) == 0 && len(eds) > 0 {
-						a.Editors = eds
-						x.set("editors", SourceHeuristic)
-					}
-					if len(x.wireAuth) == 0 {
-						x.wireAuth = auth
-					}
-					continue
-				}
-			}
-			if eds := editorCredit(t, b.links, inBody); len(eds) > 0 {
-				if len(a.Editors) == 0 {
-					a.Editors = eds
-					x.set("editors", SourceHeuristic)
-				}
-				continue
-			}
-			credit := len(t) < 120 && creditWords[lastWord(t)]
-			if !inBody && !credit {
-				continue // outside the body only credit lines are of interest
-			}
-			if x.rule != nil && matchesAny(x.rule.dropText, t) {
-				continue
-			}
-			if x.e.off.on(HeurBoilerplate) && (isBoilerplate(t, low, first) || localBoilerplate(t)) {
-				continue
-			}
-			if inBody && !seenLong && x.e.off.on(HeurDateline) && strings.ContainsAny(t, "0123456789") && isDateline(t) {
-				if a.PublishedAt == "" {
-					x.visibleDate = t
-				}
-				continue
-			}
-			if credit && x.e.off.on(HeurCaptions) && reCredit.MatchString(t) {
-				x.caption(t)
-				continue
-			}
-			if inBody && !seenLong && len(t) < 100 && x.e.off.on(HeurBylineLine) &&
-				bylineCues[first] && reBylineCue.MatchString(t) {
-				if names := cleanByline(t); len(names) > 0 {
-					if len(x.bodyName) == 0 {
-						x.bodyName, x.bodyLine = names, t
-					}
-					continue
-				}
 			}
 		}
 		if !inBody {
@@ -134,9 +57,103 @@ func (x *extraction) classify(blocks []block, inBody bool) []block {
 	return kept
 }
 
-// leadFigure reports whether a figcaption belongs to the body's first figure.
+// lineVerdict is what sortLine makes of a short line.
+type lineVerdict int
+
+const (
+	lineText       lineVerdict = iota // article text
+	lineDrop                          // not text: dropped (what it says may be noted)
+	lineFigcaption                    // the caption of a figure other than the lead one: kept as it stands
+)
+
+// line is a short line of text being sorted, with what the cheap gates look at.
+type line struct {
+	b     block
+	t     string // b.text
+	first string // its first word, lowercased
+	low   []byte // the line with ASCII lowercased
+}
+
+// sortLine sorts one short line of text, in order: a caption or image
+// credit, a credit (copyright, editors, wire), then — only in the body or for
+// agency photo credits — the lines dropLine drops. prevImage is set when the
+// line follows an image; seenLong once a long paragraph came before it.
+func (x *extraction) sortLine(b block, blocks []block, prevImage, inBody, seenLong bool) lineVerdict {
+	// Cheap gates keep the regular expressions off ordinary paragraphs.
+	x.low = appendLower(x.low[:0], b.text)
+	l := line{b: b, t: b.text, first: firstWord(b.text), low: x.low}
+	if v, ok := x.captionLine(l, blocks, prevImage); ok {
+		return v
+	}
+	if x.creditLine(l, inBody) {
+		return lineDrop
+	}
+	credit := len(l.t) < 120 && creditWords[lastWord(l.t)]
+	if !inBody && !credit {
+		return lineDrop // outside the body only credit lines are of interest
+	}
+	if x.dropLine(l, inBody, seenLong, credit) {
+		return lineDrop
+	}
+	return lineText
+}
+
+// captionLine recognises a caption or image credit line: a figcaption, a
+// "Photo: …" line, or a "Source: …" or "<label>: <name>" line right after an
+// image. The lead figure's caption is noted as the image caption and
+// dropped; another figure's caption stays in the text (lineFigcaption).
+func (x *extraction) captionLine(l line, blocks []block, prevImage bool) (lineVerdict, bool) {
+	b, t := l.b, l.t
+	if !x.e.off.on(HeurCaptions) || !(b.kind == atom.Figcaption || (captionWords[l.first] && reCaption.MatchString(t)) ||
+		(prevImage && sourceWords[l.first] && reSourceLine.MatchString(t)) ||
+		(prevImage && isCreditLine(t))) {
+		return lineText, false
+	}
+	if b.kind == atom.Figcaption && !reCaption.MatchString(t) && !prevImage && !x.leadFigure(b, blocks) {
+		return lineFigcaption, true
+	}
+	x.note(found{kind: foundCaption, text: t})
+	return lineDrop, true
+}
+
+// dropLine reports a body line that is not article text: a rule's drop
+// pattern, boilerplate, a dateline or byline before the first long paragraph
+// (noted as the visible date and the body byline), or an agency photo credit
+// (credit: the line ends in an agency word; noted as the caption).
+func (x *extraction) dropLine(l line, inBody, seenLong, credit bool) bool {
+	t := l.t
+	if x.rule != nil && matchesAny(x.rule.dropText, t) {
+		return true
+	}
+	if x.e.off.on(HeurBoilerplate) && (isBoilerplate(t, l.low, l.first) || localBoilerplate(t)) {
+		return true
+	}
+	if inBody && !seenLong && x.e.off.on(HeurDateline) && strings.ContainsAny(t, "0123456789") && isDateline(t) {
+		if x.a.PublishedAt == "" {
+			x.visibleDate = t
+		}
+		return true
+	}
+	if credit && x.e.off.on(HeurCaptions) && reCredit.MatchString(t) {
+		x.note(found{kind: foundCaption, text: t})
+		return true
+	}
+	if inBody && !seenLong && len(t) < 100 && x.e.off.on(HeurBylineLine) &&
+		bylineCues[l.first] && reBylineCue.MatchString(t) {
+		if names := cleanByline(t); len(names) > 0 {
+			if len(x.bodyName) == 0 {
+				x.bodyName, x.bodyLine = names, t
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// leadFigure reports whether a figcaption belongs to the body's first figure
+// and no caption is known yet.
 func (x *extraction) leadFigure(b block, blocks []block) bool {
-	if x.a.Image != nil && x.a.Image.Caption != "" {
+	if x.hasCaption() {
 		return false
 	}
 	for _, o := range blocks {
