@@ -1,10 +1,3 @@
-// Package extract turns a fetched web page into a structured article record.
-//
-// Extraction is a pure function of (page URL, HTTP header, raw bytes): it does no
-// network or database I/O. Fields come from layers, most trusted first: declarative
-// site rules (embedded data files, one per site), JSON-LD, OpenGraph/Twitter/meta
-// tags, and generic heuristics. Article.Sources records which layer produced each
-// field.
 package extract
 
 // Version is the extractor version stored with every record, so that records made

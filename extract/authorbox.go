@@ -88,7 +88,7 @@ func (x *extraction) fillBox(nodes []*html.Node) {
 			b.name = strings.TrimSpace(strings.TrimPrefix(t, "By "))
 			continue
 		}
-		if b.bio == "" && len(t) >= 15 && countWords(t) >= 4 && !reBioLabel.MatchString(t) &&
+		if b.bio == "" && len(t) >= 15 && wordCount(t) >= 4 && !reBioLabel.MatchString(t) &&
 			!(len(bl.links) > 0 && bl.linkLen*2 > len(t)) {
 			b.bio = strings.ReplaceAll(t, "\n", " ")
 		}

@@ -41,7 +41,7 @@ func refineNames(names []string, site []string) []string {
 	for _, n := range names {
 		// "Troy L. Smith, Cleveland.com": a full name, then its affiliation
 		// ("Kooman, F." is a surname first).
-		if i := strings.IndexByte(n, ','); i > 0 && countWords(n[:i]) >= 2 {
+		if i := strings.IndexByte(n, ','); i > 0 && wordCount(n[:i]) >= 2 {
 			parts = append(parts, splitNames(n)...)
 		} else if pp := splitNames(n); len(pp) > 1 && allFullNames(pp) {
 			// "Ann Lee og Bo Ray" declared as one person: two people.
@@ -56,7 +56,7 @@ func refineNames(names []string, site []string) []string {
 		n = strings.TrimSpace(reOnDate.ReplaceAllString(n, ""))
 		// "Finian Cunningham. Sputnik International": a sentence break
 		// before an organisation.
-		if i := strings.Index(n, ". "); i > 0 && isOrgPart(n[i+2:], site) && countWords(n[:i]) >= 2 &&
+		if i := strings.Index(n, ". "); i > 0 && isOrgPart(n[i+2:], site) && wordCount(n[:i]) >= 2 &&
 			len(lastWord(n[:i])) > 1 {
 			n = n[:i]
 		}
@@ -73,7 +73,7 @@ func refineNames(names []string, site []string) []string {
 		}
 		n = strings.Join(words, " ")
 		// "Ann Lee (al)": the initials or handle the paper signs with.
-		if m := reNameCode.FindStringIndex(n); m != nil && countWords(n[:m[0]]) >= 2 &&
+		if m := reNameCode.FindStringIndex(n); m != nil && wordCount(n[:m[0]]) >= 2 &&
 			!agencies[strings.ToLower(strings.Trim(n[m[0]:], " ()."))] {
 			n = n[:m[0]]
 		}
@@ -278,7 +278,7 @@ func singleWordOrg(s string) bool {
 func dropAffiliations(names []string) []string {
 	person := false
 	for _, n := range names {
-		if countWords(n) >= 2 {
+		if wordCount(n) >= 2 {
 			person = true
 		}
 	}
@@ -287,7 +287,7 @@ func dropAffiliations(names []string) []string {
 	}
 	out := names[:0:0]
 	for i, n := range names {
-		if i > 0 && singleWordOrg(n) && !agencies[strings.ToLower(n)] && countWords(names[i-1]) >= 2 {
+		if i > 0 && singleWordOrg(n) && !agencies[strings.ToLower(n)] && wordCount(names[i-1]) >= 2 {
 			continue
 		}
 		out = append(out, n)

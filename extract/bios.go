@@ -81,7 +81,7 @@ func (x *extraction) bioText(n *html.Node) string {
 	for _, bl := range w.blocks {
 		t := collapse(strings.ReplaceAll(bl.text, "\n", " "))
 		switch {
-		case len(t) < 15 || countWords(t) < 4:
+		case len(t) < 15 || wordCount(t) < 4:
 		case len(bl.links) > 0 && bl.linkLen*2 > len(t):
 		case len(t) < 120 && reFollowLink.MatchString(t) && len(bl.links) > 0:
 		case !proseLike(t):
@@ -237,7 +237,7 @@ func isWordByte(c byte) bool {
 // tagline returns a short closing paragraph of the body that introduces the
 // author by name ("Jane Doe is a reporter…", "Jane Doe's book…").
 func (x *extraction) tagline(name string) string {
-	if countWords(name) < 2 {
+	if wordCount(name) < 2 {
 		return ""
 	}
 	paras := strings.Split(x.a.BodyText, "\n\n")

@@ -100,7 +100,7 @@ func (x *extraction) body(ruleSrc string) {
 		x.set("body_text", src)
 		x.set("body_html", src)
 	}
-	a.WordCount = countWords(a.BodyText)
+	a.WordCount = wordCount(a.BodyText)
 	x.bodyRoots, x.bodySrc = roots, src
 }
 

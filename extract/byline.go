@@ -294,7 +294,7 @@ func (x *extraction) personCredit(names []string) bool {
 				return false
 			}
 		}
-		if countWords(n) >= 2 || unspacedName(n) {
+		if wordCount(n) >= 2 || unspacedName(n) {
 			person = true
 		}
 	}
@@ -359,7 +359,7 @@ var metaAuthorKeys = []string{"dc:creator", "dcterm:creator", "dcterms:creator",
 func metaNames(v string) []string {
 	v = collapse(v)
 	if parts := strings.Split(v, ","); len(parts) == 2 && !strings.ContainsAny(v, "&;|") &&
-		!strings.Contains(v, " and ") && wordCount(parts[0]) == 1 && wordCount(parts[1]) <= 3 {
+		!strings.Contains(v, " and ") && fieldCount(parts[0]) == 1 && fieldCount(parts[1]) <= 3 {
 		if looksLikeName(v) && !strings.HasPrefix(strings.ToLower(v), "by ") {
 			return []string{v}
 		}

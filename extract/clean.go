@@ -7,6 +7,13 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
+// Cleaning for the generic body: which elements are furniture by their class
+// and id (pruned before scoring, dropped inside the chosen container), how a
+// class or id weighs on a candidate's score, and the teaser lists of links to
+// the site's own pages.
+
+// Class and id words: unlikely (pruned unless also maybe), negative and
+// positive (the candidate's class weight).
 var (
 	unlikelyHints = []string{"-ad-", "ai2html", "banner", "breadcrumb", "combx", "comment", "community",
 		"cover-wrap", "disqus", "extra", "footer", "gdpr", "header", "legends", "menu", "related",

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"net/url"
 	"strings"
 )
 
@@ -81,4 +82,19 @@ func linkShare(markup string) float64 {
 		return 0
 	}
 	return float64(inLink) / float64(total)
+}
+
+func (x *extraction) isArticle() {
+	a, p := x.a, x.p
+	if x.rule != nil && x.rule.articlePath != nil {
+		if p.url != nil && x.rule.isArticlePath(p.url.Path) {
+			a.IsArticle = true
+			return
+		}
+		if u, err := url.Parse(a.CanonicalURL); err == nil && x.rule.isArticlePath(u.Path) {
+			a.IsArticle = true
+		}
+		return
+	}
+	a.IsArticle = x.genericIsArticle()
 }

@@ -202,18 +202,3 @@ func (x *extraction) validUTF8() {
 		fix(&a.Image.Caption)
 	}
 }
-
-func (x *extraction) isArticle() {
-	a, p := x.a, x.p
-	if x.rule != nil && x.rule.articlePath != nil {
-		if p.url != nil && x.rule.isArticlePath(p.url.Path) {
-			a.IsArticle = true
-			return
-		}
-		if u, err := url.Parse(a.CanonicalURL); err == nil && x.rule.isArticlePath(u.Path) {
-			a.IsArticle = true
-		}
-		return
-	}
-	a.IsArticle = x.genericIsArticle()
-}

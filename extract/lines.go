@@ -216,7 +216,7 @@ func isCreditLine(t string) bool {
 		return false
 	}
 	rest := strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(t[i:], ":"), "："))
-	if rest == "" || wordCount(t) > 8 || strings.ContainsAny(rest, ".!?") && strings.Count(rest, " ") > 3 {
+	if rest == "" || fieldCount(t) > 8 || strings.ContainsAny(rest, ".!?") && strings.Count(rest, " ") > 3 {
 		return false
 	}
 	return creditLabels[strings.ToLower(collapse(t[:i]))]

@@ -1,11 +1,18 @@
 package extract
 
+// Small text measures shared by the stages. Two counts of "words", for two
+// jobs: fieldCount counts space-separated fields (the shape of a title or
+// a label: "at most 8 fields"), wordCount counts words of letters and digits
+// (Article.WordCount, "a name has two words"), so "Smith –" is 2 fields but
+// one word.
+
 import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
 
+// wordSet returns the set of the space-separated words of s.
 func wordSet(s string) map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(s) {
@@ -14,11 +21,12 @@ func wordSet(s string) map[string]bool {
 	return m
 }
 
-func wordCount(s string) int { return len(strings.Fields(s)) }
+// fieldCount counts the space-separated fields of s, punctuation included.
+func fieldCount(s string) int { return len(strings.Fields(s)) }
 
-// countWords counts runs of letters and digits; apostrophes and hyphens
+// wordCount counts runs of letters and digits; apostrophes and hyphens
 // join words but do not start them.
-func countWords(s string) int {
+func wordCount(s string) int {
 	n, in := 0, false
 	for i := 0; i < len(s); {
 		c := s[i]

@@ -92,7 +92,7 @@ func documentTitle(orig string, h1s []*html.Node) string {
 	if i := lastSeparator(orig); i >= 0 {
 		hierarchical = strings.ContainsAny(separatorsIn(orig), "\\/>»")
 		cur = orig[:i]
-		if wordCount(cur) < 3 {
+		if fieldCount(cur) < 3 {
 			if j := firstSeparator(orig); j >= 0 {
 				cur = orig[j:]
 			}
@@ -107,9 +107,9 @@ func documentTitle(orig string, h1s []*html.Node) string {
 		}
 		if !repeated {
 			cur = orig[strings.LastIndexByte(orig, ':')+1:]
-			if wordCount(cur) < 3 {
+			if fieldCount(cur) < 3 {
 				cur = orig[strings.IndexByte(orig, ':')+1:]
-			} else if wordCount(orig[:strings.IndexByte(orig, ':')]) > 5 {
+			} else if fieldCount(orig[:strings.IndexByte(orig, ':')]) > 5 {
 				cur = orig
 			}
 		}
@@ -117,14 +117,14 @@ func documentTitle(orig string, h1s []*html.Node) string {
 		cur = textOf(h1s[0])
 	}
 	cur = collapse(cur)
-	if n := wordCount(cur); n <= 4 {
+	if n := fieldCount(cur); n <= 4 {
 		stripped := strings.Map(func(r rune) rune {
 			if strings.ContainsRune(titleSeparators, r) {
 				return -1
 			}
 			return r
 		}, orig)
-		if !hierarchical || n != wordCount(stripped)-1 {
+		if !hierarchical || n != fieldCount(stripped)-1 {
 			cur = orig
 		}
 	}
