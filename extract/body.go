@@ -13,75 +13,24 @@ import (
 // renders it to blocks and sets aside the lines that are not text (classify):
 // the credits among them are noted for the credits stage, which settles them.
 func (x *extraction) body(ruleSrc string) {
-	a, p := x.a, x.p
+	a := x.a
 	var roots []*html.Node
 	src := SourceHeuristic
 	if x.rule != nil {
 		if n := x.find(selBody); n != nil {
 			roots, src = []*html.Node{n}, ruleSrc
 		}
+		x.dropRuleElements(roots)
 	}
-	// Rule-declared elements that are not text (its credit elements are
-	// excluded by ruleCredits).
-	if x.rule != nil {
-		if drop := x.rule.sel.scoped[selDrop]; drop != nil {
-			in := roots
-			if in == nil {
-				in = []*html.Node{x.scope}
-			}
-			for _, r := range in {
-				matchAll(drop, r, func(n *html.Node) { x.exclude[n] = true })
-			}
-		}
-	}
-	skip := func(n *html.Node) bool { return x.exclude[n] }
 	var kept []block
 	if roots != nil {
-		w := &walker{base: p.base, skip: skip}
+		w := &walker{base: x.p.base, skip: func(n *html.Node) bool { return x.exclude[n] }}
 		for _, r := range roots {
 			w.walkRoot(r)
 		}
 		kept = x.classify(w.blocks, true)
 	} else {
-		// Generic: strict first; if that finds little text, again without the
-		// class-name pruning (class names mislead it on some sites).
-		for _, lenient := range []bool{false, true} {
-			if lenient && !x.e.off.on(HeurLenient) {
-				break
-			}
-			s := newScorer(lenient, x.e.off)
-			if p.url != nil {
-				s.host = strings.TrimPrefix(strings.ToLower(p.url.Hostname()), "www.")
-			}
-			s.story = x.headlineArticle()
-			s.visit(p.body, skip)
-			rs := s.bestRoots()
-			for _, r := range rs {
-				if st := s.stats[r]; st != nil {
-					s.keepText += st.text
-				}
-			}
-			s.keepText = s.keepText * 3 / 10
-			w := &walker{base: p.base, skip: func(n *html.Node) bool { return x.exclude[n] || s.cleanSkip(n) }}
-			for _, r := range rs {
-				w.walkRoot(r)
-			}
-			k := x.classify(w.blocks, true)
-			if textLen(k) > textLen(kept) {
-				kept, roots = k, rs
-			}
-			if textLen(kept) >= 500 {
-				break
-			}
-		}
-		if textLen(kept) < 100 && x.e.off.on(HeurPageFallback) {
-			// Nothing article-like found: take the page's text, minus furniture.
-			w := &walker{base: p.base, skip: func(n *html.Node) bool { return x.exclude[n] || unlikely(n) }}
-			w.walkRoot(p.body)
-			if k := x.classify(w.blocks, true); textLen(k) > textLen(kept) {
-				kept, roots = k, []*html.Node{p.body}
-			}
-		}
+		kept, roots = x.genericBody()
 	}
 	for _, b := range kept {
 		if b.hasImg {
@@ -102,6 +51,69 @@ func (x *extraction) body(ruleSrc string) {
 	}
 	a.WordCount = wordCount(a.BodyText)
 	x.bodyRoots, x.bodySrc = roots, src
+}
+
+// dropRuleElements excludes the rule's declared non-text elements inside the
+// rule's body roots, or its scope when it names no body (its credit elements
+// are excluded by ruleCredits).
+func (x *extraction) dropRuleElements(roots []*html.Node) {
+	drop := x.rule.sel.scoped[selDrop]
+	if drop == nil {
+		return
+	}
+	in := roots
+	if in == nil {
+		in = []*html.Node{x.scope}
+	}
+	for _, r := range in {
+		matchAll(drop, r, func(n *html.Node) { x.exclude[n] = true })
+	}
+}
+
+// genericBody picks the body without a rule: the scorer's best roots, strict
+// first and, if that finds little text, again without the class-name pruning
+// (class names mislead it on some sites); failing both, the page's text minus
+// furniture. Every attempt's lines go through classify.
+func (x *extraction) genericBody() (kept []block, roots []*html.Node) {
+	p := x.p
+	for _, lenient := range []bool{false, true} {
+		if lenient && !x.e.off.on(HeurLenient) {
+			break
+		}
+		s := newScorer(lenient, x.e.off)
+		if p.url != nil {
+			s.host = strings.TrimPrefix(strings.ToLower(p.url.Hostname()), "www.")
+		}
+		s.story = x.headlineArticle()
+		s.visit(p.body, func(n *html.Node) bool { return x.exclude[n] })
+		rs := s.bestRoots()
+		for _, r := range rs {
+			if st := s.stats[r]; st != nil {
+				s.keepText += st.text
+			}
+		}
+		s.keepText = s.keepText * 3 / 10
+		w := &walker{base: p.base, skip: func(n *html.Node) bool { return x.exclude[n] || s.cleanSkip(n) }}
+		for _, r := range rs {
+			w.walkRoot(r)
+		}
+		k := x.classify(w.blocks, true)
+		if textLen(k) > textLen(kept) {
+			kept, roots = k, rs
+		}
+		if textLen(kept) >= 500 {
+			break
+		}
+	}
+	if textLen(kept) < 100 && x.e.off.on(HeurPageFallback) {
+		// Nothing article-like found: take the page's text, minus furniture.
+		w := &walker{base: p.base, skip: func(n *html.Node) bool { return x.exclude[n] || unlikely(n) }}
+		w.walkRoot(p.body)
+		if k := x.classify(w.blocks, true); textLen(k) > textLen(kept) {
+			kept, roots = k, []*html.Node{p.body}
+		}
+	}
+	return kept, roots
 }
 
 // headlineArticle returns the <article> element holding the first <h1>
