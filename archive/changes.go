@@ -297,3 +297,64 @@ func (s *Store) Activity(ctx context.Context, site string) (*Activity, error) {
 	}
 	return act, nil
 }
+
+// TimelineEntry is one version of an article with what changed in it from
+// the version before (Diff is nil for the first version).
+type TimelineEntry struct {
+	VersionInfo
+	Diff *Diff
+}
+
+// Timeline returns the versions of an article, oldest first, each with its
+// diff from the one before; ErrNotFound when there is no such article.
+func (s *Store) Timeline(ctx context.Context, articleID int64) (*ArticleRecord, []TimelineEntry, error) {
+	rec, err := s.Article(ctx, articleID)
+	if err != nil {
+		return nil, nil, err
+	}
+	edits, err := s.edits(ctx, ChangesFilter{ArticleID: articleID}, nil, len(rec.Versions))
+	if err != nil {
+		return nil, nil, err
+	}
+	byVersion := map[int64]*Diff{}
+	for _, c := range edits {
+		byVersion[c.ToVersion] = c.Diff
+	}
+	out := make([]TimelineEntry, 0, len(rec.Versions))
+	for _, v := range rec.Versions {
+		out = append(out, TimelineEntry{VersionInfo: v, Diff: byVersion[v.ID]})
+	}
+	return rec, out, nil
+}
+
+// ParseTimeRange reads a changes filter's since and until: a date
+// (YYYY-MM-DD, UTC; until includes the day), an RFC 3339 time, or a
+// duration back from now ("36h", "7d"). Empty is no bound.
+func ParseTimeRange(since, until string, now time.Time) (from, to time.Time, err error) {
+	ago := func(v string) (time.Time, bool) {
+		v = strings.TrimSpace(v)
+		if n, ok := strings.CutSuffix(v, "d"); ok {
+			var days int
+			if _, err := fmt.Sscanf(n, "%d", &days); err == nil && fmt.Sprint(days) == n && days >= 0 {
+				return now.AddDate(0, 0, -days), true
+			}
+		}
+		if d, err := time.ParseDuration(v); err == nil && d >= 0 {
+			return now.Add(-d), true
+		}
+		return time.Time{}, false
+	}
+	fs, okFrom := ago(since)
+	ts, okTo := ago(until)
+	if !okFrom && !okTo {
+		return ParseDateRange(since, until)
+	}
+	from, to = fs, ts
+	if !okFrom {
+		from, _, err = ParseDateRange(since, "")
+	}
+	if !okTo && err == nil {
+		_, to, err = ParseDateRange("", until)
+	}
+	return from, to, err
+}
