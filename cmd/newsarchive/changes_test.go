@@ -3,17 +3,22 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
+	"html/template"
 	"io/fs"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	newsarchive "github.com/newsarchive/newsarchive"
 	"github.com/newsarchive/newsarchive/archive"
 	"github.com/newsarchive/newsarchive/internal/testsite"
+	"github.com/newsarchive/newsarchive/internal/web"
 )
 
 // kremlinPath is the reference article's path on the fixture site.
@@ -148,3 +153,132 @@ func TestChangesCommand(t *testing.T) {
 		t.Errorf("show --json --diff URL: exit %d, %v, %+v", code, err, tl)
 	}
 }
+
+// TestServeChangesFeed reads /changes.atom of an archive with a real edit
+// as Atom 1.0 with encoding/xml: the feed's required elements, one entry
+// per change with its old and new headline, and markup in text escaped.
+func TestServeChangesFeed(t *testing.T) {
+	db, id := changedArchive(t)
+	_, ui := openUI(t, db, web.Options{})
+	srv := httptest.NewServer(ui)
+	defer srv.Close()
+
+	resp, body := get(t, srv, "/changes.atom", "")
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/atom+xml") {
+		t.Fatalf("GET /changes.atom: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	type link struct {
+		Rel  string `xml:"rel,attr"`
+		Href string `xml:"href,attr"`
+	}
+	var feed struct {
+		XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
+		ID      string   `xml:"id"`
+		Title   string   `xml:"title"`
+		Updated string   `xml:"updated"`
+		Author  struct {
+			Name string `xml:"name"`
+		} `xml:"author"`
+		Links   []link `xml:"link"`
+		Entries []struct {
+			ID       string `xml:"id"`
+			Title    string `xml:"title"`
+			Updated  string `xml:"updated"`
+			Summary  string `xml:"summary"`
+			Links    []link `xml:"link"`
+			Category []struct {
+				Term string `xml:"term,attr"`
+			} `xml:"category"`
+		} `xml:"entry"`
+	}
+	if err := xml.Unmarshal([]byte(body), &feed); err != nil {
+		t.Fatalf("feed is not Atom XML: %v\n%s", err, body)
+	}
+	if feed.ID == "" || feed.Title == "" || feed.Author.Name == "" || len(feed.Links) == 0 || feed.Links[0].Rel != "self" {
+		t.Errorf("feed head: %+v", feed)
+	}
+	if _, err := time.Parse(time.RFC3339, feed.Updated); err != nil {
+		t.Errorf("feed updated %q: %v", feed.Updated, err)
+	}
+	if len(feed.Entries) != 1 {
+		t.Fatalf("%d entries, want 1 (one edit)", len(feed.Entries))
+	}
+	e := feed.Entries[0]
+	if _, err := time.Parse(time.RFC3339, e.Updated); err != nil || e.ID == "" || len(e.Category) != 1 || e.Category[0].Term != "edit" {
+		t.Errorf("entry %+v (%v)", e, err)
+	}
+	if e.Title != "Edited: "+newKremlinHeadline || !strings.Contains(e.Summary, "“"+oldKremlinHeadline+"” → “"+newKremlinHeadline+"”") ||
+		!strings.Contains(e.Summary, "Authors added: Karen Hill") || !strings.Contains(e.Summary, "Authors removed: Eva Fox") {
+		t.Errorf("entry title %q, summary:\n%s", e.Title, e.Summary)
+	}
+	// The entry leads to the diff page, which answers.
+	u, err := url.Parse(e.Links[0].Href)
+	if err != nil || u.Path != "/articles/"+strconv.FormatInt(id, 10)+"/diff" {
+		t.Fatalf("entry link %q", e.Links[0].Href)
+	}
+	resp, page := get(t, srv, u.RequestURI(), "")
+	if resp.StatusCode != 200 || !strings.Contains(page, "<del>Eva Fox") || !strings.Contains(page, "<ins>Karen Hill") {
+		t.Errorf("diff page %d:\n%s", resp.StatusCode, page)
+	}
+	// Filters apply to the feed; an unknown field is a 400.
+	if _, body := get(t, srv, "/changes.atom?field=tags", ""); strings.Contains(body, "<entry>") {
+		t.Errorf("field=tags feed has entries:\n%s", body)
+	}
+	if resp, _ := get(t, srv, "/changes.atom?field=bogus", ""); resp.StatusCode != 400 {
+		t.Errorf("field=bogus: %d", resp.StatusCode)
+	}
+}
+
+// TestServeChangesPages checks the changes page, the home page's recent
+// changes, the article timeline, the statistics charts and /api/changes.
+func TestServeChangesPages(t *testing.T) {
+	db, id := changedArchive(t)
+	_, ui := openUI(t, db, web.Options{})
+	srv := httptest.NewServer(ui)
+	defer srv.Close()
+	sid := strconv.FormatInt(id, 10)
+	for _, tc := range []struct {
+		path string
+		want []string
+	}{
+		{"/changes", []string{`class="chart edits-per-day"`, `<del class="old-title">` + htmlText(oldKremlinHeadline), `<ins class="new-title">` + htmlText(newKremlinHeadline), "/articles/" + sid + "/diff?from="}},
+		{"/", []string{"Recent changes", htmlText(newKremlinHeadline)}},
+		{"/articles/" + sid, []string{`<svg class="timeline"`, `class="timeline"`, htmlText(oldKremlinHeadline), "2 versions"}},
+		{"/stats", []string{`class="chart published-per-month"`, `data-key="2020-12"`, `data-key="2021-02"`}},
+		{"/articles/" + sid + "/diff", []string{"<del>" + htmlText(oldKremlinHeadline), "<ins>" + htmlText(newKremlinHeadline), "it seems"}},
+	} {
+		resp, body := get(t, srv, tc.path, "")
+		if resp.StatusCode != 200 {
+			t.Errorf("GET %s: %d", tc.path, resp.StatusCode)
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("GET %s lacks %q", tc.path, w)
+			}
+		}
+	}
+	if resp, _ := get(t, srv, "/articles/"+sid+"/diff?from=999999", ""); resp.StatusCode != 404 {
+		t.Errorf("diff from a version of no such article: %d", resp.StatusCode)
+	}
+	if resp, _ := get(t, srv, "/changes?since=nonsense", ""); resp.StatusCode != 400 {
+		t.Errorf("changes?since=nonsense: %d", resp.StatusCode)
+	}
+	resp, body := get(t, srv, "/api/changes?field=title", "")
+	var api struct {
+		Changes []struct {
+			archive.Change
+			DiffURL string `json:"diff_url"`
+		} `json:"changes"`
+	}
+	if err := json.Unmarshal([]byte(body), &api); err != nil || resp.StatusCode != 200 || len(api.Changes) != 1 ||
+		api.Changes[0].Diff.NewTitle != newKremlinHeadline || api.Changes[0].DiffURL == "" || api.Changes[0].Diff.Body != nil {
+		t.Errorf("/api/changes: %d %v %s", resp.StatusCode, err, body)
+	}
+	if _, body := get(t, srv, "/api/changes?kind=unpublished", ""); !strings.Contains(body, `"changes":[]`) {
+		t.Errorf("/api/changes?kind=unpublished: %s", body)
+	}
+}
+
+// htmlText is s as html/template writes it in text.
+func htmlText(s string) string { return template.HTMLEscapeString(s) }
