@@ -51,7 +51,9 @@ type barChart struct {
 const maxDayBars = 120
 
 // num formats an SVG coordinate.
-func num(f float64) string { return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", f), "0"), ".") }
+func num(f float64) string {
+	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", f), "0"), ".")
+}
 
 // fillPeriods returns the counts of every period from the first key to the
 // last (months "2006-01" or days "2006-01-02"), zero where there were none.
