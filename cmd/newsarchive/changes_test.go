@@ -2,18 +2,22 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"html/template"
 	"io/fs"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	newsarchive "github.com/newsarchive/newsarchive"
 	"github.com/newsarchive/newsarchive/archive"
@@ -282,3 +286,122 @@ func TestServeChangesPages(t *testing.T) {
 
 // htmlText is s as html/template writes it in text.
 func htmlText(s string) string { return template.HTMLEscapeString(s) }
+
+// TestBrowserChangesTimeline drives headless Chromium: an article's page
+// shows its versions on a timeline with the old and the new headline, the
+// timeline's point for the edit leads to the side-by-side diff, and the
+// statistics page's monthly chart has one bar per month of the archive's
+// publication dates (the fixture's February 2021 and the corrected
+// December 2020), each drawn with a height.
+func TestBrowserChangesTimeline(t *testing.T) {
+	exe := chromiumPath(t)
+	db, id := changedArchive(t)
+	store, ui := openUI(t, db, web.Options{})
+	srv := httptest.NewServer(ui)
+	defer srv.Close()
+	st, err := store.Stats(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var months []string
+	for _, c := range st.ArticlesByMonth {
+		if c.Key != "unknown" {
+			months = append(months, c.Key)
+		}
+	}
+	if !slices.Equal(months, []string{"2020-12", "2021-02"}) {
+		t.Fatalf("archive's publication months %q, want 2020-12 and 2021-02", months)
+	}
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.Headless,
+		chromedp.Flag("disable-quic", true), chromedp.NoFirstRun, chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
+	actx, cancel := chromedp.NewExecAllocator(t.Context(), opts...)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		defer cancel()
+		if err := chromedp.Do(sctx, actions...); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+	eval := func(step, js string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		return v
+	}
+
+	// From the home page's recent changes to the article's timeline.
+	do("home", chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`section.recent-changes li.change a.title`)))
+	do("open the changed article", chromedp.Click(chromedp.CSS(`section.recent-changes li.change a.title`)),
+		chromedp.WaitVisible(chromedp.CSS(`ol.timeline`)))
+	if p := eval("location", `location.pathname`); p != "/articles/"+strconv.FormatInt(id, 10) {
+		t.Errorf("recent change led to %s", p)
+	}
+	var headlines []string
+	if err := json.Unmarshal([]byte(eval("headlines", `JSON.stringify([...document.querySelectorAll('ol.timeline li .headline')].map(e => e.innerText))`)), &headlines); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(headlines, []string{oldKremlinHeadline, newKremlinHeadline}) {
+		t.Errorf("timeline headlines %q, want old then new", headlines)
+	}
+	if n := eval("points", `String([...document.querySelectorAll('svg.timeline circle.version')].filter(c => c.getBoundingClientRect().width > 0).length)`); n != "2" {
+		t.Errorf("%s visible points on the timeline, want 2", n)
+	}
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	shotPath := filepath.Join(artifactDir(t), "article-timeline.png")
+	if err := os.WriteFile(shotPath, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot of the article timeline: %s", shotPath)
+
+	// The edit's point on the timeline opens the side-by-side diff.
+	do("click the edit on the timeline", chromedp.Click(chromedp.CSS(`svg.timeline circle.changed`)),
+		chromedp.WaitVisible(chromedp.CSS(`table.diff`)))
+	old := eval("old headline", `document.querySelector('table.diff tr.field td.old').innerText`)
+	cur := eval("new headline", `document.querySelector('table.diff tr.field td.new').innerText`)
+	if old != oldKremlinHeadline || cur != newKremlinHeadline {
+		t.Errorf("diff page title row: %q → %q", old, cur)
+	}
+
+	// The statistics page's monthly chart.
+	do("stats", chromedp.Navigate(srv.URL+"/stats"), chromedp.WaitVisible(chromedp.CSS(`figure.published-per-month svg`)))
+	var bars []struct {
+		Key    string  `json:"key"`
+		N      string  `json:"n"`
+		Height float64 `json:"height"`
+	}
+	if err := json.Unmarshal([]byte(eval("bars", `JSON.stringify([...document.querySelectorAll('figure.published-per-month rect.bar')].map(r =>
+		({key: r.dataset.key, n: r.dataset.n, height: r.getBoundingClientRect().height})))`)), &bars); err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, b := range bars {
+		keys = append(keys, b.Key)
+		if b.Height <= 0 {
+			t.Errorf("bar %s drawn without height", b.Key)
+		}
+	}
+	if !slices.Equal(keys, months) {
+		t.Errorf("monthly chart bars %q, want one per month %q", keys, months)
+	}
+	if len(bars) == 2 && bars[1].Height <= bars[0].Height {
+		t.Errorf("February 2021 (%s articles) drawn no taller than December 2020 (%s)", bars[1].N, bars[0].N)
+	}
+}
