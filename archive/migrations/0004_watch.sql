@@ -50,6 +50,7 @@ CREATE INDEX watch_sources_due ON watch_sources (next_check_at);
 -- (schedule exhausted, or gone).
 CREATE TABLE watch_urls (
     url             TEXT    PRIMARY KEY,             -- canonical form of the URL as discovered
+    final_url       TEXT    NOT NULL DEFAULT '',     -- where its first fetch ended (after redirects)
     article_id      INTEGER REFERENCES articles (id),
     first_seen_at   TEXT    NOT NULL,
     next_check_at   TEXT,
