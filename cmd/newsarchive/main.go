@@ -70,6 +70,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"crawl", "crawl a site into the archive", runCrawl},
+		{"watch", "keep watching a site: new articles, edits, unpublished and moved ones", runWatch},
 		{"demo", "serve the bundled fixture site on loopback, crawl and archive it", runDemo},
 		{"extract", "print the article record of saved pages or URLs", runExtract},
 		{"eval", "score extraction against an article-body or metadata benchmark", runEval},
