@@ -216,3 +216,60 @@ func TestChanges(t *testing.T) {
 		t.Errorf("activity of other.org: %+v, %v", act, err)
 	}
 }
+
+func TestChangesWithEvents(t *testing.T) {
+	s, _ := openTest(t)
+	run := startRun(t, s)
+	day := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	ctx := t.Context()
+	commitAt(t, s, run, newArticle("https://example.com/a", "Headline A"), day)
+	r := commitAt(t, s, run, newArticle("https://example.com/a", "Headline A, edited"), day.Add(time.Hour))
+	for _, e := range []Event{
+		{URL: "https://example.com/a", ArticleID: r.ArticleID, Kind: EventMoved, Status: 301, Detail: "https://example.com/a2", At: day.Add(2 * time.Hour)},
+		{URL: "https://example.com/a2", ArticleID: r.ArticleID, Kind: EventUnpublished, Status: 410, At: day.Add(3 * time.Hour)},
+		{URL: "https://other.org/gone", Kind: EventUnpublished, Status: 404, At: day.Add(30 * time.Minute)},
+	} {
+		if _, err := s.RecordEvent(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	kinds := func(f ChangesFilter) []string {
+		t.Helper()
+		cs, err := s.Changes(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, c := range cs {
+			out = append(out, c.Kind+" "+c.Site)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name string
+		f    ChangesFilter
+		want []string
+	}{
+		{"all, newest first", ChangesFilter{}, []string{"unpublished Example News", "moved Example News", "edit Example News", "unpublished other.org"}},
+		{"kinds", ChangesFilter{Kinds: []string{"moved", "edit"}}, []string{"moved Example News", "edit Example News"}},
+		{"edits only", ChangesFilter{Kinds: []string{"edit"}}, []string{"edit Example News"}},
+		{"fields drop events", ChangesFilter{Fields: []string{"title"}}, []string{"edit Example News"}},
+		{"site host", ChangesFilter{Site: "other.org"}, []string{"unpublished other.org"}},
+		{"article", ChangesFilter{ArticleID: r.ArticleID, Since: day.Add(90 * time.Minute)}, []string{"unpublished Example News", "moved Example News"}},
+		{"limit across both", ChangesFilter{Limit: 3}, []string{"unpublished Example News", "moved Example News", "edit Example News"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := kinds(tc.f); !slices.Equal(got, tc.want) {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+	cs, err := s.Changes(ctx, ChangesFilter{Kinds: []string{"moved"}})
+	if err != nil || len(cs) != 1 || cs[0].Title != "Headline A, edited" || cs[0].Detail != "https://example.com/a2" || cs[0].Status != 301 || cs[0].ID() == "" {
+		t.Errorf("moved change %+v, %v", cs, err)
+	}
+	act, err := s.Activity(ctx, "")
+	if err != nil || !slices.Equal(act.EventsPerDay, []Count{{"2026-03-01", 3}}) {
+		t.Errorf("events per day %v, %v", act.EventsPerDay, err)
+	}
+}

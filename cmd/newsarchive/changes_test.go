@@ -135,6 +135,28 @@ func TestChangesCommand(t *testing.T) {
 		t.Errorf("changes --since 1h --site --field dates: exit %d\n%s", code, out)
 	}
 
+	// An event recorded by watch (here directly) merges in, newest first.
+	rw, err := archive.Open(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = rw.RecordEvent(t.Context(), archive.Event{URL: "https://www.tesmanian.com" + kremlinPath, ArticleID: id,
+		Kind: archive.EventUnpublished, Status: 410})
+	rw.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ = runCmd(t, "changes", "--db", db)
+	lines = strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if code != 0 || len(lines) != 2 || !strings.Contains(lines[0], "unpublished") || !strings.Contains(lines[0], "HTTP 410") ||
+		!strings.Contains(lines[0], newKremlinHeadline) || !strings.Contains(lines[1], "edit") {
+		t.Errorf("changes with an event: exit %d\n%s", code, out)
+	}
+	if code, out, _ = runCmd(t, "changes", "--db", db, "--kind", "unpublished", "--json"); code != 0 ||
+		!strings.Contains(out, `"kind":"unpublished"`) || strings.Count(out, "\n") != 1 {
+		t.Errorf("changes --kind unpublished --json: exit %d\n%s", code, out)
+	}
+
 	// show --diff ID: the timeline.
 	code, out, stderr = runCmd(t, "show", "--db", db, "--diff", strconv.FormatInt(id, 10))
 	if code != 0 {
@@ -224,6 +246,33 @@ func TestServeChangesFeed(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(page, "<del>Eva Fox") || !strings.Contains(page, "<ins>Karen Hill") {
 		t.Errorf("diff page %d:\n%s", resp.StatusCode, page)
 	}
+	// An event whose text carries markup: escaped in the feed and the page.
+	const evil = `https://evil.example/<script>alert(1)</script>?a=1&b="2"`
+	rw, err := archive.Open(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = rw.RecordEvent(t.Context(), archive.Event{URL: "https://www.tesmanian.com" + kremlinPath, ArticleID: id,
+		Kind: archive.EventMoved, Status: 301, Detail: evil})
+	rw.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body = get(t, srv, "/changes.atom", "")
+	feed.Entries = nil
+	if err := xml.Unmarshal([]byte(body), &feed); err != nil || len(feed.Entries) != 2 {
+		t.Fatalf("feed with an event: %v, %d entries\n%s", err, len(feed.Entries), body)
+	}
+	if e := feed.Entries[0]; e.Category[0].Term != "moved" || !strings.Contains(e.Summary, evil) || e.ID == feed.Entries[1].ID {
+		t.Errorf("event entry %+v", e)
+	}
+	if strings.Contains(body, "<script>") {
+		t.Errorf("feed carries raw markup:\n%s", body)
+	}
+	if _, page := get(t, srv, "/changes", ""); strings.Contains(page, "<script>") || !strings.Contains(page, "&lt;script&gt;") {
+		t.Errorf("changes page does not escape the event's detail")
+	}
+
 	// Filters apply to the feed; an unknown field is a 400.
 	if _, body := get(t, srv, "/changes.atom?field=tags", ""); strings.Contains(body, "<entry>") {
 		t.Errorf("field=tags feed has entries:\n%s", body)
