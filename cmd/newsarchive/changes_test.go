@@ -272,6 +272,10 @@ func TestServeChangesFeed(t *testing.T) {
 	if _, page := get(t, srv, "/changes", ""); strings.Contains(page, "<script>") || !strings.Contains(page, "&lt;script&gt;") {
 		t.Errorf("changes page does not escape the event's detail")
 	}
+	if _, page := get(t, srv, "/articles/"+strconv.FormatInt(id, 10), ""); !strings.Contains(page, `<li class="event moved">`) ||
+		strings.Contains(page, "<script>") || !strings.Contains(page, "HTTP 301") {
+		t.Errorf("article page lacks the moved event, escaped")
+	}
 
 	// Filters apply to the feed; an unknown field is a 400.
 	if _, body := get(t, srv, "/changes.atom?field=tags", ""); strings.Contains(body, "<entry>") {

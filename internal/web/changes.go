@@ -451,12 +451,17 @@ func (s *Server) activityCharts(ctx context.Context) (statsCharts, error) {
 }
 
 // articleTimeline draws the article page's timeline of versions and lists
-// them with what changed.
-func (s *Server) articleTimeline(ctx context.Context, id int64) (template.HTML, []archive.TimelineEntry, error) {
+// them with what changed, and the article's events (unpublished, moved…),
+// newest first.
+func (s *Server) articleTimeline(ctx context.Context, id int64) (template.HTML, []archive.TimelineEntry, []archive.Event, error) {
 	_, tl, err := s.store.Timeline(ctx, id)
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
+	}
+	evs, err := s.store.Events(ctx, archive.EventFilter{ArticleID: id, Limit: 100})
+	if err != nil {
+		return "", nil, nil, err
 	}
 	svg, err := drawTimeline(id, tl)
-	return svg, tl, err
+	return svg, tl, evs, err
 }

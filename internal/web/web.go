@@ -336,6 +336,7 @@ type articleView struct {
 	Snapshot    int64                   // raw page of the latest version
 	Timeline    []archive.TimelineEntry // the versions with what changed in each
 	TimelineSVG template.HTML
+	Events      []archive.Event // unpublished, moved…, newest first
 }
 
 func (s *Server) article(w http.ResponseWriter, r *http.Request) (*archive.ArticleRecord, bool) {
@@ -361,12 +362,12 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	svg, tl, err := s.articleTimeline(r.Context(), rec.ID)
+	svg, tl, evs, err := s.articleTimeline(r.Context(), rec.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "article", rec.Record.Title, articleView{rec, rec.PageID, tl, svg})
+	s.render(w, r, http.StatusOK, "article", rec.Record.Title, articleView{rec, rec.PageID, tl, svg, evs})
 }
 
 // personView is an author or editor page's data.
