@@ -103,6 +103,10 @@ type Config struct {
 	MaxURLLength int
 	// RobotsTTL is how long a fetched robots.txt is trusted.
 	RobotsTTL time.Duration
+	// RobotsClock, when set, is the clock robots.txt expiry is measured by
+	// (nil: time.Now). A long-running watch whose schedule runs on a test
+	// clock sets it so robots.txt expires in that clock's time.
+	RobotsClock func() time.Time
 
 	// TemplateBudget is trap defence by yield: a path template (see
 	// Template) whose pages, this many in a row, were no article and linked

@@ -454,6 +454,14 @@ func (c *Crawler) dispatchLoop(rs *runState) {
 	}
 }
 
+// robotsNow is the time robots.txt expiry is measured against.
+func (c *Crawler) robotsNow() time.Time {
+	if c.cfg.RobotsClock != nil {
+		return c.cfg.RobotsClock()
+	}
+	return time.Now()
+}
+
 func newTask(e Entry) *task {
 	org, hostport, _ := splitCanonical(e.URL)
 	return &task{entry: e, host: hostport, origin: org}
@@ -501,7 +509,7 @@ func (c *Crawler) dispatch(rs *runState, t *task) {
 		if e.Request != "" {
 			linked = pathQueryOf(e.Request)
 		}
-		dec, until, fetchNow := c.robots.admit(t, pq, linked, time.Now())
+		dec, until, fetchNow := c.robots.admit(t, pq, linked, c.robotsNow())
 		switch dec {
 		case robotsPark:
 			if fetchNow {
@@ -552,7 +560,7 @@ func (c *Crawler) follow(fromOrigin string, u *url.URL) (ok, outOfScope bool) {
 	if c.cfg.IgnoreRobots {
 		return true, false
 	}
-	now := time.Now()
+	now := c.robotsNow()
 	allowed, known := c.robots.allowed(org, pq, now)
 	if linked := requestForm(u, s); linked != "" && allowed && known {
 		allowed, known = c.robots.allowed(org, pathQueryOf(linked), now)

@@ -168,7 +168,7 @@ func (c *Crawler) runRobots(rs *runState, t *task) {
 		// 3xx left unfollowed and 4xx: "unavailable", everything is allowed.
 	}
 	fb.failed = down
-	parked, retryIn := c.robots.set(t.origin, policy, down, c.cfg.RobotsTTL, c.robotsBackoff, now)
+	parked, retryIn := c.robots.set(t.origin, policy, down, c.cfg.RobotsTTL, c.robotsBackoff, c.robotsNow())
 	if policy != nil {
 		if d := policy.CrawlDelay(); d > 0 {
 			c.sched.setCrawlDelay(t.host, d)

@@ -95,33 +95,11 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 func parseCrawlFlags(e *env, args []string) (*crawlOptions, error) {
 	cfg := scraper.DefaultConfig()
 	fs := newFlagSet(e, "crawl", "crawl [flags] URL...", crawlExamples)
-	db := fs.String("db", "", "archive database file (default $NEWSARCHIVE_DB or newsarchive.db)")
-	fs.IntVar(&cfg.Parallelism, "parallelism", cfg.Parallelism, "concurrent requests per host")
-	fs.DurationVar(&cfg.Delay, "delay", cfg.Delay, "minimum delay between requests to one host (0 allowed; robots.txt Crawl-delay raises it)")
+	ff := addFetchFlags(fs, &cfg)
 	fs.IntVar(&cfg.MaxPages, "max-pages", cfg.MaxPages, "stop after fetching this many pages (0 = no limit)")
 	fs.IntVar(&cfg.MaxDepth, "max-depth", cfg.MaxDepth, "follow links at most this many hops from a seed; pagination, sitemaps and feeds add none (0 = no limit)")
 	fs.IntVar(&cfg.PerHostPageBudget, "host-budget", cfg.PerHostPageBudget, "fetch at most this many pages per host in one run (0 = no limit)")
-	fs.IntVar(&cfg.MaxRedirects, "max-redirects", cfg.MaxRedirects, "redirects followed for one request; more, or a loop, fails it")
-	fs.IntVar(&cfg.MaxURLLength, "max-url-length", cfg.MaxURLLength, "longer URLs are skipped as traps")
 	fs.IntVar(&cfg.TemplateBudget, "trap-budget", cfg.TemplateBudget, "cut a URL pattern after this many pages in a row without an article or a new link (calendars, pagination: half; 0 = off)")
-	maxParse := fs.Int64("max-parse", defaultMaxParse, "parse at most this many bytes of a page for extraction (the page is archived whole; the record is marked partial)")
-	var domains, include, exclude stringList
-	fs.Var(&domains, "domain", "also crawl this domain and its subdomains (repeatable; default: the seeds' hosts)")
-	fs.Var(&include, "include", "only follow URLs matching this regexp (repeatable)")
-	fs.Var(&exclude, "exclude", "never follow URLs matching this regexp (repeatable)")
-	fs.StringVar(&cfg.Contact, "contact", cfg.Contact, "URL or e-mail address put in the User-Agent so site owners can reach you")
-	fs.BoolVar(&cfg.IgnoreRobots, "ignore-robots", false, "DO NOT obey robots.txt (impolite; logged loudly)")
-	fs.Int64Var(&cfg.MaxBodyBytes, "max-body", cfg.MaxBodyBytes, "cap on a page's decoded size in bytes; longer pages are kept truncated and marked so")
-	fs.IntVar(&cfg.MaxRetries, "retries", cfg.MaxRetries, "retries for network errors, 5xx, 408 and 429")
-	fs.DurationVar(&cfg.OverallTimeout, "timeout", cfg.OverallTimeout, "overall deadline for one request, body included")
-	fs.DurationVar(&cfg.ConnectTimeout, "connect-timeout", cfg.ConnectTimeout, "deadline for the TCP connect")
-	fs.DurationVar(&cfg.TLSHandshakeTimeout, "tls-timeout", cfg.TLSHandshakeTimeout, "deadline for the TLS handshake")
-	fs.DurationVar(&cfg.ResponseHeaderTimeout, "header-timeout", cfg.ResponseHeaderTimeout, "deadline for the response headers")
-	fs.DurationVar(&cfg.IdleReadTimeout, "idle-timeout", cfg.IdleReadTimeout, "give up when the body stalls this long")
-	fs.DurationVar(&cfg.MaxRetryAfter, "max-retry-after", cfg.MaxRetryAfter, "cap on a server's Retry-After")
-	quiet := fs.Bool("quiet", false, "no progress and only warnings in the log")
-	verbose := fs.Bool("verbose", false, "log every page and article, not only skips, failures and progress")
-	asJSON := fs.Bool("json", false, "print the final summary as JSON (logs as JSON on stderr)")
 	warcDir := fs.String("warc", "", "also write every request and response, as they crossed the wire, to WARC/1.1 files in this directory (HTTP/1.1 only)")
 	warcMax := fs.Int64("warc-max-size", defaultWARCMaxSize, "start a new WARC file before one would grow past this many bytes")
 	var requisites optionalBool
@@ -136,38 +114,23 @@ func parseCrawlFlags(e *env, args []string) (*crawlOptions, error) {
 	if requisites.set {
 		cfg.PageRequisites = requisites.v
 	}
-	if *maxParse < 0 {
-		return nil, usagef("--max-parse must be >= 0")
-	}
-	cfg.AllowedDomains = append(cfg.AllowedDomains, domains...)
-	for _, p := range include {
-		re, err := regexp.Compile(p)
-		if err != nil {
-			return nil, usagef("--include %q: %v", p, err)
-		}
-		cfg.Include = append(cfg.Include, re)
-	}
-	for _, p := range exclude {
-		re, err := regexp.Compile(p)
-		if err != nil {
-			return nil, usagef("--exclude %q: %v", p, err)
-		}
-		cfg.Exclude = append(cfg.Exclude, re)
+	if err := ff.apply(); err != nil {
+		return nil, err
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, usagef("%v", err)
 	}
 	return &crawlOptions{
-		db:       dbPath(e, *db),
+		db:       dbPath(e, *ff.db),
 		seeds:    fs.Args(),
 		cfg:      cfg,
-		quiet:    *quiet,
-		verbose:  *verbose,
-		json:     *asJSON,
-		progress: e.isTTY && !*quiet,
+		quiet:    *ff.quiet,
+		verbose:  *ff.verbose,
+		json:     *ff.asJSON,
+		progress: e.isTTY && !*ff.quiet,
 
 		warcDir: *warcDir, warcMaxSize: *warcMax,
-		maxParse: *maxParse,
+		maxParse: *ff.maxParse,
 	}, nil
 }
 

@@ -70,10 +70,12 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"crawl", "crawl a site into the archive", runCrawl},
+		{"watch", "keep watching a site: new articles, edits, unpublished and moved ones", runWatch},
 		{"demo", "serve the bundled fixture site on loopback, crawl and archive it", runDemo},
 		{"extract", "print the article record of saved pages or URLs", runExtract},
 		{"eval", "score extraction against an article-body or metadata benchmark", runEval},
 		{"show", "print an archived article (by id or URL)", runShow},
+		{"changes", "list edits and events of archived articles, newest first", runChanges},
 		{"stats", "summarise an archive", runStats},
 		{"search", "full-text search of the archived articles", runSearch},
 		{"export", "export articles or the related-link graph as JSONL or CSV", runExport},

@@ -353,8 +353,8 @@ func TestShowCommand(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "- Old title") || !strings.Contains(out, "+ New title") {
 		t.Errorf("text diff exit %d:\n%s", code, out)
 	}
-	if code, _, _ := runCmd(t, "show", "--db", vdb, "--diff", strconv.FormatInt(v1, 10)); code != exitUsage {
-		t.Errorf("--diff with one version: exit %d", code)
+	if code, _, _ := runCmd(t, "show", "--db", vdb, "--diff"); code != exitUsage {
+		t.Errorf("--diff without arguments: exit %d", code)
 	}
 }
 

@@ -18,11 +18,13 @@ const serveExamples = `  newsarchive serve                         # http://127.
   curl 'http://127.0.0.1:8080/api/search?q=clubhouse&author=Eva+Fox'
   curl http://127.0.0.1:8080/api/articles/1
 
-Pages: / (search with filters), /articles/ID, /authors/NAME, /editors/NAME,
-/stats, /snapshots/PAGE (the archived page, sandboxed: its scripts never run and
+Pages: / (search with filters, recent changes), /articles/ID (with its
+versions on a timeline), /articles/ID/diff?from=V&to=W, /changes (filters:
+since, until, site, field, kind), /changes.atom, /authors/NAME, /editors/NAME,
+/stats (with charts), /snapshots/PAGE (the archived page, sandboxed: its scripts never run and
 nothing loads from the live web). JSON: /api/search (same parameters as the
 search page: q, author, editor, tag, site, since, until, page, limit) and
-/api/articles/ID. The archive is opened read-only; a crawl may write to it
+/api/articles/ID, /api/changes. The archive is opened read-only; a crawl may write to it
 meanwhile. Listen on loopback unless you mean to share the archive.
 
 Only requests naming this server answer: the Host header must be the listen

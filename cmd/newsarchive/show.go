@@ -18,17 +18,18 @@ const showExamples = `  newsarchive show 12
   newsarchive show --raw 12 > page.html      # the archived HTML as fetched
   newsarchive show --diff 12 31              # what changed from version 12 to 31
   newsarchive show --diff 12 31 --json
+  newsarchive show --diff 12                 # article 12's versions, with what changed in each
 
 Versions are numbered by their archive-wide id, as listed under "Versions:".
 --diff compares the records field by field and the body paragraph by paragraph.
 `
 
 func runShow(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "show", "show [--db PATH] [--json] [--raw] ID|URL\n       newsarchive show [--db PATH] [--json] --diff V1 V2 [ID|URL]", showExamples)
+	fs := newFlagSet(e, "show", "show [--db PATH] [--json] [--raw] ID|URL\n       newsarchive show [--db PATH] [--json] --diff V1 V2 [ID|URL]\n       newsarchive show [--db PATH] [--json] --diff ID|URL", showExamples)
 	db := fs.String("db", "", "archive database file (default $NEWSARCHIVE_DB or newsarchive.db)")
 	asJSON := fs.Bool("json", false, "print the record, versions and related links as JSON")
 	raw := fs.Bool("raw", false, "write the archived HTML of the latest version exactly as fetched")
-	fs.Bool("diff", false, "`V1 V2`: show what changed between two versions (ids as listed by show)")
+	fs.Bool("diff", false, "`V1 V2`: show what changed between two versions (ids as listed by show); with one article ID|URL, its timeline of versions")
 	args, diff, err := cutDiffArgs(args)
 	if err != nil {
 		return err
@@ -36,7 +37,7 @@ func runShow(ctx context.Context, e *env, args []string) error {
 	if err := parseFlags(e, fs, args); err != nil {
 		return err
 	}
-	if diff == nil && fs.NArg() != 1 || diff != nil && fs.NArg() > 1 {
+	if (diff == nil || len(diff) == 0) && fs.NArg() != 1 || diff != nil && fs.NArg() > 1 {
 		return usagef("show needs exactly one article ID or URL")
 	}
 	store, err := archive.OpenReadOnly(ctx, dbPath(e, *db))
@@ -44,6 +45,9 @@ func runShow(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("open archive: %w", err)
 	}
 	defer store.Close()
+	if diff != nil && len(diff) == 0 {
+		return showTimeline(ctx, e, store, fs.Arg(0), *asJSON)
+	}
 	if diff != nil {
 		return showDiff(ctx, e, store, diff[0], diff[1], fs.Arg(0), *asJSON)
 	}
@@ -164,8 +168,12 @@ func cutDiffArgs(args []string) (rest []string, diff []int64, err error) {
 			rest = append(rest, a)
 			continue
 		}
-		if i+2 >= len(args) {
-			return nil, nil, usagef("--diff needs two version ids")
+		if i+1 >= len(args) {
+			return nil, nil, usagef("--diff needs an article (ID or URL) or two version ids")
+		}
+		if i+2 >= len(args) || !isVersionID(args[i+1]) || !isVersionID(args[i+2]) {
+			diff = []int64{} // the article's timeline; its ID or URL stays an argument
+			continue
 		}
 		for _, v := range args[i+1 : i+3] {
 			id, err := strconv.ParseInt(v, 10, 64)

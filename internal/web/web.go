@@ -125,6 +125,10 @@ func New(store *archive.Store, logger *slog.Logger, opts Options) (*Server, erro
 	s.mux.HandleFunc("GET /go", s.handleGo)
 	s.mux.HandleFunc("GET /api/search", s.handleAPISearch)
 	s.mux.HandleFunc("GET /api/articles/{id}", s.handleAPIArticle)
+	s.mux.HandleFunc("GET /articles/{id}/diff", s.handleDiff)
+	s.mux.HandleFunc("GET /changes", s.handleChanges)
+	s.mux.HandleFunc("GET /changes.atom", s.handleChangesAtom)
+	s.mux.HandleFunc("GET /api/changes", s.handleAPIChanges)
 	return s, nil
 }
 
@@ -315,6 +319,9 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		if len(hits) == pageSize && f.Page*pageSize <= archive.MaxSearchOffset {
 			data["Next"] = f.pageURL(f.Page + 1)
 		}
+		if f.query(1) == "" {
+			data["Changes"] = s.recentChanges(r.Context())
+		}
 	}
 	title := "Search"
 	if f.Q != "" {
@@ -326,7 +333,10 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 // articleView is an article page's data.
 type articleView struct {
 	*archive.ArticleRecord
-	Snapshot int64 // raw page of the latest version
+	Snapshot    int64                   // raw page of the latest version
+	Timeline    []archive.TimelineEntry // the versions with what changed in each
+	TimelineSVG template.HTML
+	Events      []archive.Event // unpublished, moved…, newest first
 }
 
 func (s *Server) article(w http.ResponseWriter, r *http.Request) (*archive.ArticleRecord, bool) {
@@ -352,7 +362,12 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.render(w, r, http.StatusOK, "article", rec.Record.Title, articleView{rec, rec.PageID})
+	svg, tl, evs, err := s.articleTimeline(r.Context(), rec.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "article", rec.Record.Title, articleView{rec, rec.PageID, tl, svg, evs})
 }
 
 // personView is an author or editor page's data.
@@ -421,7 +436,15 @@ func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "stats", "Statistics", st)
+	charts, err := s.activityCharts(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "stats", "Statistics", struct {
+		*archive.Stats
+		Charts statsCharts
+	}{st, charts})
 }
 
 func (s *Server) page(w http.ResponseWriter, r *http.Request) (*archive.Page, bool) {
