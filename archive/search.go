@@ -148,10 +148,19 @@ func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([
 	if err != nil {
 		return nil, searchError(query, err)
 	}
-	if dr.empty {
-		return nil, nil
-	}
 	fopts := opts
+	// An author filter becomes the author's id, read once: each match then
+	// costs one lookup in version_authors instead of a join to authors.
+	var authorID int64
+	if opts.Author != "" {
+		err := s.r.QueryRowContext(ctx, `SELECT id FROM authors WHERE name = ?`, strings.TrimSpace(opts.Author)).Scan(&authorID)
+		if errors.Is(err, sql.ErrNoRows) {
+			authorID = -1 // no such author: nothing matches (the query still runs, to report its errors)
+		} else if err != nil {
+			return nil, searchError(query, err)
+		}
+		fopts.Author = ""
+	}
 	if dr.set {
 		// The range's versions are few but scattered among others (an
 		// import of older pages): matched by id against the index instead
@@ -159,6 +168,10 @@ func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([
 		fopts.Since, fopts.Until = time.Time{}, time.Time{}
 	}
 	filters, fargs := filterSQL(fopts, "articles_fts.rowid")
+	if authorID != 0 {
+		filters = ` AND EXISTS (SELECT 1 FROM version_authors va WHERE va.version_id = articles_fts.rowid AND va.author_id = ?)` + filters
+		fargs = append([]any{authorID}, fargs...)
+	}
 	if dr.ok {
 		filters = ` AND articles_fts.rowid BETWEEN ? AND ?` + filters
 		fargs = append([]any{dr.lo, dr.hi}, fargs...)
@@ -232,7 +245,7 @@ const dateSetCap = 100_000
 
 // dateRangeInfo is what the publication-day index says of a search's date
 // range: ok when it was read (lo and hi bound the ids of its versions),
-// empty when the range holds no version, set when its versions are too
+// empty when the range holds no version (lo > hi), set when its versions are too
 // scattered between lo and hi for the bounds alone.
 type dateRangeInfo struct {
 	ok, empty, set bool
@@ -289,7 +302,9 @@ func (s *Store) dateRange(ctx context.Context, opts SearchOptions) (dateRangeInf
 	}
 	switch {
 	case n == 0:
-		d.empty = true
+		// Nothing in the range: empty bounds (the query still runs, so
+		// that a malformed one is reported as before).
+		d.ok, d.empty, d.lo, d.hi = true, true, 1, 0
 	case n <= dateSetCap:
 		d.ok, d.lo, d.hi = true, lo.Int64, hi.Int64
 		// Fewer than half the versions between lo and hi are in the range:
@@ -479,4 +494,19 @@ func parseDate(v string) (t time.Time, dateOnly bool, err error) {
 		return t, false, nil
 	}
 	return time.Time{}, false, fmt.Errorf("%q is not a date: want YYYY-MM-DD or an RFC 3339 time", v)
+}
+
+// OptimizeIndex merges the full-text index into one segment per term
+// (FTS5 'optimize'): a search then reads each word's doclist from one place
+// instead of from every merge level a crawl left. It rewrites the whole
+// index (minutes at a million articles), so it is for after large crawls and
+// imports; searches by other connections go on meanwhile on the old index.
+func (s *Store) OptimizeIndex(ctx context.Context) error {
+	if s.readOnly {
+		return fmt.Errorf("archive: optimize index: %w", ErrReadOnly)
+	}
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO articles_fts (articles_fts) VALUES ('optimize')`); err != nil {
+		return wrap("optimize index", err)
+	}
+	return nil
 }
