@@ -61,8 +61,8 @@ func prepareStmts(ctx context.Context, db *sql.DB) (*stmts, error) {
 			ON CONFLICT (url) DO UPDATE SET article_id = excluded.article_id
 			WHERE aliases.article_id <> excluded.article_id`},
 		{&st.insVersion, `INSERT INTO versions (article_id, page_id, content_sha256, extracted_at, extractor_version,
-			record, url, title, authors, published_at, modified_at, description, language, word_count, body_text)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+			record, url, title, authors, published_at, modified_at, description, language, word_count, body_text, body_html)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&st.setLatest, `UPDATE articles SET latest_version_id = ? WHERE id = ?`},
 		{&st.upAuthor, `INSERT INTO authors (name) VALUES (?) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id`},
 		{&st.insVersionAuthor, `INSERT INTO version_authors (version_id, author_id, position, bio, url) VALUES (?, ?, ?, ?, ?)`},
@@ -144,7 +144,8 @@ type prepared struct {
 	size        int
 	headers     string
 	redirects   string
-	record      string // JSON of the article, "" when no article is stored
+	record      string // JSON of the article without its bodies (see record.go), "" when no article is stored
+	bodyHTML    []byte // the article's body_html, zstd; nil when record holds both bodies
 	contentHash string
 	authors     string // names joined by ", "
 	links       []entryGroup
@@ -270,7 +271,14 @@ func (s *Store) prepare(c *Capture, p *prepared, h hash.Hash) error {
 		if err != nil {
 			return fmt.Errorf("article %s: %w", a.URL, err)
 		}
-		p.record = string(b)
+		// Each body stored once: body_text in its column, body_html
+		// compressed; a record that cannot be split exactly stays whole.
+		if stripped, ok := splitRecord(b, a.BodyText, a.BodyHTML); ok {
+			p.record = string(stripped)
+			p.bodyHTML = s.enc.EncodeAll([]byte(a.BodyHTML), make([]byte, 0, len(a.BodyHTML)/3))
+		} else {
+			p.record, p.bodyHTML = string(b), nil
+		}
 		p.contentHash = ContentHash(a, h)
 		names := make([]string, 0, len(a.Authors))
 		for _, au := range a.Authors {
@@ -513,7 +521,7 @@ func (w *batchWriter) article(c *Capture, p *prepared, pageID int64, r *CommitRe
 	}
 	res, err := st.insVersion.ExecContext(ctx, r.ArticleID, pageID, p.contentHash, w.now, extractor,
 		p.record, a.URL, a.Title, p.authors, a.PublishedAt, a.ModifiedAt, a.Description, a.Language,
-		a.WordCount, a.BodyText)
+		a.WordCount, a.BodyText, p.bodyHTML)
 	if err != nil {
 		return fmt.Errorf("version: %w", err)
 	}

@@ -3,6 +3,7 @@ package archive
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"iter"
 	"strings"
 )
@@ -34,7 +35,7 @@ func (s *Store) Export(ctx context.Context, query string, opts SearchOptions) it
 		}
 		filters, args := filterSQL(opts, "v.id")
 		q := `SELECT a.id, v.id, v.page_id, a.canonical_url, a.first_seen, a.last_seen,
-				(SELECT count(*) FROM versions WHERE article_id = a.id), v.record`
+				(SELECT count(*) FROM versions WHERE article_id = a.id), v.record, v.body_text, ` + s.bodyHTMLCol("v")
 		if query != "" {
 			q += ` FROM articles_fts JOIN versions v ON v.id = articles_fts.rowid JOIN articles a ON a.id = v.article_id
 				WHERE articles_fts MATCH ?` + filters + ` ORDER BY a.id`
@@ -58,13 +59,20 @@ func (s *Store) Export(ctx context.Context, query string, opts SearchOptions) it
 			var (
 				r      ExportRecord
 				record []byte
+				text   string
+				html   []byte
 			)
 			if err := rows.Scan(&r.ArticleID, &r.VersionID, &r.PageID, &r.CanonicalURL, &r.FirstSeen, &r.LastSeen,
-				&r.Versions, &record); err != nil {
+				&r.Versions, &record, &text, &html); err != nil {
 				yield(nil, searchError(query, err))
 				return
 			}
-			r.Record = record
+			full, err := s.fullRecord(record, text, html)
+			if err != nil {
+				yield(nil, fmt.Errorf("archive: version %d: record: %w", r.VersionID, err))
+				return
+			}
+			r.Record = full
 			if !yield(&r, nil) {
 				return
 			}

@@ -173,13 +173,16 @@ func (s *Store) article(ctx context.Context, where string, arg any) (*ArticleRec
 	}
 	defer tx.Rollback()
 	var (
-		a                   ArticleRecord
-		first, last, record string
+		a                         ArticleRecord
+		first, last, record, text string
+		html                      []byte
 	)
 	err = tx.QueryRowContext(ctx, `
-		SELECT a.id, a.canonical_url, a.site_name, a.first_seen, a.last_seen, v.id, v.page_id, v.record
+		SELECT a.id, a.canonical_url, a.site_name, a.first_seen, a.last_seen, v.id, v.page_id, v.record,
+			v.body_text, `+s.bodyHTMLCol("v")+`
 		FROM articles a JOIN versions v ON v.id = a.latest_version_id
-		WHERE `+where, arg).Scan(&a.ID, &a.CanonicalURL, &a.SiteName, &first, &last, &a.VersionID, &a.PageID, &record)
+		WHERE `+where, arg).Scan(&a.ID, &a.CanonicalURL, &a.SiteName, &first, &last, &a.VersionID, &a.PageID, &record,
+		&text, &html)
 	if err == sql.ErrNoRows {
 		return nil, fmt.Errorf("archive: article %v: %w", arg, ErrNotFound)
 	}
@@ -187,7 +190,11 @@ func (s *Store) article(ctx context.Context, where string, arg any) (*ArticleRec
 		return nil, wrap(fmt.Sprintf("article %v", arg), err)
 	}
 	a.FirstSeen, a.LastSeen = parseTime(first), parseTime(last)
-	if err := json.Unmarshal([]byte(record), &a.Record); err != nil {
+	full, err := s.fullRecord([]byte(record), text, html)
+	if err != nil {
+		return nil, fmt.Errorf("archive: article %d: record: %w", a.ID, err)
+	}
+	if err := json.Unmarshal(full, &a.Record); err != nil {
 		return nil, fmt.Errorf("archive: article %d: record: %w", a.ID, err)
 	}
 	if a.Versions, err = versions(ctx, tx, a.ID); err != nil {
@@ -268,13 +275,15 @@ type VersionRecord struct {
 // ErrNotFound.
 func (s *Store) Version(ctx context.Context, id int64) (*VersionRecord, error) {
 	var (
-		v          VersionRecord
-		at, record string
+		v                VersionRecord
+		at, record, text string
+		html             []byte
 	)
 	err := s.r.QueryRowContext(ctx, `
-		SELECT id, article_id, page_id, extracted_at, content_sha256, extractor_version, title, record
+		SELECT id, article_id, page_id, extracted_at, content_sha256, extractor_version, title, record,
+			body_text, `+s.bodyHTMLCol("versions")+`
 		FROM versions WHERE id = ?`, id).Scan(&v.ID, &v.ArticleID, &v.PageID, &at, &v.ContentSHA256,
-		&v.ExtractorVersion, &v.Title, &record)
+		&v.ExtractorVersion, &v.Title, &record, &text, &html)
 	if err == sql.ErrNoRows {
 		return nil, fmt.Errorf("archive: version %d: %w", id, ErrNotFound)
 	}
@@ -282,7 +291,11 @@ func (s *Store) Version(ctx context.Context, id int64) (*VersionRecord, error) {
 		return nil, wrap(fmt.Sprintf("version %d", id), err)
 	}
 	v.ExtractedAt = parseTime(at)
-	if err := json.Unmarshal([]byte(record), &v.Record); err != nil {
+	full, err := s.fullRecord([]byte(record), text, html)
+	if err != nil {
+		return nil, fmt.Errorf("archive: version %d: record: %w", id, err)
+	}
+	if err := json.Unmarshal(full, &v.Record); err != nil {
 		return nil, fmt.Errorf("archive: version %d: record: %w", id, err)
 	}
 	return &v, nil

@@ -141,8 +141,47 @@ func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([
 	// dates), and then only for the index's matches. Author, editor and tag
 	// filters look up their link tables by rowid (= versions.id).
 	from := ` FROM articles_fts`
-	filters, fargs := filterSQL(opts, "articles_fts.rowid")
-	if opts.Site != "" || !opts.Since.IsZero() || !opts.Until.IsZero() {
+	// A date range is read from the publication-day index first (when it
+	// holds at most dateSetCap versions): its lowest and highest version id
+	// bound the index query, so the doclists are stepped only there.
+	dr, err := s.dateRange(ctx, opts)
+	if err != nil {
+		return nil, searchError(query, err)
+	}
+	fopts := opts
+	// An author filter becomes the author's id, read once: each match then
+	// costs one lookup in version_authors instead of a join to authors.
+	var authorID int64
+	if opts.Author != "" {
+		err := s.r.QueryRowContext(ctx, `SELECT id FROM authors WHERE name = ?`, strings.TrimSpace(opts.Author)).Scan(&authorID)
+		if errors.Is(err, sql.ErrNoRows) {
+			authorID = -1 // no such author: nothing matches (the query still runs, to report its errors)
+		} else if err != nil {
+			return nil, searchError(query, err)
+		}
+		fopts.Author = ""
+	}
+	if dr.set {
+		// The range's versions are few but scattered among others (an
+		// import of older pages): matched by id against the index instead
+		// of reading each match's versions row.
+		fopts.Since, fopts.Until = time.Time{}, time.Time{}
+	}
+	filters, fargs := filterSQL(fopts, "articles_fts.rowid")
+	if authorID != 0 {
+		filters = ` AND EXISTS (SELECT 1 FROM version_authors va WHERE va.version_id = articles_fts.rowid AND va.author_id = ?)` + filters
+		fargs = append([]any{authorID}, fargs...)
+	}
+	if dr.ok {
+		filters = ` AND articles_fts.rowid BETWEEN ? AND ?` + filters
+		fargs = append([]any{dr.lo, dr.hi}, fargs...)
+		if dr.set {
+			cond, cargs := dateCond(opts)
+			filters += ` AND +articles_fts.rowid IN (SELECT id FROM versions WHERE ` + cond + `)`
+			fargs = append(fargs, cargs...)
+		}
+	}
+	if fopts.Site != "" || !fopts.Since.IsZero() || !fopts.Until.IsZero() {
 		from += ` JOIN versions v ON v.id = articles_fts.rowid JOIN articles a ON a.id = v.article_id`
 	}
 	// Phase 1: the rowid of the window-th most recent match. None: rank all.
@@ -192,6 +231,87 @@ func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([
 		ORDER BY hits.score, hits.id`
 	args = append(args, hs, he, query)
 	return s.searchRows(ctx, query, q, args...)
+}
+
+// publishedJD is the expression of the index versions_published_jd
+// (migration 0003): julianday(published_at), or -1 when published_at
+// mentions 'now' (which julianday reads as the current time).
+const publishedJD = `CASE WHEN instr(lower(published_at), 'now') > 0 THEN -1 ELSE julianday(published_at) END`
+
+// dateSetCap bounds the versions a date range may hold for Search to read
+// them from the index first; a wider range (--since 2015) is filtered on
+// each match's versions row as before.
+const dateSetCap = 100_000
+
+// dateRangeInfo is what the publication-day index says of a search's date
+// range: ok when it was read (lo and hi bound the ids of its versions),
+// empty when the range holds no version (lo > hi), set when its versions are too
+// scattered between lo and hi for the bounds alone.
+type dateRangeInfo struct {
+	ok, empty, set bool
+	lo, hi         int64
+}
+
+// dateCond returns the condition on a versions row (unqualified columns)
+// that is true exactly when julianday(published_at) falls in the range of
+// opts, written so that the index versions_published_jd answers it.
+func dateCond(opts SearchOptions) (string, []any) {
+	var (
+		idx, now []string
+		args     []any
+	)
+	if !opts.Since.IsZero() {
+		idx = append(idx, publishedJD+` >= julianday(?)`)
+		now = append(now, `julianday(published_at) >= julianday(?)`)
+	} else {
+		idx = append(idx, publishedJD+` >= 0`)
+	}
+	if !opts.Until.IsZero() {
+		idx = append(idx, publishedJD+` < julianday(?)`)
+		now = append(now, `julianday(published_at) < julianday(?)`)
+	}
+	for range 2 {
+		if !opts.Since.IsZero() {
+			args = append(args, opts.Since.UTC().Format(time.RFC3339))
+		}
+		if !opts.Until.IsZero() {
+			args = append(args, opts.Until.UTC().Format(time.RFC3339))
+		}
+	}
+	return `(` + strings.Join(idx, ` AND `) + `) OR (` + publishedJD + ` = -1 AND ` + strings.Join(now, ` AND `) + `)`, args
+}
+
+// dateRange reads the date range of opts from the publication-day index:
+// how many versions it holds (up to dateSetCap) and their lowest and highest
+// id. A search's matches in the range are among those ids, so the bounds
+// change no answer.
+func (s *Store) dateRange(ctx context.Context, opts SearchOptions) (dateRangeInfo, error) {
+	var d dateRangeInfo
+	if s.schema < 3 || (opts.Since.IsZero() && opts.Until.IsZero()) {
+		return d, nil
+	}
+	cond, args := dateCond(opts)
+	var (
+		n      int64
+		lo, hi sql.NullInt64
+	)
+	err := s.r.QueryRowContext(ctx, `SELECT count(*), min(id), max(id) FROM (SELECT id FROM versions WHERE `+cond+` LIMIT ?)`,
+		append(args, dateSetCap+1)...).Scan(&n, &lo, &hi)
+	if err != nil {
+		return d, err
+	}
+	switch {
+	case n == 0:
+		// Nothing in the range: empty bounds (the query still runs, so
+		// that a malformed one is reported as before).
+		d.ok, d.empty, d.lo, d.hi = true, true, 1, 0
+	case n <= dateSetCap:
+		d.ok, d.lo, d.hi = true, lo.Int64, hi.Int64
+		// Fewer than half the versions between lo and hi are in the range:
+		// check matches against the range's ids rather than their rows.
+		d.set = n*2 < d.hi-d.lo+1
+	}
+	return d, nil
 }
 
 // titleMatches returns, as a JSON array, the rowids of up to titleWindow of
@@ -374,4 +494,19 @@ func parseDate(v string) (t time.Time, dateOnly bool, err error) {
 		return t, false, nil
 	}
 	return time.Time{}, false, fmt.Errorf("%q is not a date: want YYYY-MM-DD or an RFC 3339 time", v)
+}
+
+// OptimizeIndex merges the full-text index into one segment per term
+// (FTS5 'optimize'): a search then reads each word's doclist from one place
+// instead of from every merge level a crawl left. It rewrites the whole
+// index (minutes at a million articles), so it is for after large crawls and
+// imports; searches by other connections go on meanwhile on the old index.
+func (s *Store) OptimizeIndex(ctx context.Context) error {
+	if s.readOnly {
+		return fmt.Errorf("archive: optimize index: %w", ErrReadOnly)
+	}
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO articles_fts (articles_fts) VALUES ('optimize')`); err != nil {
+		return wrap("optimize index", err)
+	}
+	return nil
 }

@@ -99,6 +99,7 @@ type Store struct {
 	enc      *zstd.Encoder
 	dec      *zstd.Decoder
 	known    *knownURLs // frontier URLs of the current run (writer only)
+	schema   int        // migration version of the file (below the latest only when read-only)
 
 	testRankWindow int // tests: overrides Search's rank and title windows
 }
@@ -170,6 +171,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
+	s.schema = latestMigration()
 	// Reader DSN: query_only refuses writes through the read pool (defence in
 	// depth: the read API can never modify the archive); busy_timeout covers the
 	// brief WAL-index locks a reader may meet during a checkpoint.
@@ -235,6 +237,9 @@ func OpenReadOnly(ctx context.Context, path string, opts ...Option) (*Store, err
 		s.Close()
 		return nil, fmt.Errorf("archive: open %s: %w (schema %d, known %d)", path, ErrSchemaTooNew, version, known)
 	}
+	// An older schema is read as it is (a read-only open cannot migrate):
+	// the read paths that differ ask s.schema.
+	s.schema = version
 	if err := s.initCodecs(); err != nil {
 		s.Close()
 		return nil, err
@@ -452,6 +457,11 @@ func applyMigration(ctx context.Context, db *sql.DB, m migration) error {
 	}
 	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 		return wrap("migrate "+m.name, err)
+	}
+	if m.version == 3 {
+		if err := migrateRecordsOnce(ctx, tx); err != nil {
+			return wrap("migrate "+m.name, err)
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
 		m.version, m.name, fmtTime(time.Now())); err != nil {

@@ -129,7 +129,7 @@ type ReextractPage struct {
 func (s *Store) PagesForReextract(ctx context.Context, f ReextractFilter) iter.Seq2[*ReextractPage, error] {
 	return func(yield func(*ReextractPage, error) bool) {
 		q := `SELECT p.id, p.url, p.final_url, p.redirects, p.status, p.headers, p.fetched_at, p.content_type,
-				p.sha256, p.size, p.body, p.body_encoding, v.record
+				p.sha256, p.size, p.body, p.body_encoding, v.record, v.body_text, ` + s.bodyHTMLCol("v") + `
 			FROM pages p
 			LEFT JOIN aliases al ON al.url = p.final_url
 			LEFT JOIN articles a ON a.id = al.article_id
@@ -161,10 +161,11 @@ func (s *Store) PagesForReextract(ctx context.Context, f ReextractFilter) iter.S
 				redirects, headers, fetched, enc string
 				body                             []byte
 				size                             int
-				record                           []byte
+				record, html                     []byte
+				text                             sql.NullString
 			)
 			if err := rows.Scan(&p.ID, &p.URL, &p.FinalURL, &redirects, &p.Status, &headers, &fetched, &p.ContentType,
-				&p.SHA256, &size, &body, &enc, &record); err != nil {
+				&p.SHA256, &size, &body, &enc, &record, &text, &html); err != nil {
 				yield(nil, wrap("pages for re-extraction", err))
 				return
 			}
@@ -185,7 +186,10 @@ func (s *Store) PagesForReextract(ctx context.Context, f ReextractFilter) iter.S
 			}
 			rp := &ReextractPage{Page: &p}
 			if record != nil {
-				rp.Current = record
+				if rp.Current, err = s.fullRecord(record, text.String, html); err != nil {
+					yield(nil, fmt.Errorf("archive: page %d: record: %w", p.ID, err))
+					return
+				}
 			}
 			if !yield(rp, nil) {
 				return

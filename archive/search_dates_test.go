@@ -1,0 +1,152 @@
+package archive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestSearchDateRangeScattered checks the date-range paths of Search against
+// the reference on an archive whose publication dates are NOT in archive
+// order (an import of older pages): scattered dates (the range's ids are
+// matched against the publication-day index), a block of dates in id order
+// (the id bounds alone), ranges holding nothing, and published_at values
+// the index cannot hold ("now", any case) or julianday cannot read.
+func TestSearchDateRangeScattered(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTest(t)
+	run := startRun(t, s)
+	vocab := []string{"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"}
+	r := rand.New(rand.NewPCG(5, 5))
+	text := func(n int) string {
+		ws := make([]string, n)
+		for i := range ws {
+			ws[i] = vocab[min(r.IntN(len(vocab)), r.IntN(len(vocab)))]
+		}
+		return strings.Join(ws, " ")
+	}
+	const n = 600
+	var caps []Capture
+	for i := range n {
+		u := fmt.Sprintf("https://news.example.com/a/%d", i)
+		var published string
+		switch {
+		case i < 400: // scattered over 2000–2019
+			pub := time.Date(2000+r.IntN(20), time.Month(1+r.IntN(12)), 1+r.IntN(28), r.IntN(24), 0, 0, 0, time.UTC)
+			published = pub.Format(time.RFC3339)
+			if i%5 == 0 {
+				published = pub.Format("2006-01-02T15:04:05") + "+09:00"
+			}
+		default: // in id order, 2022
+			published = time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i-400) * 40 * time.Hour).Format(time.RFC3339)
+		}
+		switch i % 50 {
+		case 7:
+			published = "now"
+		case 17:
+			published = " NOW"
+		case 27:
+			published = "not a date"
+		case 37:
+			published = ""
+		}
+		a := newArticle(u, text(5), withBody(text(30+r.IntN(100))), withPublished(published),
+			withAuthors([]string{"Eva Fox", "Omar Said"}[i%2]))
+		caps = append(caps, captureOf(u, a))
+		if len(caps) == 100 {
+			commit(t, s, run, caps...)
+			caps = caps[:0]
+		}
+	}
+	day := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
+	thisYear := day(time.Now().Year(), 1, 1)
+	ranges := []struct {
+		name         string
+		opts         SearchOptions
+		ok, set, emp bool
+	}{
+		{"scattered year", SearchOptions{Since: day(2010, 1, 1), Until: day(2011, 1, 1)}, true, true, false},
+		{"scattered decade", SearchOptions{Since: day(2005, 1, 1), Until: day(2015, 1, 1)}, true, true, false},
+		{"ordered block", SearchOptions{Since: day(2022, 2, 1), Until: day(2022, 6, 1)}, true, false, false},
+		{"since only", SearchOptions{Since: day(2021, 6, 1)}, true, true, false},
+		{"until only", SearchOptions{Until: day(2001, 1, 1), Author: "Eva Fox"}, true, true, false},
+		{"now included", SearchOptions{Since: thisYear, Until: thisYear.AddDate(1, 0, 0)}, true, true, false},
+		{"nothing", SearchOptions{Since: day(1990, 1, 1), Until: day(1991, 1, 1)}, true, false, true},
+		{"unknown author", SearchOptions{Since: day(2010, 1, 1), Until: day(2011, 1, 1), Author: "Nobody Here"}, true, true, false},
+		{"with site", SearchOptions{Since: day(2010, 1, 1), Until: day(2013, 1, 1), Site: "news.example.com"}, true, true, false},
+	}
+	for _, window := range []int{0, 15} {
+		s.testRankWindow = window
+		for _, rg := range ranges {
+			d, err := s.dateRange(ctx, rg.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.ok != rg.ok || d.set != rg.set || d.empty != rg.emp {
+				t.Errorf("%s: dateRange = %+v, want ok %v set %v empty %v", rg.name, d, rg.ok, rg.set, rg.emp)
+			}
+			for _, q := range []string{"alpha", "alpha beta", "theta", "eta OR zeta", `"alpha alpha"`, "alpha AND", "nosuchcol:alpha"} {
+				for _, page := range []SearchOptions{{}, {Limit: 7, Offset: 5}} {
+					o := rg.opts
+					o.Limit, o.Offset = page.Limit, page.Offset
+					got, gerr := s.Search(ctx, q, o)
+					want, werr := s.searchReference(ctx, q, o)
+					if fmt.Sprint(gerr) != fmt.Sprint(werr) {
+						t.Fatalf("%s, %q: error %v, reference %v", rg.name, q, gerr, werr)
+					}
+					if !reflect.DeepEqual(got, want) {
+						t.Errorf("window %d, %s, %q %+v:\n got %s\nwant %s", window, rg.name, q, o, hitList(got), hitList(want))
+					}
+					if rg.name == "now included" && q == "alpha" && page.Limit == 0 && len(want) == 0 {
+						t.Errorf("now included: the reference finds no 'now' article; the test checks nothing")
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestOptimizeIndex: after many small commits the index has several
+// segments; OptimizeIndex leaves fewer index rows, the same answers, and a
+// sound index. A read-only store refuses.
+func TestOptimizeIndex(t *testing.T) {
+	ctx := context.Background()
+	s, path := openTest(t)
+	run := startRun(t, s)
+	r := rand.New(rand.NewPCG(3, 3))
+	for i := range 60 {
+		u := fmt.Sprintf("https://news.example.com/o/%d", i)
+		commit(t, s, run, captureOf(u, newArticle(u, genText(r, 5), withBody(genText(r, 80)))))
+	}
+	before := queryInt(t, s, `SELECT count(*) FROM articles_fts_data`)
+	want, err := s.Search(ctx, "electric", SearchOptions{Limit: 50})
+	if err != nil || len(want) == 0 {
+		t.Fatalf("Search = %d hits, %v", len(want), err)
+	}
+	if err := s.OptimizeIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if after := queryInt(t, s, `SELECT count(*) FROM articles_fts_data`); after >= before {
+		t.Errorf("articles_fts_data rows: %d before optimize, %d after; want fewer", before, after)
+	}
+	got, err := s.Search(ctx, "electric", SearchOptions{Limit: 50})
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("Search after optimize = %s, %v; want %s", hitList(got), err, hitList(want))
+	}
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')`); err != nil {
+		t.Errorf("integrity-check: %v", err)
+	}
+	ro, err := OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if err := ro.OptimizeIndex(ctx); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("read-only OptimizeIndex = %v, want ErrReadOnly", err)
+	}
+}
