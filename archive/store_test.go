@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"database/sql"
 	"errors"
+	"io/fs"
 	"slices"
 	"testing"
 	"time"
@@ -24,7 +25,8 @@ func TestOpenMigrationsIdempotent(t *testing.T) {
 		if err != nil {
 			t.Fatalf("reopen: %v", err)
 		}
-		if got, want := queryInt(t, s2, `SELECT count(*) FROM schema_migrations`), latestMigration(); got != want {
+		files, _ := fs.Glob(migrationFiles, "migrations/*.sql") // not latestMigration(): numbers have gaps between branches
+		if got, want := queryInt(t, s2, `SELECT count(*) FROM schema_migrations`), len(files); got != want {
 			t.Errorf("schema_migrations rows = %d, want %d", got, want)
 		}
 		if n, _ := s2.CountArticles(ctx); n != 1 {
