@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/klauspost/compress/zstd"
 )
 
 // migrationFiles holds the schema migrations, applied in file-name order.
@@ -31,6 +32,8 @@ const migrateLock = 0x6e61_6d69 // "nami"
 // DB is an archive in a PostgreSQL database.
 type DB struct {
 	pool *pgxpool.Pool
+	enc  *zstd.Encoder // page bodies; EncodeAll is safe for concurrent use
+	dec  *zstd.Decoder
 }
 
 // Open connects to the database at url (postgres://…; pgxpool's parameters
@@ -45,15 +48,29 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		return nil, fmt.Errorf("pgarchive: open: %w", err)
 	}
 	db := &DB{pool: pool}
-	if err := db.migrate(ctx); err != nil {
+	// The SQLite archive's settings: the fastest level, as page bodies are
+	// compressed inside the commit path.
+	if db.enc, err = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest)); err != nil {
 		pool.Close()
+		return nil, fmt.Errorf("pgarchive: open: %w", err)
+	}
+	if db.dec, err = zstd.NewReader(nil); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("pgarchive: open: %w", err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
 		return nil, err
 	}
 	return db, nil
 }
 
 // Close closes the connection pool.
-func (db *DB) Close() { db.pool.Close() }
+func (db *DB) Close() {
+	db.pool.Close()
+	db.enc.Close()
+	db.dec.Close()
+}
 
 // migrate applies, in order, each migration not yet recorded in
 // schema_migrations, each in its own transaction with its record.

@@ -218,42 +218,48 @@ func (f *Fleet) Complete(ctx context.Context, l frontier.Lease, results []fronti
 		if err := checkLease(ctx, tx, l); err != nil {
 			return err
 		}
-		n := len(results)
-		urls, states, reasons, details := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		notBefores := make([]*time.Time, n)
-		var links []frontier.Entry
-		seen := make(map[string]bool, n)
-		for i, r := range results {
-			if !r.State.Terminal() && r.State != frontier.StateQueued {
-				return fmt.Errorf("%s: result state %q", r.URL, r.State)
-			}
-			if seen[r.URL] {
-				return fmt.Errorf("%s: two results", r.URL)
-			}
-			seen[r.URL] = true
-			urls[i], states[i], reasons[i], details[i] = r.URL, string(r.State), string(r.Reason), r.Detail
-			notBefores[i] = timeOrNil(r.NotBefore)
-			links = append(links, r.Links...)
+		return complete(ctx, tx, l, results)
+	})
+}
+
+// complete sets the state of leased URLs and enqueues their links, inside a
+// transaction that checked the lease (checkLease).
+func complete(ctx context.Context, tx pgx.Tx, l frontier.Lease, results []frontier.Result) error {
+	n := len(results)
+	urls, states, reasons, details := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	notBefores := make([]*time.Time, n)
+	var links []frontier.Entry
+	seen := make(map[string]bool, n)
+	for i, r := range results {
+		if !r.State.Terminal() && r.State != frontier.StateQueued {
+			return fmt.Errorf("%s: result state %q", r.URL, r.State)
 		}
-		tag, err := tx.Exec(ctx, `UPDATE fleet_urls u
-			SET state = r.state, reason = r.reason, detail = r.detail, not_before = r.not_before, lease_token = 0, updated_at = now()
-			FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS r (url, state, reason, detail, not_before)
-			WHERE u.url = r.url AND u.host = $6 AND u.state = 'in_flight' AND u.lease_token = $7`,
-			urls, states, reasons, details, notBefores, l.Host, l.Token)
-		if err != nil {
+		if seen[r.URL] {
+			return fmt.Errorf("%s: two results", r.URL)
+		}
+		seen[r.URL] = true
+		urls[i], states[i], reasons[i], details[i] = r.URL, string(r.State), string(r.Reason), r.Detail
+		notBefores[i] = timeOrNil(r.NotBefore)
+		links = append(links, r.Links...)
+	}
+	tag, err := tx.Exec(ctx, `UPDATE fleet_urls u
+		SET state = r.state, reason = r.reason, detail = r.detail, not_before = r.not_before, lease_token = 0, updated_at = now()
+		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS r (url, state, reason, detail, not_before)
+		WHERE u.url = r.url AND u.host = $6 AND u.state = 'in_flight' AND u.lease_token = $7`,
+		urls, states, reasons, details, notBefores, l.Host, l.Token)
+	if err != nil {
+		return err
+	}
+	if int(tag.RowsAffected()) != n {
+		return fmt.Errorf("%d of %d URLs not in flight under host %s token %d: %w",
+			n-int(tag.RowsAffected()), n, l.Host, l.Token, frontier.ErrStaleLease)
+	}
+	if len(links) > 0 {
+		if _, err := enqueue(ctx, tx, links); err != nil {
 			return err
 		}
-		if int(tag.RowsAffected()) != n {
-			return fmt.Errorf("%d of %d URLs not in flight under host %s token %d: %w",
-				n-int(tag.RowsAffected()), n, l.Host, l.Token, frontier.ErrStaleLease)
-		}
-		if len(links) > 0 {
-			if _, err := enqueue(ctx, tx, links); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // Release implements frontier.Fleet.
