@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -120,4 +122,85 @@ func archivetestCapture(url string) archive.Capture {
 	return archive.Capture{Entry: archive.QueueEntry{URL: url}, State: archive.StateDone,
 		Page:    &archive.Page{URL: url, FinalURL: url, Status: 200, FetchedAt: time.Now(), Body: []byte("<p>story</p>")},
 		Article: &extract.Article{URL: url, Title: "Story", BodyText: "story", IsArticle: true}}
+}
+
+// TestCommitPageConcurrent: 8 workers crawl 6 hosts whose pages are copies of
+// the same 10 stories (one canonical URL each, on another host). Commits of
+// one story race across hosts, yet each story is one article with one version
+// and every fetched URL is one of its aliases.
+func TestCommitPageConcurrent(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	f := db.Fleet()
+	const hosts, stories, workers = 6, 10, 8
+	var seeds []frontier.Entry
+	for h := range hosts {
+		for s := range stories {
+			seeds = append(seeds, frontier.Entry{URL: fmt.Sprintf("http://h%d.test/story-%d", h, s)})
+		}
+	}
+	if _, err := f.Enqueue(ctx, seeds); err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for idle := 0; idle < 100; {
+				l, ok, err := f.ClaimHost(ctx, fmt.Sprintf("w%d", w), 2, time.Minute)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if !ok {
+					c, err := f.Counts(ctx)
+					if err != nil {
+						errs <- err
+						return
+					}
+					if c[frontier.StateQueued]+c[frontier.StateInFlight] == 0 {
+						return
+					}
+					idle++
+					time.Sleep(5 * time.Millisecond)
+					continue
+				}
+				idle = 0
+				for _, e := range l.Entries {
+					var s int
+					fmt.Sscanf(e.URL[strings.LastIndexByte(e.URL, '-')+1:], "%d", &s)
+					canon := fmt.Sprintf("https://canon.test/story-%d", s)
+					a := &extract.Article{URL: e.URL, CanonicalURL: canon, Title: fmt.Sprintf("Story %d", s),
+						BodyText: fmt.Sprintf("Text of story %d.", s), IsArticle: true}
+					pc := PageCommit{Result: frontier.Result{URL: e.URL, State: frontier.StateDone},
+						Page:    &archive.Page{URL: e.URL, FinalURL: e.URL, Status: 200, FetchedAt: time.Now(), Body: []byte(a.BodyText)},
+						Article: a}
+					if _, err := db.CommitPage(ctx, l, pc); err != nil {
+						errs <- err
+						return
+					}
+				}
+				if err := f.Release(ctx, l, frontier.Pace{}); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- fmt.Errorf("worker %d: idle while URLs were pending", w)
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	var pages, articles, versions, aliases, searchRows int
+	if err := db.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM pages), (SELECT count(*) FROM articles),
+		(SELECT count(*) FROM versions), (SELECT count(*) FROM aliases), (SELECT count(*) FROM article_search)`).
+		Scan(&pages, &articles, &versions, &aliases, &searchRows); err != nil {
+		t.Fatal(err)
+	}
+	if pages != hosts*stories || articles != stories || versions != stories || aliases != stories*(hosts+1) || searchRows != stories {
+		t.Fatalf("pages %d articles %d versions %d aliases %d search rows %d; want %d, %d, %d, %d, %d",
+			pages, articles, versions, aliases, searchRows, hosts*stories, stories, stories, stories*(hosts+1), stories)
+	}
 }
