@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/newsarchive/newsarchive/internal/citest"
 )
 
 // fixtureManifest is the part of testdata/fixtures.json (written by the fixture
@@ -39,7 +41,7 @@ type fixtureManifest struct {
 func TestFixtureManifest(t *testing.T) {
 	data, err := os.ReadFile("../testdata/fixtures.json")
 	if err != nil {
-		t.Skipf("no fixture manifest: %v", err)
+		citest.SkipOrFail(t, "no fixture manifest: "+err.Error())
 	}
 	var m fixtureManifest
 	if err := json.Unmarshal(data, &m); err != nil {
@@ -50,7 +52,7 @@ func TestFixtureManifest(t *testing.T) {
 		t.Run(f.Handle, func(t *testing.T) {
 			page, err := os.ReadFile(filepath.Join("../testdata/site", f.Path))
 			if err != nil {
-				t.Skipf("fixture not written yet: %v", err)
+				citest.SkipOrFail(t, "fixture not written yet: "+err.Error())
 			}
 			// Served as the test site serves it: text/html without a charset.
 			a, err := e.Extract(f.URL, http.Header{"Content-Type": {"text/html"}}, page)

@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/newsarchive/newsarchive/archive"
+	"github.com/newsarchive/newsarchive/internal/citest"
 	"github.com/newsarchive/newsarchive/internal/testsite"
 )
 
@@ -26,26 +27,16 @@ import (
 // (2.x: its ui.js and sw.js) that .ci/run installs.
 const replayWebPageEnv = "NEWSARCHIVE_REPLAYWEBPAGE"
 
-// skipOrFail skips the test with msg, or fails it under NEWSARCHIVE_CI=1
-// (CI installs what it needs).
-func skipOrFail(t *testing.T, msg string) {
-	t.Helper()
-	if os.Getenv("NEWSARCHIVE_CI") == "1" {
-		t.Fatal(msg + " (NEWSARCHIVE_CI=1: .ci/run installs it)")
-	}
-	t.Skip(msg)
-}
-
 // replayWebPageDir returns the replaywebpage package directory.
 func replayWebPageDir(t *testing.T) string {
 	t.Helper()
 	dir := os.Getenv(replayWebPageEnv)
 	if dir == "" {
-		skipOrFail(t, "no ReplayWeb.page: set "+replayWebPageEnv+" to the directory of the npm package replaywebpage 2.x (see .ci/run)")
+		citest.SkipOrFail(t, "no ReplayWeb.page: set "+replayWebPageEnv+" to the directory of the npm package replaywebpage 2.x (see .ci/run)")
 	}
 	for _, f := range []string{"ui.js", "sw.js"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
-			skipOrFail(t, fmt.Sprintf("ReplayWeb.page in %s: %v", dir, err))
+			citest.SkipOrFail(t, fmt.Sprintf("ReplayWeb.page in %s: %v", dir, err))
 		}
 	}
 	return dir
@@ -67,7 +58,7 @@ func TestReplayWebPage(t *testing.T) {
 		}
 	}
 	if exe == "" {
-		skipOrFail(t, "no Chromium: install Debian's chromium package to run the replay test")
+		citest.SkipOrFail(t, "no Chromium: install Debian's chromium package to run the replay test")
 	}
 
 	_, fixture, db, _, _, _ := requisiteCrawl(t)

@@ -23,6 +23,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/newsarchive/newsarchive/archive"
+	"github.com/newsarchive/newsarchive/internal/citest"
 	"github.com/newsarchive/newsarchive/internal/testsite"
 	"github.com/newsarchive/newsarchive/internal/web"
 )
@@ -142,7 +143,7 @@ func chromiumPath(t *testing.T) string {
 			return p
 		}
 	}
-	t.Skip("no Chromium: install Debian's chromium package (apt-get install chromium) to run the browser test")
+	citest.SkipOrFail(t, "no Chromium: install Debian's chromium package (apt-get install chromium) to run the browser test")
 	return ""
 }
 

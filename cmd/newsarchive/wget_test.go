@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/newsarchive/newsarchive/internal/citest"
 	"github.com/newsarchive/newsarchive/internal/testsite"
 )
 
@@ -17,7 +18,7 @@ import (
 func TestImportWgetWARC(t *testing.T) {
 	wget, err := exec.LookPath("wget")
 	if err != nil {
-		t.Skip("wget not installed (apt-get install wget); .ci/run installs it")
+		citest.SkipOrFail(t, "wget not installed (apt-get install wget); .ci/run installs it")
 	}
 	site := testsite.NewFixture(testsite.FixtureOptions{RewriteOrigin: true})
 	srv := httptest.NewServer(site)
