@@ -13,19 +13,10 @@ import (
 // box, wire credits, a byline at the start of the body), then JSON-LD, then meta;
 // the box adds the bio and profile link.
 func (x *extraction) authors(ruleSrc string) {
-	a, p := x.a, x.p
-	var names []string
-	src, line := "", ""
-	if x.rule != nil {
-		// The first matching element that reads as names (the date and the
-		// comment count sit beside the byline in the same markup).
-		for _, n := range x.findAll(selByline) {
-			v := value(n)
-			if names = cleanByline(v); len(names) > 0 {
-				src, line = ruleSrc, v
-				break
-			}
-		}
+	src := ""
+	names, line := x.ruleByline()
+	if len(names) > 0 {
+		src = ruleSrc
 	}
 	if len(names) == 0 && x.box.found && x.box.name != "" {
 		names, src = []string{x.box.name}, x.box.src
@@ -55,45 +46,14 @@ func (x *extraction) authors(ruleSrc string) {
 		names, src, line = x.bodyName, SourceHeuristic, x.bodyLine
 		hold()
 	}
-	ldURL := map[string]string{}
-	if len(x.ld.authors) > 0 {
-		var people, orgs []string
-		for _, au := range x.ld.authors {
-			if au.url != "" {
-				ldURL[strings.ToLower(au.name)] = resolve(p.base, au.url)
-			}
-			if au.person {
-				people = append(people, au.name)
-			} else {
-				orgs = append(orgs, au.name)
-			}
-		}
-		if len(names) == 0 {
-			if len(people) > 0 {
-				names, src = people, SourceJSONLD
-			} else if len(orgs) > 0 {
-				names, src = orgs, SourceJSONLD
-			}
-		}
+	ldNames, ldURL := x.ldAuthorNames()
+	if len(names) == 0 && len(ldNames) > 0 {
+		names, src = ldNames, SourceJSONLD
 	}
 	hold()
 	if len(names) == 0 {
-		// A name key may be repeated, one tag per author (Dublin Core's
-		// DC.Creator, citation_author).
-		for _, k := range metaAuthorKeys {
-			for _, v := range p.metaAuthors[k] {
-				if v == "" || strings.HasPrefix(v, "http") || strings.HasPrefix(v, "/") {
-					continue
-				}
-				if nn := metaNames(v); len(nn) > 0 {
-					names = append(names, nn...)
-					line = joinLine(line, v)
-				}
-			}
-			if len(names) > 0 {
-				src = SourceMeta
-				break
-			}
+		if nn, l := x.metaAuthorNames(line); len(nn) > 0 {
+			names, line, src = nn, l, SourceMeta
 		}
 	}
 	if held != nil && len(names) > 0 && !x.personCredit(names) {
@@ -129,6 +89,72 @@ func (x *extraction) authors(ruleSrc string) {
 	if len(names) == 0 && len(held) > 0 {
 		names, src, line = held, heldSrc, heldLine
 	}
+	x.setAuthors(names, src, line, fromDOM, ldURL, ruleSrc)
+}
+
+// ruleByline returns the names of the first element the rule's byline
+// selector matches that reads as names (the date and the comment count sit
+// beside the byline in the same markup), and its text.
+func (x *extraction) ruleByline() (names []string, line string) {
+	if x.rule == nil {
+		return nil, ""
+	}
+	for _, n := range x.findAll(selByline) {
+		v := value(n)
+		if names = cleanByline(v); len(names) > 0 {
+			return names, v
+		}
+	}
+	return nil, ""
+}
+
+// ldAuthorNames returns the JSON-LD authors' names — the people, or failing
+// them the organisations — and their profile URLs by lowercased name.
+func (x *extraction) ldAuthorNames() (names []string, urls map[string]string) {
+	urls = map[string]string{}
+	var people, orgs []string
+	for _, au := range x.ld.authors {
+		if au.url != "" {
+			urls[strings.ToLower(au.name)] = resolve(x.p.base, au.url)
+		}
+		if au.person {
+			people = append(people, au.name)
+		} else {
+			orgs = append(orgs, au.name)
+		}
+	}
+	if len(people) > 0 {
+		return people, urls
+	}
+	return orgs, urls
+}
+
+// metaAuthorNames returns the names of the first author meta key that gives
+// any, and line with the values they were read from joined to it. A key may
+// be repeated, one tag per author (Dublin Core's DC.Creator, citation_author).
+func (x *extraction) metaAuthorNames(line string) (names []string, _ string) {
+	for _, k := range metaAuthorKeys {
+		for _, v := range x.p.metaAuthors[k] {
+			if v == "" || strings.HasPrefix(v, "http") || strings.HasPrefix(v, "/") {
+				continue
+			}
+			if nn := metaNames(v); len(nn) > 0 {
+				names = append(names, nn...)
+				line = joinLine(line, v)
+			}
+		}
+		if len(names) > 0 {
+			return names, line
+		}
+	}
+	return nil, line
+}
+
+// setAuthors records the settled names as the article's authors (refined,
+// deduplicated, with the author box's bio and link and JSON-LD profile URLs)
+// and the byline as the page states it.
+func (x *extraction) setAuthors(names []string, src, line string, fromDOM bool, ldURL map[string]string, ruleSrc string) {
+	a := x.a
 	names = dropAffiliations(refineNames(names, x.siteNames()))
 	seen := map[string]bool{}
 	for _, n := range names {

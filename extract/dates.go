@@ -10,6 +10,10 @@ import (
 	"golang.org/x/net/html"
 )
 
+// dates settles the published date — the rule's element, JSON-LD,
+// OpenGraph and meta tags, a <time> element in the article, the rule's
+// printed date, a printed <time>, the dateline above the text, the element
+// naming a date nearest the headline, in that order — and the modified date.
 func (x *extraction) dates(ruleSrc string) {
 	a, p := x.a, x.p
 	visible, visibleSrc := "", ""
@@ -84,6 +88,13 @@ func (x *extraction) dates(ruleSrc string) {
 			x.set("published_at", SourceHeuristic)
 		}
 	}
+	x.modified()
+}
+
+// modified settles the modification date from JSON-LD, then OpenGraph, then
+// other meta tags.
+func (x *extraction) modified() {
+	a, p := x.a, x.p
 	for _, c := range []struct{ v, src string }{
 		{x.ld.modified, SourceJSONLD},
 		{p.meta["article:modified_time"], SourceOpenGraph},
