@@ -221,7 +221,7 @@ func TestWatchNewsroom(t *testing.T) {
 	defer srv.Close()
 
 	db := filepath.Join(t.TempDir(), "watch.db")
-	const delay = 30 * time.Millisecond
+	const delay = 60 * time.Millisecond
 	var out, errb bytes.Buffer
 	e := &env{stdout: &out, stderr: &errb, getenv: func(string) string { return "" }, hardStop: context.Background()}
 	opts, err := parseWatchFlags(e, []string{"--db", db, "--delay", delay.String(), "--min-interval", "2m",
@@ -377,6 +377,9 @@ func TestWatchNewsroom(t *testing.T) {
 	t.Run("politeness and robots", func(t *testing.T) {
 		// A redirect followed inside one fetch is one request for
 		// politeness (as in a crawl): the hop after a 3xx is not checked.
+		// The site sees arrivals, not starts: a late arrival under load
+		// shortens the gap after it, so only gross violations (under half
+		// the delay) fail, as in the scraper's delay test.
 		var prev hit
 		for i, h := range hits {
 			if i > 0 && (prev.status < 300 || prev.status > 399) {
