@@ -482,9 +482,16 @@ func (s *sink) Commit(ctx context.Context, res *scraper.Result) error {
 		article = fwd.Article
 		res.Article = fwd.Article
 	}
+	// Keep what settle needs, not the body (a round holds up to Batch results).
+	kept := *res
+	if resp != nil {
+		rc := *resp
+		rc.Body, rc.Wire = nil, nil
+		kept.Response = &rc
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	it.res, it.article, it.sha, it.done = res, article, sha, true
+	it.res, it.article, it.sha, it.done = &kept, article, sha, true
 	r.pending--
 	return nil
 }
