@@ -18,6 +18,9 @@ func (s *Store) eventChanges(ctx context.Context, f ChangesFilter, limit int) ([
 	if len(f.Kinds) > 0 && len(kinds) == 0 {
 		return nil, nil
 	}
+	if ok, err := s.hasEvents(ctx); !ok || err != nil {
+		return nil, err
+	}
 	evs, err := s.Events(ctx, EventFilter{Since: f.Since, Until: f.Until, Site: f.Site, Kinds: kinds,
 		ArticleID: f.ArticleID, Limit: limit})
 	if err != nil {
@@ -46,6 +49,9 @@ func (s *Store) eventChanges(ctx context.Context, f ChangesFilter, limit int) ([
 // eventsPerDay counts events by UTC day, chronologically; site selects as
 // Events does.
 func (s *Store) eventsPerDay(ctx context.Context, site string) ([]Count, error) {
+	if ok, err := s.hasEvents(ctx); !ok || err != nil {
+		return nil, err
+	}
 	q := `SELECT substr(e.at, 1, 10), count(*) FROM events e LEFT JOIN articles a ON a.id = e.article_id`
 	var args []any
 	if site = strings.TrimSpace(site); site != "" {
@@ -69,4 +75,16 @@ func (s *Store) eventsPerDay(ctx context.Context, site string) ([]Count, error) 
 		return nil, wrap("activity: events", err)
 	}
 	return out, nil
+}
+
+// hasEvents reports whether the archive has the events table: an archive
+// written before it existed and opened read-only (so not migrated) has none,
+// and then no events.
+func (s *Store) hasEvents(ctx context.Context) (bool, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'events'`).Scan(&n)
+	if err != nil {
+		return false, wrap("changes: events table", err)
+	}
+	return n > 0, nil
 }

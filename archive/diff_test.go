@@ -273,3 +273,29 @@ func TestChangesWithEvents(t *testing.T) {
 		t.Errorf("events per day %v, %v", act.EventsPerDay, err)
 	}
 }
+
+// TestChangesWithoutEventsTable reads changes from an archive written before
+// the events table existed, opened read-only (so not migrated): edits, no
+// events, no error.
+func TestChangesWithoutEventsTable(t *testing.T) {
+	s, path := openTest(t)
+	run := startRun(t, s)
+	day := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	commitAt(t, s, run, newArticle("https://example.com/a", "Headline A"), day)
+	commitAt(t, s, run, newArticle("https://example.com/a", "Headline B"), day.Add(time.Hour))
+	if _, err := s.w.Exec(`DROP TABLE events`); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := OpenReadOnly(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	cs, err := ro.Changes(t.Context(), ChangesFilter{})
+	if err != nil || len(cs) != 1 || cs[0].Kind != KindEdit {
+		t.Errorf("changes %+v, %v", cs, err)
+	}
+	if act, err := ro.Activity(t.Context(), ""); err != nil || len(act.EditsPerDay) != 1 || act.EventsPerDay != nil {
+		t.Errorf("activity %+v, %v", act, err)
+	}
+}

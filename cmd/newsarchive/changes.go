@@ -68,7 +68,7 @@ func runChanges(ctx context.Context, e *env, args []string) error {
 	f := archive.ChangesFilter{Site: *site, Fields: fields, Kinds: kinds, Limit: *limit}
 	var err error
 	if f.Since, f.Until, err = archive.ParseTimeRange(*since, *until, time.Now()); err != nil {
-		return usagef("--%v", err)
+		return usagef("--%v (or a duration back from now: 7d, 36h)", err)
 	}
 	if err := f.Validate(); err != nil {
 		return usagef("--field: %v", err)
@@ -118,7 +118,12 @@ func changeJSON(c *archive.Change) archive.Change {
 // printChange prints one change on one line.
 func printChange(w io.Writer, c *archive.Change) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s  %-11s  article %d", c.At.UTC().Format("2006-01-02 15:04:05"), c.Kind, c.ArticleID)
+	fmt.Fprintf(&b, "%s  %-11s  ", c.At.UTC().Format("2006-01-02 15:04:05"), c.Kind)
+	if c.ArticleID != 0 {
+		fmt.Fprintf(&b, "article %d", c.ArticleID)
+	} else {
+		b.WriteString("no article")
+	}
 	if d := c.Diff; d != nil {
 		fmt.Fprintf(&b, "  v%d→v%d  %s", c.FromVersion, c.ToVersion, d.Summary())
 		if d.OldTitle != d.NewTitle {

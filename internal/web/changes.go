@@ -453,12 +453,13 @@ func (s *Server) activityCharts(ctx context.Context) (statsCharts, error) {
 // articleTimeline draws the article page's timeline of versions and lists
 // them with what changed, and the article's events (unpublished, moved…),
 // newest first.
-func (s *Server) articleTimeline(ctx context.Context, id int64) (template.HTML, []archive.TimelineEntry, []archive.Event, error) {
+func (s *Server) articleTimeline(ctx context.Context, id int64) (template.HTML, []archive.TimelineEntry, []archive.Change, error) {
 	_, tl, err := s.store.Timeline(ctx, id)
 	if err != nil {
 		return "", nil, nil, err
 	}
-	evs, err := s.store.Events(ctx, archive.EventFilter{ArticleID: id, Limit: 100})
+	evs, err := s.store.Changes(ctx, archive.ChangesFilter{ArticleID: id, Limit: 100,
+		Kinds: []string{archive.EventUnpublished, archive.EventMoved, archive.EventRestored}})
 	if err != nil {
 		return "", nil, nil, err
 	}

@@ -336,7 +336,7 @@ type articleView struct {
 	Snapshot    int64                   // raw page of the latest version
 	Timeline    []archive.TimelineEntry // the versions with what changed in each
 	TimelineSVG template.HTML
-	Events      []archive.Event // unpublished, moved…, newest first
+	Events      []archive.Change // unpublished, moved…, newest first
 }
 
 func (s *Server) article(w http.ResponseWriter, r *http.Request) (*archive.ArticleRecord, bool) {
