@@ -45,6 +45,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/newsarchive/newsarchive/ingest"
 	"github.com/newsarchive/newsarchive/internal/crawlbench"
 	"github.com/newsarchive/newsarchive/internal/testsite"
 	"github.com/newsarchive/newsarchive/scraper"
@@ -105,7 +106,7 @@ func benchPipeline(ctx context.Context, args map[string]string) (crawlbench.Resu
 		cfg:   cfg,
 		quiet: true,
 		// crawl --warc DIR (benchPipelineWARC)
-		warcDir: args[benchArgWARC], warcMaxSize: defaultWARCMaxSize,
+		warcDir: args[benchArgWARC], warcMaxSize: ingest.DefaultWARCMaxSize,
 	}
 	e := &env{
 		stdout:   io.Discard,

@@ -16,6 +16,7 @@ import (
 
 	"github.com/newsarchive/newsarchive/archive"
 	"github.com/newsarchive/newsarchive/extract"
+	"github.com/newsarchive/newsarchive/ingest"
 	"github.com/newsarchive/newsarchive/scraper"
 )
 
@@ -35,7 +36,7 @@ type crawlOptions struct {
 	json     bool
 	progress bool
 	// warcDir, when set, also writes every exchange to WARC files there
-	// (warccapture.go), rotated at warcMaxSize bytes.
+	// (ingest.WARCRecorder), rotated at warcMaxSize bytes.
 	warcDir     string
 	warcMaxSize int64
 	// maxParse caps the bytes of a page parsed into a DOM for extraction
@@ -101,7 +102,7 @@ func parseCrawlFlags(e *env, args []string) (*crawlOptions, error) {
 	fs.IntVar(&cfg.PerHostPageBudget, "host-budget", cfg.PerHostPageBudget, "fetch at most this many pages per host in one run (0 = no limit)")
 	fs.IntVar(&cfg.TemplateBudget, "trap-budget", cfg.TemplateBudget, "cut a URL pattern after this many pages in a row without an article or a new link (calendars, pagination: half; 0 = off)")
 	warcDir := fs.String("warc", "", "also write every request and response, as they crossed the wire, to WARC/1.1 files in this directory (HTTP/1.1 only)")
-	warcMax := fs.Int64("warc-max-size", defaultWARCMaxSize, "start a new WARC file before one would grow past this many bytes")
+	warcMax := fs.Int64("warc-max-size", ingest.DefaultWARCMaxSize, "start a new WARC file before one would grow past this many bytes")
 	var requisites optionalBool
 	fs.Var(&requisites, "page-requisites", "also fetch the stylesheets, images, icons and fonts of every page, from any host (default: on with --warc; --page-requisites=false turns them off)")
 	if err := parseFlags(e, fs, args); err != nil {
@@ -198,95 +199,64 @@ func crawl(ctx context.Context, e *env, logger *slog.Logger, opts *crawlOptions)
 		"ignore_robots": opts.cfg.IgnoreRobots, "user_agent": opts.cfg.UserAgent, "version": version,
 		"trap_budget": opts.cfg.TemplateBudget, "max_parse": opts.maxParse,
 	}
-	runID, resumed, err := store.StartRun(ctx, opts.seeds, settings)
+	pl := &ingest.Pipeline{Store: store, Extractor: ex, Logger: logger}
+	run, err := pl.Start(ctx, opts.seeds, settings)
 	if err != nil {
-		return nil, fmt.Errorf("start run: %w", err)
+		return nil, err
 	}
-	if resumed {
-		logger.Info("resuming interrupted crawl", "run", runID)
+	if run.Resumed {
+		logger.Info("resuming interrupted crawl", "run", run.ID)
 	} else {
-		logger.Info("crawl started", "run", runID, "db", opts.db)
+		logger.Info("crawl started", "run", run.ID, "db", opts.db)
 	}
-
-	counts := &pipelineCounts{}
-	sk := newSink(store, runID, ex, logger, counts)
-	if opts.warcDir != "" { // crawl --warc (warccapture.go)
-		opts.cfg.RecordWire = true
-		sk.warc, err = newWARCRecorder(opts.warcDir, max(opts.warcMaxSize, 0), opts.cfg.UserAgent, !opts.cfg.IgnoreRobots, settings, logger)
+	if opts.warcDir != "" { // crawl --warc
+		rec, err := ingest.NewWARCRecorder(ingest.WARCOptions{
+			Dir: opts.warcDir, MaxSize: max(opts.warcMaxSize, 0), Software: "newsarchive/" + version,
+			UserAgent: opts.cfg.UserAgent, Robots: !opts.cfg.IgnoreRobots, Settings: settings,
+		})
 		if err != nil {
-			sk.Close()
-			return nil, fmt.Errorf("open WARC writer: %w", err)
+			return nil, err
 		}
-		defer sk.warc.Close()
+		defer rec.Close()
+		run.RecordWARC(rec)
 	}
-	fr := &frontier{store: store, runID: runID}
-	c, err := scraper.New(opts.cfg, fr, sk, &history{store: store}, logger)
+	c, err := run.Crawler(opts.cfg, logger)
 	if err != nil {
-		sk.Close()
 		return nil, err
 	}
 	start := time.Now()
-	if err := c.Seed(ctx, opts.seeds); err != nil && ctx.Err() == nil {
-		sk.Close()
-		return nil, fmt.Errorf("seed: %w", err)
-	}
-
-	stopProgress := startProgress(e, logger, opts, c, counts, start)
-	res, runErr := c.Run(ctx, scraper.RunOptions{HardStop: e.hardStop})
+	stopProgress := func() {}
+	res, runErr := run.Crawl(ctx, c, opts.seeds, scraper.RunOptions{HardStop: e.hardStop}, func() {
+		stopProgress = startProgress(e, logger, opts, c, run, start)
+	})
 	stopProgress()
-	if cerr := sk.Close(); cerr != nil && runErr == nil {
-		runErr = cerr
+	if res.Status == "" { // seeding failed: the run stays as it is
+		return nil, runErr
 	}
 
 	elapsed := time.Since(start)
-	outcomes, reasons := counts.finals()
+	counts := run.Counts()
 	sum := &crawlSummary{
-		Outcomes: outcomes, Reasons: reasons,
-		DB: opts.db, RunID: runID, Resumed: resumed,
+		Outcomes: counts.Outcomes, Reasons: counts.Reasons,
+		DB: opts.db, RunID: run.ID, Resumed: run.Resumed,
 		Interrupted: res.Interrupted || ctx.Err() != nil,
-		Pages:       counts.pages.Load(), Requisites: counts.requisites.Load(), Articles: counts.articles.Load(),
-		NewArticles: counts.newArticles.Load(), NewVersions: counts.newVersions.Load(),
-		Unchanged: counts.unchanged.Load(), NotModified: counts.notModified.Load(),
-		ExtractFail: counts.extractFails.Load(),
-		Retries:     res.Retries,
-		Seconds:     elapsed.Seconds(),
+		Pages:       counts.Pages, Requisites: counts.Requisites, Articles: counts.Articles,
+		NewArticles: counts.NewArticles, NewVersions: counts.NewVersions,
+		Unchanged: counts.Unchanged, NotModified: counts.NotModified,
+		ExtractFail:       counts.ExtractFails,
+		Retries:           res.Retries,
+		StoppedAtMaxPages: res.StoppedAtMaxPages,
+		Seconds:           elapsed.Seconds(),
 	}
 	if elapsed > 0 {
 		sum.PagesPerSec = float64(sum.Pages) / elapsed.Seconds()
 	}
-	if cuts, err := store.TrapTemplateCounts(context.Background(), runID); err == nil {
-		for _, c := range cuts {
-			sum.TrapTemplates = append(sum.TrapTemplates, trapTemplate{Template: c.Key, Skipped: c.N})
-		}
-	} else if runErr == nil {
-		runErr = err
-	}
-	status := "finished"
-	switch {
-	case runErr != nil:
-		status = "failed"
-	case sum.Interrupted:
-		status = "interrupted"
-	case res.StopReason == scraper.ReasonMaxPages:
-		// --max-pages bounds one invocation: what is still queued stays queued,
-		// and the next crawl resumes this run instead of starting a re-crawl.
-		status = "interrupted"
-		sum.StoppedAtMaxPages = true
-	}
-	runCounts := map[string]int{
-		"pages": int(sum.Pages), "requisites": int(sum.Requisites), "articles": int(sum.Articles), "new_articles": int(sum.NewArticles),
-		"new_versions": int(sum.NewVersions), "not_modified": int(sum.NotModified),
-		"extract_failures": int(sum.ExtractFail),
-	}
-	for k, v := range sum.Outcomes {
-		runCounts["state_"+k] = v
-	}
-	for k, v := range sum.Reasons {
-		runCounts["reason_"+k] = v
+	for _, c := range res.TrapTemplates {
+		sum.TrapTemplates = append(sum.TrapTemplates, trapTemplate{Template: c.Key, Skipped: c.N})
 	}
 	// Record the outcome even when interrupted: the run stays resumable.
-	if ferr := store.FinishRun(context.Background(), runID, status, runCounts); ferr != nil && runErr == nil {
-		runErr = fmt.Errorf("finish run: %w", ferr)
+	if ferr := run.Finish(ctx, res.Status, counts.RunCounts()); ferr != nil && runErr == nil {
+		runErr = ferr
 	}
 	if runErr != nil && !errors.Is(runErr, context.Canceled) {
 		return sum, runErr

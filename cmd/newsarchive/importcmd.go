@@ -17,6 +17,7 @@ import (
 
 	"github.com/newsarchive/newsarchive/archive"
 	"github.com/newsarchive/newsarchive/extract"
+	"github.com/newsarchive/newsarchive/ingest"
 	"github.com/newsarchive/newsarchive/scraper"
 	"github.com/newsarchive/newsarchive/warc"
 )
@@ -130,7 +131,8 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// importWARCs imports files into the archive db through the crawl's own sink.
+// importWARCs imports files into the archive db through the crawl's own
+// pipeline (ingest): one run, its results fed by Run.Submit.
 func importWARCs(ctx context.Context, logger *slog.Logger, db string, files []string, workers int, maxBody int64) (*importSummary, error) {
 	ex, err := extract.Default()
 	if err != nil {
@@ -149,12 +151,10 @@ func importWARCs(ctx context.Context, logger *slog.Logger, db string, files []st
 		return nil, fmt.Errorf("open archive: %w", err)
 	}
 	defer store.Close()
-	runs, err := store.Runs(ctx)
-	if err != nil {
+	if last, ok, err := ingest.LatestUnfinished(ctx, store); err != nil {
 		return nil, err
-	}
-	if n := len(runs); n > 0 && runs[n-1].Status != archive.RunFinished {
-		return nil, fmt.Errorf("run %d of %s did not finish (%s); resume it with crawl before importing", runs[n-1].ID, db, runs[n-1].Status)
+	} else if ok {
+		return nil, fmt.Errorf("run %d of %s did not finish (%s); resume it with crawl before importing", last.ID, db, last.Status)
 	}
 	abs := make([]string, len(files))
 	for i, f := range files {
@@ -162,16 +162,15 @@ func importWARCs(ctx context.Context, logger *slog.Logger, db string, files []st
 			return nil, fmt.Errorf("import %s: %w", f, err)
 		}
 	}
-	runID, _, err := store.StartRun(ctx, abs, map[string]any{"import": abs, "version": version})
+	pl := &ingest.Pipeline{Store: store, Extractor: ex, Logger: logger}
+	run, err := pl.Start(ctx, abs, map[string]any{"import": abs, "version": version})
 	if err != nil {
-		return nil, fmt.Errorf("start run: %w", err)
+		return nil, err
 	}
-	logger.Info("import started", "run", runID, "db", db, "files", len(files))
+	logger.Info("import started", "run", run.ID, "db", db, "files", len(files))
 
-	counts := &pipelineCounts{}
-	sk := newSink(store, runID, ex, logger, counts)
-	sum := &importSummary{DB: db, RunID: runID, Files: len(files)}
-	imp := &importer{sk: sk, logger: logger, sum: sum, chains: make(map[string][]string)}
+	sum := &importSummary{DB: db, RunID: run.ID, Files: len(files)}
+	imp := &importer{logger: logger, sum: sum, chains: make(map[string][]string)}
 	start := time.Now()
 
 	jobs := make(chan importJob, 4*workers)
@@ -185,7 +184,7 @@ func importWARCs(ctx context.Context, logger *slog.Logger, db string, files []st
 				if failed.Load() != nil {
 					continue
 				}
-				if err := sk.commitAt(j.res, j.loc); err != nil {
+				if err := run.Submit(j.res, j.loc); err != nil {
 					failed.CompareAndSwap(nil, &err)
 				}
 			}
@@ -194,12 +193,13 @@ func importWARCs(ctx context.Context, logger *slog.Logger, db string, files []st
 	readErr := imp.read(ctx, store, abs, maxBody, jobs, func() bool { return failed.Load() != nil })
 	close(jobs)
 	wg.Wait()
-	closeErr := sk.Close()
+	closeErr := run.Close()
 
 	el := time.Since(start)
-	sum.Pages, sum.Articles = counts.pages.Load(), counts.articles.Load()
-	sum.NewArticles, sum.NewVersions, sum.Unchanged = counts.newArticles.Load(), counts.newVersions.Load(), counts.unchanged.Load()
-	sum.ExtractFail = counts.extractFails.Load()
+	counts := run.Counts()
+	sum.Pages, sum.Articles = counts.Pages, counts.Articles
+	sum.NewArticles, sum.NewVersions, sum.Unchanged = counts.NewArticles, counts.NewVersions, counts.Unchanged
+	sum.ExtractFail = counts.ExtractFails
 	sum.Seconds = el.Seconds()
 	if el > 0 {
 		sum.PagesPerSec = float64(sum.Pages) / el.Seconds()
@@ -219,8 +219,8 @@ func importWARCs(ctx context.Context, logger *slog.Logger, db string, files []st
 	}
 	runCounts := map[string]int{"pages": int(sum.Pages), "articles": int(sum.Articles), "new_articles": int(sum.NewArticles),
 		"new_versions": int(sum.NewVersions), "malformed_records": int(sum.Malformed), "unresolved_revisits": int(sum.Unresolved)}
-	if ferr := store.FinishRun(context.Background(), runID, status, runCounts); ferr != nil && runErr == nil {
-		runErr = fmt.Errorf("finish run: %w", ferr)
+	if ferr := run.Finish(ctx, status, runCounts); ferr != nil && runErr == nil {
+		runErr = ferr
 	}
 	logger.Info("import finished", "pages", sum.Pages, "articles", sum.Articles, "malformed", sum.Malformed)
 	return sum, runErr
@@ -234,7 +234,6 @@ type importJob struct {
 
 // importer turns WARC responses into crawl results.
 type importer struct {
-	sk     *sink
 	logger *slog.Logger
 	sum    *importSummary
 	// chains maps a redirect target to the URLs redirected to it, in order,
@@ -368,7 +367,7 @@ func (imp *importer) send(resp *warc.Response, fr *fileReport, jobs chan<- impor
 		return
 	}
 	ct := scraper.ContentType(resp.Header.Get("Content-Type"), resp.Body)
-	if !isHTML(ct) {
+	if !ingest.IsHTML(ct) {
 		imp.sum.NotHTML++
 		fr.Skipped[skipNotHTML]++
 		return

@@ -8,13 +8,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/newsarchive/newsarchive/ingest"
 	"github.com/newsarchive/newsarchive/scraper"
 )
 
 // startProgress reports crawl progress until the returned stop function is
 // called: a live line on a terminal, a log line every 10 s otherwise, nothing with
 // --quiet.
-func startProgress(e *env, logger *slog.Logger, opts *crawlOptions, c *scraper.Crawler, counts *pipelineCounts, start time.Time) (stop func()) {
+func startProgress(e *env, logger *slog.Logger, opts *crawlOptions, c *scraper.Crawler, run *ingest.Run, start time.Time) (stop func()) {
 	if opts.quiet {
 		return func() {}
 	}
@@ -48,9 +49,9 @@ func startProgress(e *env, logger *slog.Logger, opts *crawlOptions, c *scraper.C
 				}
 				if opts.progress {
 					e.term.setStatus(fmt.Sprintf("%s fetched %d · articles %d · queue %d · errors %d · %.1f pages/s",
-						spinner(el), p.Fetched, counts.articles.Load(), p.Queued, p.Failed, rate))
+						spinner(el), p.Fetched, run.Counts().Articles, p.Queued, p.Failed, rate))
 				} else {
-					logger.Info("crawl progress", "fetched", p.Fetched, "articles", counts.articles.Load(),
+					logger.Info("crawl progress", "fetched", p.Fetched, "articles", run.Counts().Articles,
 						"queue", p.Queued, "errors", p.Failed, "pages_per_second", fmt.Sprintf("%.1f", rate))
 				}
 			}

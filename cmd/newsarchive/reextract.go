@@ -15,6 +15,7 @@ import (
 
 	"github.com/newsarchive/newsarchive/archive"
 	"github.com/newsarchive/newsarchive/extract"
+	"github.com/newsarchive/newsarchive/ingest"
 )
 
 const reextractExamples = `  newsarchive reextract                       # every archived page, after upgrading newsarchive
@@ -137,6 +138,14 @@ func reextract(ctx context.Context, logger *slog.Logger, db string, ex *extract.
 	start := time.Now()
 	sum := &reextractSummary{DB: db, ExtractorVersion: extract.Version, FieldsChanged: map[string]int{}}
 
+	// written are the counts of the records written; the writer's
+	// goroutine alone updates them until it is closed.
+	var written struct {
+		newArticles, changed, unchanged int
+		fields                          map[string]int
+	}
+	written.fields = map[string]int{}
+
 	in := make(chan *archive.ReextractPage, 2*workers)
 	out := make(chan *reextracted, 2*workers)
 	var wg sync.WaitGroup
@@ -163,42 +172,36 @@ func reextract(ctx context.Context, logger *slog.Logger, db string, ex *extract.
 		close(out)
 	}()
 
-	var (
-		batch    []*reextracted
-		writeErr error
-	)
-	flush := func() {
-		if len(batch) == 0 || writeErr != nil {
-			batch = batch[:0]
-			return
-		}
+	// The changed records are written by the pipeline's group-commit
+	// writer: batches of what arrived together, one transaction each, while
+	// extraction goes on. Its flush alone updates the write-side counts.
+	w := ingest.NewWriter(ingest.WriterOptions[*reextracted]{MaxBatch: 64}, func(batch []*reextracted) error {
 		items := make([]archive.Reextracted, len(batch))
 		for i, r := range batch {
 			items[i] = archive.Reextracted{Page: r.page, Article: r.article}
 		}
 		res, err := store.AddReextracted(context.WithoutCancel(ctx), items)
 		if err != nil {
-			writeErr = err
-			batch = batch[:0]
-			return
+			return fmt.Errorf("store %d records: %w", len(batch), err)
 		}
 		for i, r := range res {
 			b := batch[i]
 			switch {
 			case r.NewArticle:
-				sum.NewArticles++
+				written.newArticles++
 			case r.NewVersion:
-				sum.Changed++
+				written.changed++
 				for _, fl := range b.fields {
-					sum.FieldsChanged[fl]++
+					written.fields[fl]++
 				}
 				logger.Info("record changed", "url", b.page.FinalURL, "article", r.ArticleID, "version", r.VersionID)
 			default:
-				sum.Unchanged++
+				written.unchanged++
 			}
 		}
-		batch = batch[:0]
-	}
+		return nil
+	})
+	var writeErr error
 	for r := range out {
 		sum.Pages++
 		switch {
@@ -213,13 +216,18 @@ func reextract(ctx context.Context, logger *slog.Logger, db string, ex *extract.
 			}
 		default:
 			sum.Articles++
-			batch = append(batch, r)
-			if len(batch) >= 64 {
-				flush()
+			if writeErr == nil {
+				writeErr = w.Submit(r)
 			}
 		}
 	}
-	flush()
+	if err := w.Close(); err != nil {
+		writeErr = err
+	}
+	sum.NewArticles, sum.Changed, sum.Unchanged = written.newArticles, written.changed, written.unchanged
+	for k, v := range written.fields {
+		sum.FieldsChanged[k] = v
+	}
 	sum.Seconds = time.Since(start).Seconds()
 	if readErr != nil {
 		return sum, readErr

@@ -35,6 +35,7 @@ import (
 
 	"github.com/newsarchive/newsarchive/archive"
 	"github.com/newsarchive/newsarchive/extract"
+	"github.com/newsarchive/newsarchive/ingest"
 	"github.com/newsarchive/newsarchive/watch"
 )
 
@@ -127,10 +128,6 @@ func BenchmarkWatchSteadyState(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer store.Close()
-	runID, _, err := store.StartRun(ctx, []string{srv.URL + "/src/0"}, map[string]any{"command": "watch"})
-	if err != nil {
-		b.Fatal(err)
-	}
 	cfg := watch.DefaultConfig()
 	// The schedule a watch leaves: each URL at the revisit slot its age is in.
 	var urls []archive.WatchURL
@@ -170,15 +167,19 @@ func BenchmarkWatchSteadyState(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	counts := &pipelineCounts{}
+	pl := &ingest.Pipeline{Store: store, Extractor: ex, Logger: slog.New(slog.DiscardHandler)}
+	run, err := pl.Start(ctx, []string{srv.URL + "/src/0"}, map[string]any{"command": "watch"})
+	if err != nil {
+		b.Fatal(err)
+	}
 	cfg.Scraper.Delay = 0
 	cfg.Scraper.Parallelism = 8
 	cfg.Scraper.UserAgent = userAgent("")
 	cfg.Seeds = []string{srv.URL + "/src/0"}
-	cfg.RunID = runID
+	cfg.RunID = run.ID
 	newW := func(c watch.Clock) *watch.Watcher {
 		cfg.Clock = c
-		w, err := watch.New(cfg, store, func() watch.BatchSink { return newSink(store, runID, ex, slog.New(slog.DiscardHandler), counts) })
+		w, err := watch.New(cfg, store, func() watch.BatchSink { return run.NewSink() })
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -208,7 +209,7 @@ func BenchmarkWatchSteadyState(b *testing.B) {
 	b.ReportMetric(float64(req)/hours, "requests/simh")
 	b.ReportMetric(share, "share-304")
 	b.ReportMetric(float64(cpu.Milliseconds())/hours, "cpu-ms/simh")
-	b.ReportMetric(float64(counts.newArticles.Load())/hours, "new-articles/simh")
+	b.ReportMetric(float64(run.Counts().NewArticles)/hours, "new-articles/simh")
 
 	// Idle: the real clock, nothing due for longer than we wait.
 	st, err := store.WatchStatusAt(ctx, time.Now())
@@ -226,7 +227,7 @@ func BenchmarkWatchSteadyState(b *testing.B) {
 	idle := float64(cpuTime(b)-c0) / float64(time.Since(start))
 	b.ReportMetric(idle*100, "idle-cpu-%")
 	b.Logf("%.0f simulated hours: %d requests (%d answered 304), %d new articles, cpu %v; idle %.2f%% of a core (%d sources, %d urls scheduled)",
-		hours, req, nm, counts.newArticles.Load(), cpu, idle*100, st.Sources, st.URLs)
+		hours, req, nm, run.Counts().NewArticles, cpu, idle*100, st.Sources, st.URLs)
 	if share <= 0.5 {
 		b.Errorf("share of 304 answers = %.2f, want > 0.5 (conditional requests should dominate)", share)
 	}

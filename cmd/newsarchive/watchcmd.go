@@ -14,6 +14,7 @@ import (
 
 	"github.com/newsarchive/newsarchive/archive"
 	"github.com/newsarchive/newsarchive/extract"
+	"github.com/newsarchive/newsarchive/ingest"
 	"github.com/newsarchive/newsarchive/watch"
 )
 
@@ -191,12 +192,10 @@ func watchSite(ctx context.Context, e *env, logger *slog.Logger, opts *watchOpti
 
 	// StartRun resumes the latest unfinished run: a watch must not take
 	// over (and then close) an interrupted crawl.
-	runs, err := store.Runs(ctx)
-	if err != nil {
+	if last, ok, err := ingest.LatestUnfinished(ctx, store); err != nil {
 		return nil, fmt.Errorf("open archive: %w", err)
-	}
-	if n := len(runs); n > 0 && runs[n-1].Status != archive.RunFinished && !isWatchRun(runs[n-1]) {
-		return nil, fmt.Errorf("run %d, a crawl, is unfinished: finish it (run the same crawl again) before watching", runs[n-1].ID)
+	} else if ok && !isWatchRun(last) {
+		return nil, fmt.Errorf("run %d, a crawl, is unfinished: finish it (run the same crawl again) before watching", last.ID)
 	}
 	cfg := opts.cfg
 	settings := map[string]any{
@@ -206,15 +205,16 @@ func watchSite(ctx context.Context, e *env, logger *slog.Logger, opts *watchOpti
 		"min_interval": cfg.MinInterval.String(), "max_interval": cfg.MaxInterval.String(), "revisit": durations(cfg.Revisit),
 		"max_parse": opts.maxParse,
 	}
-	runID, resumed, err := store.StartRun(ctx, cfg.Seeds, settings)
+	pl := &ingest.Pipeline{Store: store, Extractor: ex, Logger: logger}
+	run, err := pl.Start(ctx, cfg.Seeds, settings)
 	if err != nil {
-		return nil, fmt.Errorf("start run: %w", err)
+		return nil, err
 	}
-	logger.Info("watch run", "run", runID, "resumed", resumed, "db", opts.db)
+	runID := run.ID
+	logger.Info("watch run", "run", runID, "resumed", run.Resumed, "db", opts.db)
 
-	counts := &pipelineCounts{}
 	cfg.RunID, cfg.Logger = runID, logger
-	w, err := watch.New(cfg, store, func() watch.BatchSink { return newSink(store, runID, ex, logger, counts) })
+	w, err := watch.New(cfg, store, func() watch.BatchSink { return run.NewSink() })
 	if err != nil {
 		return nil, err
 	}
@@ -224,9 +224,10 @@ func watchSite(ctx context.Context, e *env, logger *slog.Logger, opts *watchOpti
 	stopStatus()
 
 	st := w.Stats()
+	counts := run.Counts()
 	sum := &watchSummary{
 		DB: opts.db, RunID: runID, Rounds: st.Rounds, Polls: st.Polls, Fetches: st.Fetches, Revisits: st.Revisits,
-		NotModified: st.NotModified, NewArticles: counts.newArticles.Load(), NewVersions: counts.newVersions.Load(),
+		NotModified: st.NotModified, NewArticles: counts.NewArticles, NewVersions: counts.NewVersions,
 		Events: st.Events, Failures: st.Failures, Seconds: time.Since(start).Seconds(),
 	}
 	// A stopped watch is finished: its state is the schedule, which the next
@@ -240,8 +241,8 @@ func watchSite(ctx context.Context, e *env, logger *slog.Logger, opts *watchOpti
 		"not_modified": int(st.NotModified), "new_articles": int(sum.NewArticles), "new_versions": int(sum.NewVersions),
 		"events": int(st.Events), "failures": int(st.Failures),
 	}
-	if ferr := store.FinishRun(context.Background(), runID, status, runCounts); ferr != nil && runErr == nil {
-		runErr = fmt.Errorf("finish run: %w", ferr)
+	if ferr := run.Finish(ctx, status, runCounts); ferr != nil && runErr == nil {
+		runErr = ferr
 	}
 	return sum, runErr
 }

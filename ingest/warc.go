@@ -1,4 +1,4 @@
-package main
+package ingest
 
 // crawl --warc: every exchange of a crawl is also written to WARC/1.1 files,
 // and the archive records where each page's capture lies.
@@ -7,7 +7,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"sort"
 	"strconv"
 	"time"
@@ -17,54 +16,67 @@ import (
 	"github.com/newsarchive/newsarchive/warc"
 )
 
-// defaultWARCMaxSize is the size at which WARC files are rotated (WARC 1.1
+// DefaultWARCMaxSize is the size at which WARC files are rotated (WARC 1.1
 // annex C recommends 1 GB).
-const defaultWARCMaxSize = 1 << 30
+const DefaultWARCMaxSize = 1 << 30
 
-// warcRecorder writes the exchanges of crawled results to WARC files.
-type warcRecorder struct {
-	w      *warc.Writer
-	logger *slog.Logger
+// WARCOptions configure a WARCRecorder.
+type WARCOptions struct {
+	Dir       string // directory of the WARC files
+	MaxSize   int64  // rotate before a file grows past this (0: DefaultWARCMaxSize)
+	Software  string // the warcinfo software field, e.g. "newsarchive/0.1.0"
+	UserAgent string
+	Robots    bool           // robots.txt obeyed
+	Settings  map[string]any // the crawl's settings, one warcinfo field each
 }
 
-// newWARCRecorder opens a WARC writer in dir whose warcinfo records name the
-// tool and the crawl settings.
-func newWARCRecorder(dir string, maxSize int64, userAgent string, robots bool, settings map[string]any, logger *slog.Logger) (*warcRecorder, error) {
+// WARCRecorder writes the exchanges of crawled results to WARC files.
+type WARCRecorder struct {
+	w *warc.Writer
+}
+
+// NewWARCRecorder opens a WARC writer whose warcinfo records name the tool
+// and the crawl settings.
+func NewWARCRecorder(opts WARCOptions) (*WARCRecorder, error) {
 	info := []warc.Field{
-		{Name: "software", Value: "newsarchive/" + version},
-		{Name: "http-header-user-agent", Value: userAgent},
-		{Name: "robots", Value: map[bool]string{true: "obey", false: "ignore"}[robots]},
+		{Name: "software", Value: opts.Software},
+		{Name: "http-header-user-agent", Value: opts.UserAgent},
+		{Name: "robots", Value: map[bool]string{true: "obey", false: "ignore"}[opts.Robots]},
 		{Name: "description", Value: "newsarchive crawl"},
 	}
-	keys := make([]string, 0, len(settings))
-	for k := range settings {
+	keys := make([]string, 0, len(opts.Settings))
+	for k := range opts.Settings {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		b, err := json.Marshal(settings[k])
+		b, err := json.Marshal(opts.Settings[k])
 		if err != nil {
 			continue
 		}
 		info = append(info, warc.Field{Name: "newsarchive-" + k, Value: string(b)})
 	}
-	w, err := warc.Create(warc.WriterOptions{Dir: dir, MaxSize: maxSize, Info: info})
-	if err != nil {
-		return nil, err
+	maxSize := opts.MaxSize
+	if maxSize <= 0 {
+		maxSize = DefaultWARCMaxSize
 	}
-	return &warcRecorder{w: w, logger: logger}, nil
+	w, err := warc.Create(warc.WriterOptions{Dir: opts.Dir, MaxSize: maxSize, Info: info})
+	if err != nil {
+		return nil, fmt.Errorf("open WARC writer: %w", err)
+	}
+	return &WARCRecorder{w: w}, nil
 }
 
 // Close finishes the current WARC file.
-func (r *warcRecorder) Close() error { return r.w.Close() }
+func (r *WARCRecorder) Close() error { return r.w.Close() }
 
-// record writes r's exchanges (one request and response pair per hop, the
+// Record writes res's exchanges (one request and response pair per hop, the
 // last followed by a metadata record of the outlinks) and returns where the
 // final response lies. Results without a response write nothing.
 //
 // original, when set, is the capture a 304 answer confirms: that answer is
 // written as a revisit of it.
-func (r *warcRecorder) record(res *scraper.Result, original *warc.RecordRef) (archive.WARCLocation, error) {
+func (r *WARCRecorder) Record(res *scraper.Result, original *warc.RecordRef) (archive.WARCLocation, error) {
 	resp := res.Response
 	if resp == nil || len(resp.Wire) == 0 {
 		return archive.WARCLocation{}, nil
@@ -122,7 +134,7 @@ func outlinkFields(res *scraper.Result) []warc.Field {
 // sent, read from its WARC file, or (when that page has no WARC record) its
 // URL and fetch time. It returns nil for any other result, and when the
 // page cannot be found (logged: the 304 is then written as a response).
-func (s *sink) original(ctx context.Context, r *scraper.Result) *warc.RecordRef {
+func (s *Sink) original(ctx context.Context, r *scraper.Result) *warc.RecordRef {
 	if r.Response == nil || !r.Response.NotModified {
 		return nil
 	}

@@ -1,0 +1,170 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"mime"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/newsarchive/newsarchive/archive"
+	"github.com/newsarchive/newsarchive/extract"
+	"github.com/newsarchive/newsarchive/scraper"
+)
+
+// queueBytes is the most body bytes results waiting for the archive writer
+// may hold; one result larger than that waits until the queue is empty.
+const queueBytes = 32 << 20
+
+// commitTimeout bounds one batch's transaction.
+const commitTimeout = 2 * time.Minute
+
+// Sink is a run's scraper.Sink: it extracts article records in the calling
+// goroutine (so extraction runs in parallel across the crawler's workers)
+// and group-commits the results through one Writer: results that arrive
+// together share one transaction.
+//
+// Commit returns once its result is queued for the writer, not once it is
+// durable, so a worker goes on fetching while the batch is written. This
+// loses nothing: the entry's frontier row stays in flight until the
+// transaction that stores its page, its links and its new state commits, so
+// a crash before that leaves it in flight and the next StartRun queues it
+// again; Pending counts it, so a crawl does not end before the writer has
+// caught up; and Close writes everything queued before it returns. A failed
+// batch makes every later Commit, and Close, return its error.
+type Sink struct {
+	store     Store
+	runID     int64
+	extractor *extract.Extractor
+	logger    *slog.Logger
+	counts    *counts
+	// extracting bounds concurrent extractions: extraction is pure CPU, so
+	// more of them than processors adds no speed, only parsed documents in
+	// memory at once (a 100 KB page parses into about 1 MB of nodes).
+	extracting chan struct{}
+	w          *Writer[archive.Capture]
+	warc       *WARCRecorder // optional: exchanges written to WARC first
+}
+
+func newSink(store Store, runID int64, ex *extract.Extractor, logger *slog.Logger, c *counts, rec *WARCRecorder) *Sink {
+	s := &Sink{
+		store: store, runID: runID, extractor: ex, logger: logger, counts: c, warc: rec,
+		extracting: make(chan struct{}, runtime.GOMAXPROCS(0)),
+	}
+	s.w = NewWriter(WriterOptions[archive.Capture]{
+		MaxBatch: 64, MaxBytes: queueBytes,
+		Size: func(c archive.Capture) int64 {
+			if c.Page == nil {
+				return 0
+			}
+			return int64(len(c.Page.Body))
+		},
+	}, s.flush)
+	return s
+}
+
+// Commit implements scraper.Sink. It blocks while the writer's queue is
+// full, also when ctx ended: a Ctrl-C must not drop a fetched page.
+func (s *Sink) Commit(ctx context.Context, r *scraper.Result) error {
+	var loc archive.WARCLocation
+	if s.warc != nil {
+		var err error
+		if loc, err = s.warc.Record(r, s.original(ctx, r)); err != nil {
+			return err
+		}
+	}
+	return s.Submit(r, loc)
+}
+
+// Submit queues r, whose capture lies at loc in a WARC file (zero: none),
+// for the writer, extracting its record first. It returns the error of an
+// earlier failed batch, if any.
+func (s *Sink) Submit(r *scraper.Result, loc archive.WARCLocation) error {
+	if err := s.w.Err(); err != nil {
+		return err
+	}
+	c := s.capture(r)
+	if c.Page != nil && loc.File != "" {
+		c.Page.WARCFile, c.Page.WARCOffset = loc.File, loc.Offset
+	}
+	return s.w.Submit(c)
+}
+
+// Close writes every queued result, stops the writer and returns the error
+// of the first failed batch, if any. Call it after the last Commit returned.
+func (s *Sink) Close() error { return s.w.Close() }
+
+func (s *Sink) flush(caps []archive.Capture) error {
+	// Its own context: results already fetched are written even while the
+	// run is being interrupted.
+	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
+	res, err := s.store.Commit(ctx, s.runID, caps)
+	cancel()
+	if err != nil {
+		return fmt.Errorf("commit %d results: %w", len(caps), err)
+	}
+	for i, r := range res {
+		switch s.counts.add(caps[i], r) {
+		case "archived":
+			s.logger.Debug("article archived", "url", caps[i].Entry.URL, "article", r.ArticleID)
+		case "changed":
+			s.logger.Debug("article changed", "url", caps[i].Entry.URL, "article", r.ArticleID, "version", r.VersionID)
+		}
+	}
+	return nil
+}
+
+// capture converts a scraper result into an archive capture, extracting the
+// article record when the response is an HTML page.
+func (s *Sink) capture(r *scraper.Result) archive.Capture {
+	c := archive.Capture{
+		Entry:         toQueueEntry(r.Entry),
+		State:         string(r.State),
+		Reason:        r.Reason,
+		Detail:        r.Detail,
+		Links:         toQueueEntries(r.Links),
+		Template:      r.Template,
+		TemplateYield: r.Yield,
+	}
+	resp := r.Response
+	if resp == nil {
+		return c
+	}
+	c.Page = &archive.Page{
+		URL: resp.URL, FinalURL: resp.FinalURL, Redirects: resp.Redirects, Status: resp.Status,
+		Header: resp.Header, FetchedAt: resp.FetchedAt, Duration: resp.Duration,
+		ContentType: resp.ContentType, Body: resp.Body, Truncated: resp.Truncated,
+		NotModified: resp.NotModified,
+	}
+	if r.State != scraper.StateDone || resp.NotModified || r.Entry.Kind != scraper.KindPage || !IsHTML(resp.ContentType) ||
+		resp.Status < 200 || resp.Status > 299 || len(resp.Body) == 0 {
+		return c
+	}
+	s.extracting <- struct{}{}
+	a, err := s.extractor.Extract(resp.FinalURL, resp.Header, resp.Body)
+	<-s.extracting
+	if err != nil {
+		c.ExtractError = err.Error()
+		s.logger.Warn("extraction failed", "url", resp.FinalURL, "err", err)
+		return c
+	}
+	if resp.Truncated {
+		// A cut page is archived raw but never presented as a complete record.
+		c.ExtractError = "page truncated at the size cap; record not stored"
+		return c
+	}
+	c.Article = a
+	r.Article = a != nil && a.IsArticle
+	return c
+}
+
+// IsHTML reports whether a Content-Type names an HTML page.
+func IsHTML(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		mt = strings.ToLower(strings.TrimSpace(strings.SplitN(contentType, ";", 2)[0]))
+	}
+	return mt == "text/html" || mt == "application/xhtml+xml"
+}
