@@ -1,0 +1,354 @@
+package ingest
+
+// The durability protocol, tested against the Store interface on a real
+// SQLite file and a real crawl of the fixture site on loopback: a failed
+// commit loses nothing and the rerun resumes; a crash between batches
+// leaves the uncommitted entries in flight, and the resume queues them
+// again; Finish drains the writer.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/newsarchive/newsarchive/archive"
+	"github.com/newsarchive/newsarchive/extract"
+	"github.com/newsarchive/newsarchive/internal/testsite"
+	"github.com/newsarchive/newsarchive/scraper"
+)
+
+var errInjected = errors.New("injected commit failure")
+
+// faultyStore is a real store whose Commit fails (without writing) from the
+// failAt-th batch on, once or every time; it can also hold each commit.
+type faultyStore struct {
+	Store
+	failAt  int64 // 1-based batch number; 0: never
+	always  bool  // every batch from failAt on fails, not only that one
+	delay   time.Duration
+	batches atomic.Int64
+	// failed holds the entry URLs of the batches that failed.
+	mu     sync.Mutex
+	failed []string
+}
+
+func (f *faultyStore) Commit(ctx context.Context, runID int64, caps []archive.Capture) ([]archive.CommitResult, error) {
+	n := f.batches.Add(1)
+	if f.delay > 0 {
+		time.Sleep(f.delay)
+	}
+	if f.failAt > 0 && (n == f.failAt || (f.always && n > f.failAt)) {
+		f.mu.Lock()
+		for _, c := range caps {
+			f.failed = append(f.failed, c.Entry.URL)
+		}
+		f.mu.Unlock()
+		return nil, errInjected
+	}
+	return f.Store.Commit(ctx, runID, caps)
+}
+
+// fixtureSite serves the fixture site on loopback.
+func fixtureSite(t *testing.T) string {
+	t.Helper()
+	srv := httptest.NewServer(testsite.NewFixture(testsite.FixtureOptions{RewriteOrigin: true}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+func testExtractor(t *testing.T) *extract.Extractor {
+	t.Helper()
+	ex, err := extract.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ex
+}
+
+func crawlConfig() scraper.Config {
+	cfg := scraper.DefaultConfig()
+	cfg.Delay = 0
+	cfg.Parallelism = 4
+	cfg.UserAgent = "newsarchive-test"
+	return cfg
+}
+
+// crawlOnce runs one crawl of seeds into store and finishes the run; it
+// returns the crawl's result and error and whether the run was resumed.
+func crawlOnce(t *testing.T, store Store, ex *extract.Extractor, seeds []string) (CrawlResult, bool, error) {
+	t.Helper()
+	ctx := context.Background()
+	pl := &Pipeline{Store: store, Extractor: ex}
+	run, err := pl.Start(ctx, seeds, map[string]any{"test": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := run.Crawler(crawlConfig(), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, runErr := run.Crawl(ctx, c, seeds, scraper.RunOptions{}, nil)
+	if res.Status == "" {
+		t.Fatalf("seeding failed: %v", runErr)
+	}
+	if err := run.Finish(ctx, res.Status, run.Counts().RunCounts()); err != nil && runErr == nil {
+		runErr = err
+	}
+	return res, run.Resumed, runErr
+}
+
+func openStore(t *testing.T, path string) *archive.Store {
+	t.Helper()
+	s, err := archive.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// archiveShape is what must match between an archive crawled in one go and
+// one crawled through failures and resumes.
+type archiveShape struct {
+	Pages, Articles, Versions int
+	Frontier                  string
+	DuplicatePages            int // URLs stored more than once
+}
+
+func shapeOf(t *testing.T, s *archive.Store) archiveShape {
+	t.Helper()
+	ctx := context.Background()
+	st, err := s.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := s.Query(ctx, "SELECT count(*) FROM (SELECT url FROM pages GROUP BY url HAVING count(*) > 1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var dup int
+	if rows.Next() {
+		if err := rows.Scan(&dup); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return archiveShape{Pages: st.Pages, Articles: st.Articles, Versions: st.Versions,
+		Frontier: fmt.Sprint(st.FrontierByState), DuplicatePages: dup}
+}
+
+// reference crawls the fixture site into a fresh archive in one go.
+func reference(t *testing.T, ex *extract.Extractor, seeds []string) archiveShape {
+	t.Helper()
+	s := openStore(t, filepath.Join(t.TempDir(), "reference.db"))
+	defer s.Close()
+	res, _, err := crawlOnce(t, s, ex, seeds)
+	if err != nil || res.Status != archive.RunFinished {
+		t.Fatalf("reference crawl: %s, %v", res.Status, err)
+	}
+	sh := shapeOf(t, s)
+	if sh.Pages < 10 || sh.Articles < 5 {
+		t.Fatalf("reference crawl archived too little to test with: %+v", sh)
+	}
+	return sh
+}
+
+func TestFailedCommitLosesNothing(t *testing.T) {
+	origin := fixtureSite(t)
+	seeds := []string{origin + "/"}
+	ex := testExtractor(t)
+	want := reference(t, ex, seeds)
+
+	path := filepath.Join(t.TempDir(), "a.db")
+	s := openStore(t, path)
+	fs := &faultyStore{Store: s, failAt: 2}
+	res, resumed, err := crawlOnce(t, fs, ex, seeds)
+	if !errors.Is(err, errInjected) || res.Status != archive.RunFailed || resumed {
+		t.Fatalf("crawl with a failed commit: status %q, resumed %v, err %v; want failed, a new run, %v", res.Status, resumed, err, errInjected)
+	}
+	if len(fs.failed) == 0 {
+		t.Fatal("no batch failed")
+	}
+	// Every entry of the failed batch is still in flight: not done, not lost.
+	ctx := context.Background()
+	for _, u := range fs.failed {
+		e, err := s.FrontierEntry(ctx, u)
+		if err != nil {
+			t.Fatalf("%s: %v", u, err)
+		}
+		if e.State != "in_flight" {
+			t.Errorf("%s of the failed batch is %s, want in_flight", u, e.State)
+		}
+	}
+	// The rerun resumes the failed run and ends with what one clean crawl
+	// archives: nothing lost, nothing twice.
+	res, resumed, err = crawlOnce(t, s, ex, seeds)
+	if err != nil || res.Status != archive.RunFinished || !resumed {
+		t.Fatalf("rerun: status %q, resumed %v, err %v; want a finished resume", res.Status, resumed, err)
+	}
+	for _, u := range fs.failed {
+		e, err := s.FrontierEntry(ctx, u)
+		if err != nil || e.State == "in_flight" || e.State == "queued" {
+			t.Errorf("%s after the rerun: %+v, %v", u, e, err)
+		}
+	}
+	if got := shapeOf(t, s); got != want {
+		t.Errorf("after failure and rerun: %+v\nwant (one clean crawl):  %+v", got, want)
+	}
+	s.Close()
+}
+
+func TestCrashBetweenBatchesResumes(t *testing.T) {
+	origin := fixtureSite(t)
+	seeds := []string{origin + "/"}
+	ex := testExtractor(t)
+	want := reference(t, ex, seeds)
+
+	path := filepath.Join(t.TempDir(), "a.db")
+	s := openStore(t, path)
+	// The process "dies" after the first batch committed: every later batch
+	// fails, and the run is never finished (no FinishRun), as after kill -9.
+	fs := &faultyStore{Store: s, failAt: 2, always: true}
+	ctx := context.Background()
+	pl := &Pipeline{Store: fs, Extractor: ex}
+	run, err := pl.Start(ctx, seeds, map[string]any{"test": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := run.Crawler(crawlConfig(), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run.Crawl(ctx, c, seeds, scraper.RunOptions{}, nil); !errors.Is(err, errInjected) {
+		t.Fatalf("crawl: %v, want %v", err, errInjected)
+	}
+	_, inFlight, err := s.PendingCount(ctx, run.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inFlight == 0 {
+		t.Fatal("nothing left in flight by the crash")
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// A new process opens the file: the run resumes and its in-flight
+	// entries are queued again before anything is claimed.
+	s = openStore(t, path)
+	defer s.Close()
+	id, resumed, err := s.StartRun(ctx, seeds, map[string]any{"test": true})
+	if err != nil || !resumed || id != run.ID {
+		t.Fatalf("StartRun after the crash: run %d, resumed %v, %v; want run %d resumed", id, resumed, err, run.ID)
+	}
+	queued, inFlight2, err := s.PendingCount(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inFlight2 != 0 || queued < inFlight {
+		t.Fatalf("after resume: %d queued, %d in flight; want the %d in-flight entries queued", queued, inFlight2, inFlight)
+	}
+	res, resumed, err := crawlOnce(t, s, ex, seeds)
+	if err != nil || res.Status != archive.RunFinished || !resumed {
+		t.Fatalf("resumed crawl: status %q, resumed %v, err %v", res.Status, resumed, err)
+	}
+	if got := shapeOf(t, s); got != want {
+		t.Errorf("after crash and resume: %+v\nwant (one clean crawl): %+v", got, want)
+	}
+}
+
+// TestFinishDrains feeds results faster than a slow store commits them:
+// Finish returns only once every one is in the archive.
+func TestFinishDrains(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t, filepath.Join(t.TempDir(), "a.db"))
+	defer s.Close()
+	fs := &faultyStore{Store: s, delay: 30 * time.Millisecond}
+	pl := &Pipeline{Store: fs, Extractor: testExtractor(t)}
+	run, err := pl.Start(ctx, []string{"test:feed"}, map[string]any{"test": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 300
+	for i := range n {
+		u := fmt.Sprintf("https://example.org/news/%d", i)
+		body := fmt.Sprintf(`<html><head><title>Story %d</title></head><body><article><h1>Story %d</h1><p>Paragraph of story %d, long enough to count as text.</p></article></body></html>`, i, i, i)
+		r := &scraper.Result{
+			Entry: scraper.Entry{URL: u, Kind: scraper.KindPage, Attempts: 1},
+			State: scraper.StateDone,
+			Response: &scraper.Response{URL: u, FinalURL: u, Status: 200, Header: http.Header{"Content-Type": {"text/html"}},
+				ContentType: "text/html; charset=utf-8", Body: []byte(body), FetchedAt: time.Now()},
+		}
+		if err := run.Submit(r, archive.WARCLocation{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := run.Counts().Pages; got >= n {
+		t.Fatalf("all %d pages committed before Finish: the store is not slow enough to test draining", got)
+	}
+	if err := run.Finish(ctx, archive.RunFinished, map[string]int{"pages": n}); err != nil {
+		t.Fatal(err)
+	}
+	if got := run.Counts().Pages; got != n {
+		t.Errorf("counted %d pages after Finish, want %d", got, n)
+	}
+	st, err := s.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Pages != n {
+		t.Errorf("archive holds %d pages after Finish, want %d", st.Pages, n)
+	}
+	if fs.batches.Load() >= n {
+		t.Errorf("%d commits for %d results: no group commit", fs.batches.Load(), n)
+	}
+	runs, err := s.Runs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := runs[len(runs)-1]; last.Status != archive.RunFinished {
+		t.Errorf("run status %q, want finished", last.Status)
+	}
+}
+
+// TestFailedCommitStopsSubmit: after a failed batch, Submit and Finish
+// report it, and the run is recorded failed, not finished.
+func TestFailedCommitStopsSubmit(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t, filepath.Join(t.TempDir(), "a.db"))
+	defer s.Close()
+	fs := &faultyStore{Store: s, failAt: 1}
+	pl := &Pipeline{Store: fs, Extractor: testExtractor(t)}
+	run, err := pl.Start(ctx, []string{"test:feed"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &scraper.Result{Entry: scraper.Entry{URL: "https://example.org/x", Kind: scraper.KindPage}, State: scraper.StateSkipped, Reason: "not_html"}
+	if err := run.Submit(r, archive.WARCLocation{}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for run.Sink().w.Err() == nil && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := run.Submit(r, archive.WARCLocation{}); !errors.Is(err, errInjected) {
+		t.Errorf("Submit after a failed batch: %v, want %v", err, errInjected)
+	}
+	if err := run.Finish(ctx, archive.RunFinished, nil); !errors.Is(err, errInjected) {
+		t.Errorf("Finish: %v, want %v", err, errInjected)
+	}
+	runs, err := s.Runs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := runs[len(runs)-1]; last.Status != archive.RunFailed {
+		t.Errorf("run status %q, want failed", last.Status)
+	}
+}
