@@ -194,19 +194,20 @@ func htmlishType(mt string) bool {
 }
 
 // parse builds the DOM. Pages nested deeper than the parser allows are
-// rewritten with their excess nesting removed (text kept) and parsed again.
-func parse(page []byte) (*html.Node, error) {
-	doc, err := html.Parse(bytes.NewReader(page))
+// rewritten with their excess nesting removed (text kept) and parsed again;
+// flattened says so.
+func parse(page []byte) (doc *html.Node, flattened bool, err error) {
+	doc, err = html.Parse(bytes.NewReader(page))
 	if err == nil {
-		return doc, nil
+		return doc, false, nil
 	}
 	for _, depth := range []int{maxDepth, 100, 0} {
 		flat := flatten(page, depth)
 		if doc, err2 := html.Parse(bytes.NewReader(flat)); err2 == nil {
-			return doc, nil
+			return doc, true, nil
 		}
 	}
-	return nil, fmt.Errorf("parse html: %w", err)
+	return nil, false, fmt.Errorf("parse html: %w", err)
 }
 
 type openTag struct {

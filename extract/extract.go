@@ -54,6 +54,29 @@ func Default() (*Extractor, error) {
 // anything that parses as HTML, however broken or truncated, gives a record,
 // possibly with empty fields.
 func (e *Extractor) Extract(pageURL string, header http.Header, body []byte) (*Article, error) {
+	d, err := e.Parse(pageURL, header, body)
+	if err != nil {
+		return nil, err
+	}
+	return e.ExtractDocument(d), nil
+}
+
+// Document is a page parsed for extraction: Parse makes it, ExtractDocument
+// reads the record from it. Its tree is never modified, so other readers
+// (link discovery) may walk it before or after extraction.
+type Document struct {
+	pageURL  string
+	base     *url.URL
+	header   http.Header
+	root     *html.Node
+	partial  bool // the body was cut at the parse cap
+	verbatim bool // parsed from the body's own bytes (see Verbatim)
+}
+
+// Parse decodes and parses a page (URL, HTTP header, raw bytes) into a
+// Document, as Extract does before it reads the record. It does no I/O and
+// returns the errors of Extract (ErrEmpty, ErrNotHTML, wrapped).
+func (e *Extractor) Parse(pageURL string, header http.Header, body []byte) (*Document, error) {
 	var base *url.URL
 	if pageURL != "" {
 		u, err := url.Parse(pageURL)
@@ -73,15 +96,34 @@ func (e *Extractor) Extract(pageURL string, header http.Header, body []byte) (*A
 	if err != nil {
 		return nil, fmt.Errorf("extract %s: %w", pageURL, err)
 	}
-	doc, err := parse(page)
+	doc, flattened, err := parse(page)
 	if err != nil {
 		return nil, fmt.Errorf("extract %s: %w", pageURL, err)
 	}
-	p := scanPage(doc, base, header)
-	x := &extraction{e: e, p: p, pageURL: pageURL}
+	// The page is the body itself, or the body without a UTF-8 byte order
+	// mark: the decoder copied nothing.
+	same := len(page) > 0 && len(body) >= len(page) && &page[len(page)-1] == &body[len(body)-1]
+	return &Document{pageURL: pageURL, base: base, header: header, root: doc, partial: partial,
+		verbatim: !partial && !flattened && same}, nil
+}
+
+// Root returns the document's parsed tree. Callers must not modify it.
+func (d *Document) Root() *html.Node { return d.root }
+
+// Verbatim reports whether the tree is the whole body parsed as it was
+// given: not cut at the parse cap, not converted from another charset, not
+// flattened because it nested too deep. Only then does the tree hold every
+// attribute byte for byte as a scan of the raw body would find it.
+func (d *Document) Verbatim() bool { return d.verbatim }
+
+// ExtractDocument builds the record of a parsed page; Extract is Parse
+// followed by ExtractDocument. It does not modify d.
+func (e *Extractor) ExtractDocument(d *Document) *Article {
+	p := scanPage(d.root, d.base, d.header)
+	x := &extraction{e: e, p: p, pageURL: d.pageURL}
 	a := x.run()
-	a.Partial = partial
-	return a, nil
+	a.Partial = d.partial
+	return a
 }
 
 // extraction is the state of one Extract call.

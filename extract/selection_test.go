@@ -60,7 +60,7 @@ func selectionPages(tb testing.TB) (*Rule, []selectionPage) {
 	var pages []selectionPage
 	for _, h := range fixturePages(tb) {
 		raw := readFixture(tb, h)
-		doc, err := parse(raw)
+		doc, _, err := parse(raw)
 		if err != nil {
 			tb.Fatal(err)
 		}

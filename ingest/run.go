@@ -108,7 +108,11 @@ func (r *Run) Crawler(cfg scraper.Config, logger *slog.Logger) (*scraper.Crawler
 	if r.warc != nil {
 		cfg.RecordWire = true
 	}
-	c, err := scraper.New(cfg, &runFrontier{store: r.p.Store, runID: r.ID}, r.Sink(), &history{store: r.p.Store}, logger)
+	sk := r.Sink()
+	if cfg.ParseHTML == nil {
+		cfg.ParseHTML = sk.ParseHTML // parse each page once
+	}
+	c, err := scraper.New(cfg, &runFrontier{store: r.p.Store, runID: r.ID}, sk, &history{store: r.p.Store}, logger)
 	if err != nil {
 		return nil, fmt.Errorf("new crawler: %w", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/newsarchive/newsarchive/archive"
 	"github.com/newsarchive/newsarchive/extract"
 	"github.com/newsarchive/newsarchive/scraper"
+	"golang.org/x/net/html"
 )
 
 // queueBytes is the most body bytes results waiting for the archive writer
@@ -142,9 +143,17 @@ func (s *Sink) capture(r *scraper.Result) archive.Capture {
 		resp.Status < 200 || resp.Status > 299 || len(resp.Body) == 0 {
 		return c
 	}
-	s.extracting <- struct{}{}
-	a, err := s.extractor.Extract(resp.FinalURL, resp.Header, resp.Body)
-	<-s.extracting
+	var (
+		a   *extract.Article
+		err error
+	)
+	if pp, ok := r.Parsed.(*parsedPage); ok {
+		a, err = pp.article, pp.err // extracted when the crawler parsed the page
+	} else {
+		s.extracting <- struct{}{}
+		a, err = s.extractor.Extract(resp.FinalURL, resp.Header, resp.Body)
+		<-s.extracting
+	}
 	if err != nil {
 		c.ExtractError = err.Error()
 		s.logger.Warn("extraction failed", "url", resp.FinalURL, "err", err)
@@ -158,6 +167,35 @@ func (s *Sink) capture(r *scraper.Result) archive.Capture {
 	c.Article = a
 	r.Article = a != nil && a.IsArticle
 	return c
+}
+
+// parsedPage is what the sink's ParseHTML leaves in scraper.Result.Parsed:
+// the record extracted from the tree link discovery read.
+type parsedPage struct {
+	article *extract.Article
+	err     error
+}
+
+// ParseHTML is the sink's scraper.Config.ParseHTML: it parses a page once,
+// extracts its record from the tree (kept for Commit) and hands the tree to
+// link discovery when it holds the body's bytes as they are.
+func (s *Sink) ParseHTML(e scraper.Entry, resp *scraper.Response) (*html.Node, any) {
+	if resp.NotModified || !IsHTML(resp.ContentType) || resp.Status < 200 || resp.Status > 299 || len(resp.Body) == 0 {
+		return nil, nil
+	}
+	// One semaphore slot from parse to record: as many trees at once as
+	// there are processors, as when Commit extracted.
+	s.extracting <- struct{}{}
+	defer func() { <-s.extracting }()
+	d, err := s.extractor.Parse(resp.FinalURL, resp.Header, resp.Body)
+	if err != nil {
+		return nil, &parsedPage{err: err}
+	}
+	pp := &parsedPage{article: s.extractor.ExtractDocument(d)}
+	if !d.Verbatim() {
+		return nil, pp
+	}
+	return d.Root(), pp
 }
 
 // IsHTML reports whether a Content-Type names an HTML page.

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"golang.org/x/net/html"
 )
 
 // Version is the crawler version named in the default User-Agent.
@@ -107,6 +109,18 @@ type Config struct {
 	// (nil: time.Now). A long-running watch whose schedule runs on a test
 	// clock sets it so robots.txt expires in that clock's time.
 	RobotsClock func() time.Time
+
+	// ParseHTML, when set, is given every 2xx HTML response of a page entry
+	// (kind page) before its links are discovered, so that the page is
+	// parsed once: the caller parses it for its own use (the pipeline
+	// extracts the article record from it) and returns the document's
+	// tree, whose a, area, link and base elements link discovery then reads
+	// instead of tokenising the page a second time. A nil root leaves the
+	// page to the tokenizer (return nil when the tree does not hold the
+	// body's bytes as they are: cut, or converted from another charset).
+	// parsed is kept in Result.Parsed for the Sink. It is called from the
+	// crawler's workers, concurrently.
+	ParseHTML func(e Entry, resp *Response) (root *html.Node, parsed any)
 
 	// TemplateBudget is trap defence by yield: a path template (see
 	// Template) whose pages, this many in a row, were no article and linked

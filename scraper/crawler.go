@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/net/html"
 )
 
 // Errors returned by New, Seed and Run.
@@ -731,6 +733,14 @@ func (c *Crawler) content(rs *runState, r *Result, e Entry, resp *Response) {
 	switch {
 	case isHTMLType(mt):
 		r.State = StateDone
+		if c.cfg.ParseHTML != nil && e.Kind == KindPage && len(resp.Body) > 0 {
+			root, parsed := c.cfg.ParseHTML(e, resp)
+			r.Parsed = parsed
+			if root != nil {
+				r.Links = c.discoverTree(rs, e, resp.FinalURL, root, resp.Body)
+				break
+			}
+		}
 		r.Links = c.discover(rs, e, resp.FinalURL, mt, resp.Body)
 	case isXMLish(mt, pq, resp.Body):
 		links, err := c.discoverXML(rs, e, resp.FinalURL, resp.Body)
@@ -765,6 +775,19 @@ func (c *Crawler) discover(rs *runState, e Entry, finalURL, mt string, body []by
 		return links
 	}
 	raws, baseHref := htmlLinks(body)
+	return c.keepLinks(rs, e, finalURL, raws, baseHref, body)
+}
+
+// discoverTree is discover for an HTML page already parsed (root): the
+// links are read from the tree.
+func (c *Crawler) discoverTree(rs *runState, e Entry, finalURL string, root *html.Node, body []byte) []Entry {
+	raws, baseHref := treeLinks(root)
+	return c.keepLinks(rs, e, finalURL, raws, baseHref, body)
+}
+
+// keepLinks resolves the raw links of an HTML page against its base and
+// keeps the in-scope ones (and, with PageRequisites, its requisites).
+func (c *Crawler) keepLinks(rs *runState, e Entry, finalURL string, raws []rawLink, baseHref string, body []byte) []Entry {
 	base, err := url.Parse(finalURL)
 	if err != nil {
 		return nil

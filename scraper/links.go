@@ -63,24 +63,69 @@ func htmlLinks(body []byte) (links []rawLink, base string) {
 		if len(href) == 0 {
 			continue
 		}
-		switch a {
-		case atom.Base:
-			if base == "" {
-				base = string(href)
+		links, base = addRawLink(links, base, a, href, rel, typ)
+	}
+}
+
+// addRawLink classifies one element with a non-empty href (a, area, link or
+// base) for htmlLinks and treeLinks.
+func addRawLink(links []rawLink, base string, a atom.Atom, href, rel, typ []byte) ([]rawLink, string) {
+	switch a {
+	case atom.Base:
+		if base == "" {
+			base = string(href)
+		}
+	case atom.A, atom.Area:
+		links = append(links, rawLink{href: string(href), kind: KindPage, next: hasRel(rel, "next")})
+	case atom.Link:
+		switch {
+		case hasRel(rel, "next"):
+			links = append(links, rawLink{href: string(href), kind: KindPage, next: true})
+		case hasRel(rel, "canonical"):
+			links = append(links, rawLink{href: string(href), kind: KindPage, next: true})
+		case hasRel(rel, "alternate") && isFeedType(typ):
+			links = append(links, rawLink{href: string(href), kind: KindFeed, next: true})
+		}
+	}
+	return links, base
+}
+
+// treeLinks is htmlLinks over a parsed document: the same elements, read
+// from the tree (in document order) instead of a second tokenisation.
+func treeLinks(root *html.Node) (links []rawLink, base string) {
+	links = make([]rawLink, 0, 64)
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for ; n != nil; n = n.NextSibling {
+			if n.Type == html.ElementNode {
+				switch a := n.DataAtom; a {
+				case atom.A, atom.Link, atom.Base, atom.Area:
+					var href, rel, typ []byte
+					for _, at := range n.Attr {
+						if at.Namespace != "" {
+							continue
+						}
+						switch at.Key {
+						case "href":
+							href = []byte(at.Val)
+						case "rel":
+							rel = []byte(at.Val)
+						case "type":
+							typ = []byte(at.Val)
+						}
+					}
+					if len(href) > 0 {
+						links, base = addRawLink(links, base, a, href, rel, typ)
+					}
+				}
 			}
-		case atom.A, atom.Area:
-			links = append(links, rawLink{href: string(href), kind: KindPage, next: hasRel(rel, "next")})
-		case atom.Link:
-			switch {
-			case hasRel(rel, "next"):
-				links = append(links, rawLink{href: string(href), kind: KindPage, next: true})
-			case hasRel(rel, "canonical"):
-				links = append(links, rawLink{href: string(href), kind: KindPage, next: true})
-			case hasRel(rel, "alternate") && isFeedType(typ):
-				links = append(links, rawLink{href: string(href), kind: KindFeed, next: true})
+			if n.FirstChild != nil {
+				walk(n.FirstChild)
 			}
 		}
 	}
+	walk(root)
+	return links, base
 }
 
 // hasRel reports whether the space-separated rel list contains v

@@ -129,6 +129,9 @@ type Result struct {
 	// an article; the crawler reads it after Commit returns (an article
 	// resets its template's budget).
 	Article bool
+	// Parsed is what Config.ParseHTML returned for the response (nil when
+	// it is unset or was not called), for the Sink.
+	Parsed any
 }
 
 // Frontier is the durable queue of URLs to crawl. Implementations must be safe for
