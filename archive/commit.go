@@ -454,7 +454,7 @@ func (w *batchWriter) write(c *Capture, p *prepared, r *CommitResult) error {
 	}
 	r.LinksAdded = n
 	e := &c.Entry
-	kind := kindOrDefault(e.Kind)
+	kind := kindOrDefault(string(e.Kind))
 	if _, err := st.setEntry.ExecContext(ctx, e.URL, w.runID, c.State, c.Reason, c.Detail, e.Depth, kind,
 		kindPriority(kind), e.Via, e.Attempts, unixMilli(e.NotBefore), w.now, pageID); err != nil {
 		return fmt.Errorf("frontier state: %w", err)

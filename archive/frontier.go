@@ -202,7 +202,7 @@ type entryGroup struct {
 func groupEntries(entries []QueueEntry) []entryGroup {
 	var gs []entryGroup
 	for _, e := range entries {
-		kind, nb := kindOrDefault(e.Kind), unixMilli(e.NotBefore)
+		kind, nb := kindOrDefault(string(e.Kind)), unixMilli(e.NotBefore)
 		i := slices.IndexFunc(gs, func(g entryGroup) bool {
 			return g.depth == e.Depth && g.kind == kind && g.via == e.Via && g.notBefore == nb
 		})

@@ -5,22 +5,13 @@ import (
 	"time"
 
 	"github.com/newsarchive/newsarchive/extract"
+	"github.com/newsarchive/newsarchive/frontier"
 )
 
-// QueueEntry is a URL in the persistent frontier (table frontier). URL is the key.
-type QueueEntry struct {
-	URL       string
-	Depth     int
-	Kind      string // "page", "sitemap", "feed"
-	Via       string
-	Attempts  int
-	NotBefore time.Time
-	// Request is the URL as the site linked it when it differs from URL
-	// (the request goes there); "" means URL.
-	Request string
-	// Listed is set when a sitemap or feed listed the URL.
-	Listed bool
-}
+// QueueEntry is a URL in the persistent frontier (table frontier): the
+// frontier package's Entry. URL is the key; Kind "" means page. LastMod is
+// not stored.
+type QueueEntry = frontier.Entry
 
 // Page is one fetched response, archived before anything is extracted from it.
 type Page struct {

@@ -109,6 +109,14 @@ type Entry struct {
 // Host returns the politeness key of e: its URL's host and port, lowercased.
 func (e Entry) Host() (string, error) { return HostOf(e.URL) }
 
+// RequestURL returns the URL to request for e: Request, or URL when empty.
+func (e Entry) RequestURL() string {
+	if e.Request != "" {
+		return e.Request
+	}
+	return e.URL
+}
+
 // HostOf returns the politeness key of a URL: host[:port], lowercased. Two
 // servers on one address but different ports are different hosts.
 func HostOf(rawURL string) (string, error) {

@@ -5,7 +5,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/newsarchive/newsarchive/archive"
 	"github.com/newsarchive/newsarchive/scraper"
 )
 
@@ -17,19 +16,12 @@ type runFrontier struct {
 }
 
 func (f *runFrontier) Add(ctx context.Context, entries []scraper.Entry) (int, error) {
-	return f.store.Enqueue(ctx, f.runID, toQueueEntries(entries))
+	// scraper.Entry and archive.QueueEntry are both frontier.Entry.
+	return f.store.Enqueue(ctx, f.runID, entries)
 }
 
 func (f *runFrontier) Claim(ctx context.Context, n int) ([]scraper.Entry, error) {
-	qs, err := f.store.Claim(ctx, f.runID, n, time.Now())
-	if err != nil {
-		return nil, err
-	}
-	out := make([]scraper.Entry, len(qs))
-	for i, q := range qs {
-		out[i] = fromQueueEntry(q)
-	}
-	return out, nil
+	return f.store.Claim(ctx, f.runID, n, time.Now())
 }
 
 // TemplateStats implements scraper.TemplateSource.
@@ -75,26 +67,4 @@ func (h *history) Previous(ctx context.Context, url string) (scraper.Previous, b
 		return scraper.Previous{}, false, err
 	}
 	return scraper.Previous{ETag: p.ETag, LastModified: p.LastModified, Body: p.Body, ContentType: p.ContentType}, true, nil
-}
-
-func toQueueEntry(e scraper.Entry) archive.QueueEntry {
-	return archive.QueueEntry{
-		URL: e.URL, Depth: e.Depth, Kind: string(e.Kind), Via: e.Via,
-		Attempts: e.Attempts, NotBefore: e.NotBefore, Request: e.Request, Listed: e.Listed,
-	}
-}
-
-func fromQueueEntry(q archive.QueueEntry) scraper.Entry {
-	return scraper.Entry{
-		URL: q.URL, Depth: q.Depth, Kind: scraper.Kind(q.Kind), Via: q.Via,
-		Attempts: q.Attempts, NotBefore: q.NotBefore, Request: q.Request, Listed: q.Listed,
-	}
-}
-
-func toQueueEntries(es []scraper.Entry) []archive.QueueEntry {
-	out := make([]archive.QueueEntry, len(es))
-	for i, e := range es {
-		out[i] = toQueueEntry(e)
-	}
-	return out
 }

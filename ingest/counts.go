@@ -93,7 +93,7 @@ func (pc *counts) final(state, reason string) {
 // add counts one committed capture.
 func (pc *counts) add(c archive.Capture, r archive.CommitResult) (articleEvent string) {
 	pc.final(c.State, c.Reason)
-	if c.Page != nil && c.Entry.Kind == string(scraper.KindRequisite) {
+	if c.Page != nil && c.Entry.Kind == scraper.KindRequisite {
 		pc.requisites.Add(1)
 	} else if c.Page != nil {
 		pc.pages.Add(1)

@@ -121,11 +121,11 @@ func (s *Sink) flush(caps []archive.Capture) error {
 // article record when the response is an HTML page.
 func (s *Sink) capture(r *scraper.Result) archive.Capture {
 	c := archive.Capture{
-		Entry:         toQueueEntry(r.Entry),
+		Entry:         r.Entry,
 		State:         string(r.State),
 		Reason:        r.Reason,
 		Detail:        r.Detail,
-		Links:         toQueueEntries(r.Links),
+		Links:         r.Links,
 		Template:      r.Template,
 		TemplateYield: r.Yield,
 	}

@@ -4,77 +4,60 @@ import (
 	"context"
 	"net/http"
 	"time"
+
+	"github.com/newsarchive/newsarchive/frontier"
 )
 
 // Kind says what an entry is expected to be, which decides how its response is
-// parsed for further URLs.
-type Kind string
+// parsed for further URLs (the frontier package's vocabulary).
+type Kind = frontier.Kind
 
 // Entry kinds.
 const (
-	KindPage    Kind = "page"    // an HTML page: links are followed
-	KindSitemap Kind = "sitemap" // sitemap.xml, sitemap index or child sitemap
-	KindFeed    Kind = "feed"    // Atom or RSS feed
+	KindPage    = frontier.KindPage    // an HTML page: links are followed
+	KindSitemap = frontier.KindSitemap // sitemap.xml, sitemap index or child sitemap
+	KindFeed    = frontier.KindFeed    // Atom or RSS feed
 )
 
-// State is the state of a frontier entry.
-type State string
+// State is the state of a frontier entry (the frontier package's vocabulary).
+type State = frontier.State
 
 // Frontier states. Queued and InFlight are live; the rest are terminal for a run.
 const (
-	StateQueued   State = "queued"
-	StateInFlight State = "in_flight"
-	StateDone     State = "done"
-	StateFailed   State = "failed"
-	StateSkipped  State = "skipped"
+	StateQueued   = frontier.StateQueued
+	StateInFlight = frontier.StateInFlight
+	StateDone     = frontier.StateDone
+	StateFailed   = frontier.StateFailed
+	StateSkipped  = frontier.StateSkipped
 )
 
-// Reason codes for failed and skipped entries. They are stable strings: the
-// archive stores them and `stats` groups by them.
+// Reason codes for failed and skipped entries: the frontier package's, as
+// the strings Result.Reason holds. They are stable: the archive stores them
+// and `stats` groups by them.
 const (
-	ReasonRobots        = "robots"             // disallowed by robots.txt
-	ReasonRobotsUnavail = "robots_unavailable" // robots.txt answered 5xx or was unreachable
-	ReasonOutOfScope    = "out_of_scope"       // host, pattern or depth limits
-	ReasonMaxPages      = "max_pages"          // page budget reached
-	ReasonHTTPStatus    = "http_status"        // a 4xx/5xx answer (the detail carries the code)
-	ReasonTimeout       = "timeout"            // connect, header or overall deadline
-	ReasonNetwork       = "network"            // connection refused, reset, DNS …
-	ReasonTooLarge      = "too_large"          // body cap reached (the page is kept, marked truncated)
-	ReasonRedirectLimit = "redirect_limit"     // too many redirects or a loop
-	ReasonNotHTML       = "not_html"           // PDF, image or other content that is not parsed
-	ReasonTrap          = "trap"               // URL too long, repeating segments …
-	ReasonInterrupted   = "interrupted"        // claimed but not fetched when the run stopped; requeued
+	ReasonRobots        = string(frontier.ReasonRobots)        // disallowed by robots.txt
+	ReasonRobotsUnavail = string(frontier.ReasonRobotsUnavail) // robots.txt answered 5xx or was unreachable
+	ReasonOutOfScope    = string(frontier.ReasonOutOfScope)    // host, pattern or depth limits
+	ReasonMaxPages      = string(frontier.ReasonMaxPages)      // page budget reached
+	ReasonHTTPStatus    = string(frontier.ReasonHTTPStatus)    // a 4xx/5xx answer (the detail carries the code)
+	ReasonTimeout       = string(frontier.ReasonTimeout)       // connect, header or overall deadline
+	ReasonNetwork       = string(frontier.ReasonNetwork)       // connection refused, reset, DNS …
+	ReasonTooLarge      = string(frontier.ReasonTooLarge)      // body cap reached (the page is kept, marked truncated)
+	ReasonRedirectLimit = string(frontier.ReasonRedirectLimit) // too many redirects or a loop
+	ReasonNotHTML       = string(frontier.ReasonNotHTML)       // PDF, image or other content that is not parsed
+	ReasonTrap          = string(frontier.ReasonTrap)          // URL too long, repeating segments …
+	ReasonInterrupted   = string(frontier.ReasonInterrupted)   // claimed but not fetched when the run stopped; requeued
 	// ReasonTrapTemplate (trap_template, traps.go): the URL's path template
 	// kept producing pages without yield.
 )
 
-// Entry is one URL in the frontier. URL is canonical (see Canonicalize) and is the
-// frontier's key.
-type Entry struct {
-	URL       string
-	Depth     int       // link hops from a seed
-	Kind      Kind      // what the URL is expected to be
-	Via       string    // the page the URL was discovered on ("" for seeds)
-	Attempts  int       // fetch attempts made so far in this run
-	NotBefore time.Time // zero, or the earliest time of the next attempt (retries)
-	LastMod   time.Time // zero, or the <lastmod> a sitemap gave for the URL
-	// Request is the URL as the site linked it (resolved, fragment dropped,
-	// percent-encoding normalised as RFC 9309 §2.2.2 compares paths) when it
-	// differs from URL: the request goes there, and robots.txt must allow
-	// both forms. Empty means URL.
-	Request string
-	// Listed is set for URLs a sitemap or feed listed: trap defence never
-	// cuts them.
-	Listed bool
-}
-
-// RequestURL returns the URL to request for e: Request, or URL when empty.
-func (e Entry) RequestURL() string {
-	if e.Request != "" {
-		return e.Request
-	}
-	return e.URL
-}
+// Entry is one URL in the frontier (the frontier package's Entry). URL is
+// canonical (see Canonicalize) and is the frontier's key. Request, when set,
+// is the URL as the site linked it (resolved, fragment dropped,
+// percent-encoding normalised as RFC 9309 §2.2.2 compares paths): the
+// request goes there, and robots.txt must allow both forms. Listed URLs (a
+// sitemap or feed listed them) are never cut by trap defence.
+type Entry = frontier.Entry
 
 // Response is a fetched exchange as it should be archived.
 type Response struct {
