@@ -176,9 +176,9 @@ func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([
 		filters = ` AND articles_fts.rowid BETWEEN ? AND ?` + filters
 		fargs = append([]any{dr.lo, dr.hi}, fargs...)
 		if dr.set {
-			cond, cargs := dateCond(opts)
-			filters += ` AND +articles_fts.rowid IN (SELECT id FROM versions WHERE ` + cond + `)`
-			fargs = append(fargs, cargs...)
+			ids, iargs := dateIDs(opts)
+			filters += ` AND +articles_fts.rowid IN (` + ids + `)`
+			fargs = append(fargs, iargs...)
 		}
 	}
 	if fopts.Site != "" || !fopts.Since.IsZero() || !fopts.Until.IsZero() {
@@ -252,33 +252,37 @@ type dateRangeInfo struct {
 	lo, hi         int64
 }
 
-// dateCond returns the condition on a versions row (unqualified columns)
-// that is true exactly when julianday(published_at) falls in the range of
-// opts, written so that the index versions_published_jd answers it.
-func dateCond(opts SearchOptions) (string, []any) {
+// dateIDs returns a query of the ids of the versions whose
+// julianday(published_at) falls in the range of opts, written so that the
+// index versions_published_jd answers it: the index range, and apart (no
+// OR, which would make SQLite collect and sort the ids to drop duplicates)
+// the rows the index holds as -1, checked with julianday itself.
+func dateIDs(opts SearchOptions) (string, []any) {
 	var (
 		idx, now []string
 		args     []any
 	)
+	since, until := opts.Since.UTC().Format(time.RFC3339), opts.Until.UTC().Format(time.RFC3339)
 	if !opts.Since.IsZero() {
 		idx = append(idx, publishedJD+` >= julianday(?)`)
-		now = append(now, `julianday(published_at) >= julianday(?)`)
+		args = append(args, since)
 	} else {
 		idx = append(idx, publishedJD+` >= 0`)
 	}
 	if !opts.Until.IsZero() {
 		idx = append(idx, publishedJD+` < julianday(?)`)
+		args = append(args, until)
+	}
+	if !opts.Since.IsZero() {
+		now = append(now, `julianday(published_at) >= julianday(?)`)
+		args = append(args, since)
+	}
+	if !opts.Until.IsZero() {
 		now = append(now, `julianday(published_at) < julianday(?)`)
+		args = append(args, until)
 	}
-	for range 2 {
-		if !opts.Since.IsZero() {
-			args = append(args, opts.Since.UTC().Format(time.RFC3339))
-		}
-		if !opts.Until.IsZero() {
-			args = append(args, opts.Until.UTC().Format(time.RFC3339))
-		}
-	}
-	return `(` + strings.Join(idx, ` AND `) + `) OR (` + publishedJD + ` = -1 AND ` + strings.Join(now, ` AND `) + `)`, args
+	return `SELECT id FROM versions WHERE ` + strings.Join(idx, ` AND `) +
+		` UNION ALL SELECT id FROM versions WHERE ` + publishedJD + ` = -1 AND ` + strings.Join(now, ` AND `), args
 }
 
 // dateRange reads the date range of opts from the publication-day index:
@@ -290,12 +294,12 @@ func (s *Store) dateRange(ctx context.Context, opts SearchOptions) (dateRangeInf
 	if s.schema < 3 || (opts.Since.IsZero() && opts.Until.IsZero()) {
 		return d, nil
 	}
-	cond, args := dateCond(opts)
+	ids, args := dateIDs(opts)
 	var (
 		n      int64
 		lo, hi sql.NullInt64
 	)
-	err := s.r.QueryRowContext(ctx, `SELECT count(*), min(id), max(id) FROM (SELECT id FROM versions WHERE `+cond+` LIMIT ?)`,
+	err := s.r.QueryRowContext(ctx, `SELECT count(*), min(id), max(id) FROM (`+ids+` LIMIT ?)`,
 		append(args, dateSetCap+1)...).Scan(&n, &lo, &hi)
 	if err != nil {
 		return d, err

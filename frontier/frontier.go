@@ -220,7 +220,9 @@ type Fleet interface {
 	Renew(ctx context.Context, l Lease, ttl time.Duration) (time.Time, error)
 	// Complete commits the outcome of leased URLs, and enqueues their links,
 	// in one transaction. It fails with ErrStaleLease, committing nothing, when
-	// the lease is no longer the host's current one.
+	// the lease is no longer the host's current one (reaped, released, or
+	// taken over by a later claim) or a URL is not in flight under it. A lease
+	// that expired but that nobody reaped or took over is still current.
 	Complete(ctx context.Context, l Lease, results []Result) error
 	// Release ends a lease: the lease's URLs still in flight are queued again
 	// (reason interrupted), and the host rests for p's gap before any worker

@@ -146,7 +146,7 @@ func TestCommitPageConcurrent(t *testing.T) {
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
-			for idle := 0; idle < 100; {
+			for progress := time.Now(); time.Since(progress) < 10*time.Second; {
 				l, ok, err := f.ClaimHost(ctx, fmt.Sprintf("w%d", w), 2, time.Minute)
 				if err != nil {
 					errs <- err
@@ -161,11 +161,10 @@ func TestCommitPageConcurrent(t *testing.T) {
 					if c[frontier.StateQueued]+c[frontier.StateInFlight] == 0 {
 						return
 					}
-					idle++
 					time.Sleep(5 * time.Millisecond)
 					continue
 				}
-				idle = 0
+				progress = time.Now()
 				for _, e := range l.Entries {
 					var s int
 					fmt.Sscanf(e.URL[strings.LastIndexByte(e.URL, '-')+1:], "%d", &s)
@@ -185,7 +184,7 @@ func TestCommitPageConcurrent(t *testing.T) {
 					return
 				}
 			}
-			errs <- fmt.Errorf("worker %d: idle while URLs were pending", w)
+			errs <- fmt.Errorf("worker %d: no host ready for 10 s while URLs were pending", w)
 		})
 	}
 	wg.Wait()

@@ -45,7 +45,7 @@ import (
 )
 
 const (
-	benchCorpusVersion = "v1"
+	benchCorpusVersion = "v2" // v2: records stored once, publication-day index (migration 0003)
 	benchCorpusSize    = 100_000
 	benchVocabulary    = 30_000
 )

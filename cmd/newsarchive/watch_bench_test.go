@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 // BenchmarkWatchSteadyState: the cost of watching a site in steady state

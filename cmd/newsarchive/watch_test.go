@@ -547,3 +547,24 @@ func TestWatchKill9(t *testing.T) {
 		t.Errorf("%d runs left unfinished after the watch stopped", n)
 	}
 }
+
+// TestWatchRefusesUnfinishedCrawl: a watch must not take over (and close)
+// an interrupted crawl's run.
+func TestWatchRefusesUnfinishedCrawl(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "a.db")
+	store, err := archive.Open(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := store.StartRun(t.Context(), []string{"http://127.0.0.1:1/"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+	code, _, stderr := runCmd(t, "watch", "--db", db, "--quiet", "http://127.0.0.1:1/")
+	if code != exitError || !strings.Contains(stderr, "is unfinished") {
+		t.Errorf("watch over an unfinished crawl: exit %d, %q; want 1 and a reason", code, stderr)
+	}
+	if code, _, stderr := runCmd(t, "watch", "--db", db, "--revisit", "2h,1h", "http://127.0.0.1:1/"); code != exitUsage {
+		t.Errorf("--revisit out of order: exit %d, %q; want 2", code, stderr)
+	}
+}
