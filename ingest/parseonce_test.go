@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"reflect"
+	"sync/atomic"
 	"testing"
 
 	"github.com/newsarchive/newsarchive/archive"
@@ -21,7 +22,7 @@ func TestParseOnceCrawl(t *testing.T) {
 	origin := fixtureSite(t)
 	seeds := []string{origin + "/"}
 	ex := testExtractor(t)
-	var parsed int
+	var parsed atomic.Int64 // ParseHTML runs in the crawler's workers
 	crawlInto := func(name string, twice bool) (frontier [][]any, records [][]any) {
 		s := openStore(t, filepath.Join(t.TempDir(), name+".db"))
 		defer s.Close()
@@ -38,7 +39,7 @@ func TestParseOnceCrawl(t *testing.T) {
 			cfg.ParseHTML = func(e scraper.Entry, r *scraper.Response) (*html.Node, any) {
 				root, p := hook(e, r)
 				if root != nil {
-					parsed++
+					parsed.Add(1)
 				}
 				return root, p
 			}
@@ -59,8 +60,8 @@ func TestParseOnceCrawl(t *testing.T) {
 	}
 	f1, r1 := crawlInto("once", false)
 	f2, r2 := crawlInto("twice", true)
-	if parsed < 5 {
-		t.Fatalf("links read from a parsed tree on %d pages only", parsed)
+	if n := parsed.Load(); n < 5 {
+		t.Fatalf("links read from a parsed tree on %d pages only", n)
 	}
 	if !reflect.DeepEqual(f1, f2) {
 		t.Errorf("frontiers differ:\nparsed once: %v\ntokenised:   %v", f1, f2)
