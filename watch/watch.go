@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -297,7 +298,7 @@ type item struct {
 	// Outcome, set by Commit.
 	res     *scraper.Result
 	article bool   // the pipeline recognised an article
-	sha     string // body hash (sources)
+	sha     string // link-set hash (sources, see linkSetHash)
 }
 
 func newRound(now time.Time, srcs []archive.WatchSource, urls []archive.WatchURL) *round {
@@ -468,14 +469,20 @@ func (s *sink) Commit(ctx context.Context, res *scraper.Result) error {
 	var sha string
 	store := resp != nil && !resp.NotModified
 	if store && it.src != nil && resp.Status >= 200 && resp.Status <= 299 {
-		sum := sha256.Sum256(resp.Body)
-		sha = hex.EncodeToString(sum[:])
+		sha = linkSetHash(res.Links)
 		store = sha != it.src.ContentSHA256 // an unchanged source is not stored again
 	}
 	article := false
 	if store {
 		fwd := *res
 		fwd.Links, fwd.Template, fwd.Yield = nil, "", false // the watch schedules links itself
+		if _, real := w.clock.(realClock); !real {
+			// The capture is dated on the watch's clock, like its schedule
+			// and events, so "today" means the same day everywhere.
+			rc := *resp
+			rc.FetchedAt = w.clock.Now().UTC()
+			fwd.Response = &rc
+		}
 		if err := r.sink.Commit(ctx, &fwd); err != nil {
 			return err
 		}
@@ -494,6 +501,30 @@ func (s *sink) Commit(ctx context.Context, res *scraper.Result) error {
 	it.res, it.article, it.sha, it.done = &kept, article, sha, true
 	r.pending--
 	return nil
+}
+
+// linkSetHash is what a source's change is judged by: a hash of the set of
+// URLs it yields (the entries of a feed or sitemap with their lastmod or
+// updated date; the in-scope links of a listing page), in no particular
+// order. A listing page whose ads, timestamps or "most read" box rotate
+// around a stable article list hashes the same.
+func linkSetHash(links []scraper.Entry) string {
+	lines := make([]string, 0, len(links))
+	for _, l := range links {
+		line := string(l.Kind) + " " + l.URL
+		if !l.LastMod.IsZero() {
+			line += " " + l.LastMod.UTC().Format(time.RFC3339)
+		}
+		lines = append(lines, line)
+	}
+	slices.Sort(lines)
+	lines = slices.Compact(lines)
+	h := sha256.New()
+	for _, l := range lines {
+		h.Write([]byte(l))
+		h.Write([]byte{'\n'})
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // slogWarnOnly returns l restricted to warnings and errors.
@@ -743,10 +774,14 @@ func (w *Watcher) settleURL(ctx context.Context, it *item, now time.Time) (u arc
 				u.ArticleID = id
 			}
 		case u.FinalURL != "" && final != u.FinalURL:
-			// Redirected (followed inside the origin) to another URL; the
-			// redirect's own status is not kept, so the event has none.
+			// Redirected (followed inside the origin) to another URL: the
+			// event has the status of the URL's own redirect.
 			if !u.Gone {
-				ev = event(archive.EventMoved, 0, final)
+				status := 0
+				if len(resp.RedirectStatuses) > 0 {
+					status = resp.RedirectStatuses[0]
+				}
+				ev = event(archive.EventMoved, status, final)
 			}
 			u.Gone = true
 			target = final
