@@ -346,6 +346,24 @@ func (s *Store) ArticleActivity(ctx context.Context, since time.Time) (newArticl
 	return newArticles, changed, nil
 }
 
+// PreviousBodySHA256 returns the body hash of the capture PreviousCapture(url)
+// returns (the latest complete 2xx page fetched from url); ok is false when
+// there is none. A watch compares it with a revisit's body to keep an
+// identical page once when the server gives no validators.
+func (s *Store) PreviousBodySHA256(ctx context.Context, url string) (sha string, ok bool, err error) {
+	err = s.r.QueryRowContext(ctx, `
+		SELECT sha256 FROM pages
+		WHERE (url = ?1 OR final_url = ?1) AND status BETWEEN 200 AND 299 AND truncated = 0 AND not_modified = 0
+		ORDER BY id DESC LIMIT 1`, url).Scan(&sha)
+	switch {
+	case err == sql.ErrNoRows:
+		return "", false, nil
+	case err != nil:
+		return "", false, wrap("previous body of "+url, err)
+	}
+	return sha, sha != "", nil
+}
+
 // ArticleIDOf returns the id of the article reached by url (any of its
 // aliases); ok is false when none is archived.
 func (s *Store) ArticleIDOf(ctx context.Context, url string) (id int64, ok bool, err error) {

@@ -299,6 +299,9 @@ type item struct {
 	res     *scraper.Result
 	article bool   // the pipeline recognised an article
 	sha     string // link-set hash (sources, see linkSetHash)
+	// identical: a revisit answered 200 with the body of the last capture
+	// (a server without validators); recorded like a 304.
+	identical bool
 }
 
 func newRound(now time.Time, srcs []archive.WatchSource, urls []archive.WatchURL) *round {
@@ -472,6 +475,18 @@ func (s *sink) Commit(ctx context.Context, res *scraper.Result) error {
 		sha = linkSetHash(res.Links)
 		store = sha != it.src.ContentSHA256 // an unchanged source is not stored again
 	}
+	identical := false
+	if store && it.url != nil && it.url.Step > 0 && resp.Status >= 200 && resp.Status <= 299 && !resp.Truncated &&
+		(it.url.FinalURL == "" || resp.FinalURL == it.url.FinalURL) {
+		// A revisit without validators: a body identical to the last
+		// capture's is recorded like a 304, so the raw page is kept once.
+		sum := sha256.Sum256(resp.Body)
+		prev, ok, err := w.store.PreviousBodySHA256(ctx, resp.FinalURL)
+		if err != nil {
+			return fmt.Errorf("watch: %w", err)
+		}
+		identical = ok && prev == hex.EncodeToString(sum[:])
+	}
 	article := false
 	if store {
 		fwd := *res
@@ -481,6 +496,11 @@ func (s *sink) Commit(ctx context.Context, res *scraper.Result) error {
 			// and events, so "today" means the same day everywhere.
 			rc := *resp
 			rc.FetchedAt = w.clock.Now().UTC()
+			fwd.Response = &rc
+		}
+		if identical {
+			rc := *fwd.Response
+			rc.NotModified, rc.Body = true, nil
 			fwd.Response = &rc
 		}
 		if err := r.sink.Commit(ctx, &fwd); err != nil {
@@ -498,7 +518,7 @@ func (s *sink) Commit(ctx context.Context, res *scraper.Result) error {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	it.res, it.article, it.sha, it.done = &kept, article, sha, true
+	it.res, it.article, it.sha, it.identical, it.done = &kept, article, sha, identical, true
 	r.pending--
 	return nil
 }
@@ -729,8 +749,12 @@ func (w *Watcher) settleURL(ctx context.Context, it *item, now time.Time) (u arc
 	u.LastStatus = resp.Status
 	st := resp.Status
 	switch {
-	case resp.NotModified:
+	case resp.NotModified, it.identical:
 		w.stats.notModified.Add(1)
+		if it.identical && u.Gone {
+			ev = event(archive.EventRestored, st, "")
+			u.Gone = false
+		}
 	case (st == http.StatusNotFound || st == http.StatusGone) && first:
 		// Listed but never there: nothing to watch.
 		u.Step, u.NextCheckAt = len(w.cfg.Revisit)+1, time.Time{}
