@@ -751,9 +751,12 @@ func (w *Watcher) settleURL(ctx context.Context, it *item, now time.Time) (u arc
 	switch {
 	case resp.NotModified, it.identical:
 		w.stats.notModified.Add(1)
-		if it.identical && u.Gone {
-			ev = event(archive.EventRestored, st, "")
-			u.Gone = false
+		if it.identical {
+			u.ETag, u.LastModified = resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")
+			if u.Gone {
+				ev = event(archive.EventRestored, st, "")
+				u.Gone = false
+			}
 		}
 	case (st == http.StatusNotFound || st == http.StatusGone) && first:
 		// Listed but never there: nothing to watch.
