@@ -161,10 +161,10 @@ func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([
 		}
 		fopts.Author = ""
 	}
-	if dr.set {
-		// The range's versions are few but scattered among others (an
-		// import of older pages): matched by id against the index instead
-		// of reading each match's versions row.
+	if dr.ok {
+		// The range's versions are matched by id (or by the bounds alone
+		// when every id between them is in the range) instead of by
+		// reading each match's versions row, a page of its own.
 		fopts.Since, fopts.Until = time.Time{}, time.Time{}
 	}
 	filters, fargs := filterSQL(fopts, "articles_fts.rowid")
@@ -175,7 +175,7 @@ func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([
 	if dr.ok {
 		filters = ` AND articles_fts.rowid BETWEEN ? AND ?` + filters
 		fargs = append([]any{dr.lo, dr.hi}, fargs...)
-		if dr.set {
+		if !dr.exact {
 			ids, iargs := dateIDs(opts)
 			filters += ` AND +articles_fts.rowid IN (` + ids + `)`
 			fargs = append(fargs, iargs...)
@@ -245,11 +245,11 @@ const dateSetCap = 100_000
 
 // dateRangeInfo is what the publication-day index says of a search's date
 // range: ok when it was read (lo and hi bound the ids of its versions),
-// empty when the range holds no version (lo > hi), set when its versions are too
-// scattered between lo and hi for the bounds alone.
+// empty when the range holds no version (lo > hi), exact when every id from
+// lo to hi is a version in the range (the bounds alone are the filter).
 type dateRangeInfo struct {
-	ok, empty, set bool
-	lo, hi         int64
+	ok, empty, exact bool
+	lo, hi           int64
 }
 
 // dateIDs returns a query of the ids of the versions whose
@@ -308,12 +308,10 @@ func (s *Store) dateRange(ctx context.Context, opts SearchOptions) (dateRangeInf
 	case n == 0:
 		// Nothing in the range: empty bounds (the query still runs, so
 		// that a malformed one is reported as before).
-		d.ok, d.empty, d.lo, d.hi = true, true, 1, 0
+		d.ok, d.empty, d.exact, d.lo, d.hi = true, true, true, 1, 0
 	case n <= dateSetCap:
 		d.ok, d.lo, d.hi = true, lo.Int64, hi.Int64
-		// Fewer than half the versions between lo and hi are in the range:
-		// check matches against the range's ids rather than their rows.
-		d.set = n*2 < d.hi-d.lo+1
+		d.exact = n == d.hi-d.lo+1 // ids are unique
 	}
 	return d, nil
 }

@@ -13,9 +13,9 @@ import (
 
 // TestSearchDateRangeScattered checks the date-range paths of Search against
 // the reference on an archive whose publication dates are NOT in archive
-// order (an import of older pages): scattered dates (the range's ids are
-// matched against the publication-day index), a block of dates in id order
-// (the id bounds alone), ranges holding nothing, and published_at values
+// order (an import of older pages): scattered dates and blocks with holes
+// (the range's ids are matched against the publication-day index), a block
+// of dates in id order (the id bounds alone), ranges holding nothing, and published_at values
 // the index cannot hold ("now", any case) or julianday cannot read.
 func TestSearchDateRangeScattered(t *testing.T) {
 	ctx := context.Background()
@@ -66,19 +66,20 @@ func TestSearchDateRangeScattered(t *testing.T) {
 	day := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
 	thisYear := day(time.Now().Year(), 1, 1)
 	ranges := []struct {
-		name         string
-		opts         SearchOptions
-		ok, set, emp bool
+		name            string
+		opts            SearchOptions
+		ok, exact, empt bool
 	}{
-		{"scattered year", SearchOptions{Since: day(2010, 1, 1), Until: day(2011, 1, 1)}, true, true, false},
-		{"scattered decade", SearchOptions{Since: day(2005, 1, 1), Until: day(2015, 1, 1)}, true, true, false},
-		{"ordered block", SearchOptions{Since: day(2022, 2, 1), Until: day(2022, 6, 1)}, true, false, false},
-		{"since only", SearchOptions{Since: day(2021, 6, 1)}, true, true, false},
-		{"until only", SearchOptions{Until: day(2001, 1, 1), Author: "Eva Fox"}, true, true, false},
-		{"now included", SearchOptions{Since: thisYear, Until: thisYear.AddDate(1, 0, 0)}, true, true, false},
-		{"nothing", SearchOptions{Since: day(1990, 1, 1), Until: day(1991, 1, 1)}, true, false, true},
-		{"unknown author", SearchOptions{Since: day(2010, 1, 1), Until: day(2011, 1, 1), Author: "Nobody Here"}, true, true, false},
-		{"with site", SearchOptions{Since: day(2010, 1, 1), Until: day(2013, 1, 1), Site: "news.example.com"}, true, true, false},
+		{"scattered year", SearchOptions{Since: day(2010, 1, 1), Until: day(2011, 1, 1)}, true, false, false},
+		{"scattered decade", SearchOptions{Since: day(2005, 1, 1), Until: day(2015, 1, 1)}, true, false, false},
+		{"ordered block with holes", SearchOptions{Since: day(2022, 2, 1), Until: day(2022, 6, 1)}, true, false, false},
+		{"ordered block", SearchOptions{Since: day(2022, 1, 2), Until: day(2022, 1, 11)}, true, true, false},
+		{"since only", SearchOptions{Since: day(2021, 6, 1)}, true, false, false},
+		{"until only", SearchOptions{Until: day(2001, 1, 1), Author: "Eva Fox"}, true, false, false},
+		{"now included", SearchOptions{Since: thisYear, Until: thisYear.AddDate(1, 0, 0)}, true, false, false},
+		{"nothing", SearchOptions{Since: day(1990, 1, 1), Until: day(1991, 1, 1)}, true, true, true},
+		{"unknown author", SearchOptions{Since: day(2010, 1, 1), Until: day(2011, 1, 1), Author: "Nobody Here"}, true, false, false},
+		{"with site", SearchOptions{Since: day(2010, 1, 1), Until: day(2013, 1, 1), Site: "news.example.com"}, true, false, false},
 	}
 	for _, window := range []int{0, 15} {
 		s.testRankWindow = window
@@ -87,8 +88,8 @@ func TestSearchDateRangeScattered(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d.ok != rg.ok || d.set != rg.set || d.empty != rg.emp {
-				t.Errorf("%s: dateRange = %+v, want ok %v set %v empty %v", rg.name, d, rg.ok, rg.set, rg.emp)
+			if d.ok != rg.ok || d.exact != rg.exact || d.empty != rg.empt {
+				t.Errorf("%s: dateRange = %+v, want ok %v exact %v empty %v", rg.name, d, rg.ok, rg.exact, rg.empt)
 			}
 			for _, q := range []string{"alpha", "alpha beta", "theta", "eta OR zeta", `"alpha alpha"`, "alpha AND", "nosuchcol:alpha"} {
 				for _, page := range []SearchOptions{{}, {Limit: 7, Offset: 5}} {
