@@ -151,3 +151,66 @@ func TestOptimizeIndex(t *testing.T) {
 		t.Errorf("read-only OptimizeIndex = %v, want ErrReadOnly", err)
 	}
 }
+
+// TestDateRangeCacheFollowsCommits: a date range searched before versions
+// were added counts them afterwards (inside and outside the range, in and
+// out of id order) exactly as a fresh count does, and Search still answers
+// as the reference.
+func TestDateRangeCacheFollowsCommits(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTest(t)
+	run := startRun(t, s)
+	day := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
+	add := func(from, to int, pub func(i int) string) {
+		var caps []Capture
+		for i := from; i < to; i++ {
+			u := fmt.Sprintf("https://news.example.com/c/%d", i)
+			caps = append(caps, captureOf(u, newArticle(u, "electric car "+itoa(i), withPublished(pub(i)))))
+		}
+		commit(t, s, run, caps...)
+	}
+	inOrder := func(i int) string { return day(2020, 1, 1).AddDate(0, 0, i).Format(time.RFC3339) }
+	add(0, 100, inOrder)
+	ranges := []SearchOptions{
+		{Since: day(2020, 2, 1), Until: day(2020, 3, 1)},
+		{Since: day(2020, 3, 1)},
+		{Until: day(2020, 1, 20)},
+		{Since: day(2019, 1, 1), Until: day(2019, 2, 1)}, // empty at first
+	}
+	check := func(stage string) {
+		t.Helper()
+		for _, o := range ranges {
+			got, err := s.dateRange(ctx, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.dates.mu.Lock()
+			saved := s.dates.m
+			s.dates.m = nil
+			s.dates.mu.Unlock()
+			fresh, err := s.dateRange(ctx, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.dates.mu.Lock()
+			s.dates.m = saved
+			s.dates.mu.Unlock()
+			if got != fresh {
+				t.Errorf("%s, %v–%v: cached dateRange %+v, fresh %+v", stage, o.Since, o.Until, got, fresh)
+			}
+			o.Limit = 50
+			hits, err := s.Search(ctx, "electric", o)
+			want, werr := s.searchReference(ctx, "electric", o)
+			if err != nil || werr != nil || !reflect.DeepEqual(hits, want) {
+				t.Errorf("%s, %v–%v: Search %s (%v), reference %s (%v)", stage, o.Since, o.Until, hitList(hits), err, hitList(want), werr)
+			}
+		}
+	}
+	check("first")
+	check("cached")
+	add(100, 110, inOrder)                                                                // after the ranges, in order
+	add(110, 120, func(i int) string { return day(2020, 2, 10).Format(time.RFC3339) })    // inside February, out of order
+	add(120, 125, func(i int) string { return day(2019, 1, i-110).Format(time.RFC3339) }) // into the empty range
+	add(125, 127, func(i int) string { return []string{"now", "garbage"}[i-125] })        // 'now' and unreadable
+	check("after commits")
+}
