@@ -334,12 +334,12 @@ func (s *Store) dateRange(ctx context.Context, opts SearchOptions) (dateRangeInf
 	if err := s.r.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM versions`).Scan(&top); err != nil {
 		return d, err
 	}
-	key := [2]int64{opts.Since.UnixNano(), opts.Until.UnixNano()}
-	if opts.Since.IsZero() {
-		key[0] = 0
+	var key [2]string // the bounds as SQLite reads them ("" for none)
+	if !opts.Since.IsZero() {
+		key[0] = opts.Since.UTC().Format(time.RFC3339)
 	}
-	if opts.Until.IsZero() {
-		key[1] = 0
+	if !opts.Until.IsZero() {
+		key[1] = opts.Until.UTC().Format(time.RFC3339)
 	}
 	c, ok := s.dates.get(key)
 	if !ok || c.upTo > top {
@@ -398,24 +398,24 @@ type dateCount struct {
 }
 
 // dateCache keeps the dateCount of the date ranges searched lately, keyed
-// by the range's bounds (Unix ns, 0 for none). Safe for concurrent use.
+// by the range's bounds as the query passes them. Safe for concurrent use.
 type dateCache struct {
 	mu sync.Mutex
-	m  map[[2]int64]dateCount
+	m  map[[2]string]dateCount
 }
 
-func (c *dateCache) get(k [2]int64) (dateCount, bool) {
+func (c *dateCache) get(k [2]string) (dateCount, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	v, ok := c.m[k]
 	return v, ok
 }
 
-func (c *dateCache) put(k [2]int64, v dateCount) {
+func (c *dateCache) put(k [2]string, v dateCount) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil || len(c.m) >= 256 {
-		c.m = map[[2]int64]dateCount{} // a bound, not an LRU: ranges repeat in bursts (paging)
+		c.m = map[[2]string]dateCount{} // a bound, not an LRU: ranges repeat in bursts (paging)
 	}
 	c.m[k] = v
 }

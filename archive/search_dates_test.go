@@ -214,3 +214,57 @@ func TestDateRangeCacheFollowsCommits(t *testing.T) {
 	add(125, 127, func(i int) string { return []string{"now", "garbage"}[i-125] })        // 'now' and unreadable
 	check("after commits")
 }
+
+// TestDateRangeConcurrent: searches over date ranges from several
+// goroutines while a writer commits (run with -race) answer without error
+// and, once the writer is done, as the reference.
+func TestDateRangeConcurrent(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTest(t)
+	run := startRun(t, s)
+	day := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for b := range 10 {
+			var caps []Capture
+			for i := range 20 {
+				n := b*20 + i
+				u := fmt.Sprintf("https://news.example.com/p/%d", n)
+				caps = append(caps, captureOf(u, newArticle(u, "electric "+itoa(n),
+					withPublished(day.AddDate(0, 0, (n*37)%200).Format(time.RFC3339)))))
+			}
+			if _, err := s.Commit(ctx, run, caps); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	errs := make(chan error, 4)
+	for g := range 4 {
+		go func() {
+			var err error
+			for i := range 30 {
+				o := SearchOptions{Since: day.AddDate(0, 0, g*10), Until: day.AddDate(0, 0, g*10+30+i%3)}
+				if _, err = s.Search(ctx, "electric", o); err != nil {
+					break
+				}
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	<-done
+	for g := range 4 {
+		o := SearchOptions{Since: day.AddDate(0, 0, g*10), Until: day.AddDate(0, 0, g*10+30), Limit: 100}
+		got, err := s.Search(ctx, "electric", o)
+		want, werr := s.searchReference(ctx, "electric", o)
+		if err != nil || werr != nil || !reflect.DeepEqual(got, want) || len(want) == 0 {
+			t.Errorf("range %d: Search %s (%v), reference %s (%v)", g, hitList(got), err, hitList(want), werr)
+		}
+	}
+}
