@@ -125,18 +125,8 @@ func writePage(ctx context.Context, tx pgx.Tx, l frontier.Lease, c *PageCommit, 
 	if fetched.IsZero() {
 		fetched = time.Now()
 	}
-	var warcFile *string
-	var warcOffset *int64
-	if pg.WARCFile != "" {
-		warcFile, warcOffset = &pg.WARCFile, &pg.WARCOffset
-	}
-	if err := tx.QueryRow(ctx, `INSERT INTO pages (url, final_url, redirects, status, headers, fetched_at, duration_ms,
-		content_type, sha256, size, body, truncated, not_modified, extract_error, warc_file, warc_offset, worker, lease_token)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
-		pg.URL, finalURL, p.redirects, pg.Status, p.headers, fetched, pg.Duration.Milliseconds(),
-		pg.ContentType, p.sha, len(pg.Body), p.body, pg.Truncated, pg.NotModified, c.ExtractError,
-		warcFile, warcOffset, l.Worker, l.Token).Scan(&r.PageID); err != nil {
-		return fmt.Errorf("page: %w", err)
+	if err := insertPage(ctx, tx, l, pg, p, c.ExtractError, r); err != nil {
+		return err
 	}
 	if finalURL != c.Result.URL {
 		// The redirect's target is archived with this page: no worker
@@ -168,6 +158,32 @@ func writePage(ctx context.Context, tx pgx.Tx, l frontier.Lease, c *PageCommit, 
 		if latest != nil {
 			r.VersionID = *latest
 		}
+	}
+	return nil
+}
+
+// insertPage inserts page pg (prepared as p) and sets r.PageID.
+func insertPage(ctx context.Context, tx pgx.Tx, l frontier.Lease, pg *archive.Page, p *prepared, extractError string, r *archive.CommitResult) error {
+	finalURL := pg.FinalURL
+	if finalURL == "" {
+		finalURL = pg.URL
+	}
+	fetched := pg.FetchedAt
+	if fetched.IsZero() {
+		fetched = time.Now()
+	}
+	var warcFile *string
+	var warcOffset *int64
+	if pg.WARCFile != "" {
+		warcFile, warcOffset = &pg.WARCFile, &pg.WARCOffset
+	}
+	if err := tx.QueryRow(ctx, `INSERT INTO pages (url, final_url, redirects, status, headers, fetched_at, duration_ms,
+		content_type, sha256, size, body, truncated, not_modified, extract_error, warc_file, warc_offset, worker, lease_token)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
+		pg.URL, finalURL, p.redirects, pg.Status, p.headers, fetched, pg.Duration.Milliseconds(),
+		pg.ContentType, p.sha, len(pg.Body), p.body, pg.Truncated, pg.NotModified, extractError,
+		warcFile, warcOffset, l.Worker, l.Token).Scan(&r.PageID); err != nil {
+		return fmt.Errorf("page: %w", err)
 	}
 	return nil
 }
