@@ -192,3 +192,84 @@ func (s *Store) ImportPages(ctx context.Context, pages []*PageCopy) ([]int64, er
 	}
 	return ids, nil
 }
+
+// EventCopy is an event as it is copied between archives: its article is
+// named by canonical URL ("" when none), as ids differ between archives.
+type EventCopy struct {
+	Event      Event
+	ArticleURL string
+}
+
+// CopyEvents yields every event of the archive in id order (none when the
+// archive predates the events table).
+func (s *Store) CopyEvents(ctx context.Context) iter.Seq2[*EventCopy, error] {
+	return func(yield func(*EventCopy, error) bool) {
+		ok, err := s.hasEvents(ctx)
+		if err != nil || !ok {
+			if err != nil {
+				yield(nil, err)
+			}
+			return
+		}
+		rows, err := s.r.QueryContext(ctx, `SELECT e.id, e.url, e.host, e.kind, e.status, e.detail, e.at,
+			coalesce(a.canonical_url, '') FROM events e LEFT JOIN articles a ON a.id = e.article_id ORDER BY e.id`)
+		if err != nil {
+			yield(nil, wrap("copy events", err))
+			return
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				c  EventCopy
+				e  = &c.Event
+				at string
+			)
+			if err := rows.Scan(&e.ID, &e.URL, &e.Host, &e.Kind, &e.Status, &e.Detail, &at, &c.ArticleURL); err != nil {
+				yield(nil, wrap("copy events", err))
+				return
+			}
+			e.At = parseTime(at)
+			if !yield(&c, nil) {
+				return
+			}
+		}
+		if err := rows.Err(); err != nil {
+			yield(nil, wrap("copy events", err))
+		}
+	}
+}
+
+// ImportEvents stores events copied from another archive, in one
+// transaction, each unless an event with the same URL, kind, status, detail
+// and time (to the millisecond) is there already; its article is looked up
+// by canonical URL. It returns how many it added.
+func (s *Store) ImportEvents(ctx context.Context, evs []*EventCopy) (int, error) {
+	if s.readOnly {
+		return 0, fmt.Errorf("archive: import events: %w", ErrReadOnly)
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, wrap("import events", err)
+	}
+	defer tx.Rollback()
+	n := 0
+	for _, c := range evs {
+		e := &c.Event
+		res, err := tx.ExecContext(ctx, `INSERT INTO events (url, host, article_id, kind, status, detail, at)
+			SELECT ?1, ?2, (SELECT id FROM articles WHERE canonical_url = ?3), ?4, ?5, ?6, ?7
+			WHERE NOT EXISTS (SELECT 1 FROM events WHERE url = ?1 AND kind = ?4 AND status = ?5 AND detail = ?6 AND at = ?7)`,
+			e.URL, e.Host, c.ArticleURL, e.Kind, e.Status, e.Detail, fmtTime(e.At))
+		if err != nil {
+			return 0, wrap("import event "+e.URL, err)
+		}
+		k, err := res.RowsAffected()
+		if err != nil {
+			return 0, wrap("import event "+e.URL, err)
+		}
+		n += int(k)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, wrap("import events", err)
+	}
+	return n, nil
+}

@@ -3,12 +3,13 @@
 // every raw page (its bytes exact), then every version's record, which the
 // destination stores as its own commit path would (articles upserted by
 // canonical URL, aliases, a version only when the content changes,
-// authors, editors, tags, related links, search index).
+// authors, editors, tags, related links, search index), then the events
+// (unpublished, moved, restored), their article named by canonical URL.
 //
 // A copy is resumable and idempotent without any state of its own: a page is
 // recognised in the destination by its URL, fetch time (to the millisecond)
 // and body SHA-256, and a version by its content hash among its article's
-// versions. A copy stopped midway (Ctrl-C, a crash: each batch is one
+// versions, an event by its URL, kind, status, detail and time. A copy stopped midway (Ctrl-C, a crash: each batch is one
 // transaction) is continued by running it again, and a second run copies
 // nothing.
 package archivecopy
@@ -26,6 +27,7 @@ import (
 type Source interface {
 	CopyPages(ctx context.Context) iter.Seq2[*archive.PageCopy, error]
 	CopyVersions(ctx context.Context) iter.Seq2[*archive.VersionCopy, error]
+	CopyEvents(ctx context.Context) iter.Seq2[*archive.EventCopy, error]
 }
 
 // Destination is an archive to copy into.
@@ -33,6 +35,7 @@ type Destination interface {
 	FindPage(ctx context.Context, url string, fetched time.Time, sha string) (id int64, ok bool, err error)
 	ImportPages(ctx context.Context, pages []*archive.PageCopy) ([]int64, error)
 	AddReextracted(ctx context.Context, rs []archive.Reextracted) ([]archive.CommitResult, error)
+	ImportEvents(ctx context.Context, evs []*archive.EventCopy) (int, error)
 }
 
 // Options tune a copy.
@@ -47,16 +50,18 @@ type Options struct {
 // Summary counts what a copy read and wrote. Its JSON form is what
 // `newsarchive copy --json` prints.
 type Summary struct {
-	Phase          string `json:"-"`               // "pages" or "versions", for progress
+	Phase          string `json:"-"`               // "pages", "versions" or "events", for progress
 	Pages          int    `json:"pages"`           // pages read from the source
 	PagesCopied    int    `json:"pages_copied"`    // pages the destination did not hold
 	Versions       int    `json:"versions"`        // versions read from the source
 	VersionsCopied int    `json:"versions_copied"` // versions the destination did not hold
 	ArticlesNew    int    `json:"articles_new"`    // articles the destination did not hold
+	Events         int    `json:"events"`          // events read from the source
+	EventsCopied   int    `json:"events_copied"`   // events the destination did not hold
 }
 
-// Copy copies every page of src into dst, then every version, in source id
-// order, in batches of one transaction each. On error or cancellation the
+// Copy copies every page of src into dst, then every version, then every
+// event (unpublished, moved, restored), in source id order, in batches of one transaction each. On error or cancellation the
 // batches committed so far stay: run Copy again to continue.
 func Copy(ctx context.Context, src Source, dst Destination, opts Options) (Summary, error) {
 	batch := opts.Batch
@@ -150,6 +155,35 @@ func Copy(ctx context.Context, src Source, dst Destination, opts Options) (Summa
 	}
 	if err := flushVersions(); err != nil {
 		return sum, fmt.Errorf("copy: versions: %w", err)
+	}
+	sum.Phase = "events"
+	var evs []*archive.EventCopy
+	flushEvents := func() error {
+		if len(evs) == 0 {
+			return nil
+		}
+		n, err := dst.ImportEvents(ctx, evs)
+		if err != nil {
+			return err
+		}
+		sum.EventsCopied += n
+		evs = evs[:0]
+		report()
+		return nil
+	}
+	for e, err := range src.CopyEvents(ctx) {
+		if err != nil {
+			return sum, fmt.Errorf("copy: read events: %w", err)
+		}
+		sum.Events++
+		if evs = append(evs, e); len(evs) >= batch {
+			if err := flushEvents(); err != nil {
+				return sum, fmt.Errorf("copy: events: %w", err)
+			}
+		}
+	}
+	if err := flushEvents(); err != nil {
+		return sum, fmt.Errorf("copy: events: %w", err)
 	}
 	return sum, nil
 }

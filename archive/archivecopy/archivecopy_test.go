@@ -93,6 +93,18 @@ func fill(t *testing.T, s *archive.Store) {
 			t.Fatalf("commit %d: %v", i, err)
 		}
 	}
+	rec, err := s.ArticleByURL(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []archive.Event{
+		{URL: a, ArticleID: rec.ID, Kind: archive.EventUnpublished, Status: 410, At: t0.Add(4 * time.Hour), RunID: run},
+		{URL: "https://example.com/gone", Kind: archive.EventMoved, Status: 301, Detail: "https://example.com/", At: t0.Add(5 * time.Hour)},
+	} {
+		if _, err := s.RecordEvent(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // TestCopyRoundTrip copies a SQLite archive to PostgreSQL and back: the
@@ -109,8 +121,9 @@ func TestCopyRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s1.Pages != 8 || s1.PagesCopied != 8 || s1.Versions != 4 || s1.VersionsCopied != 4 || s1.ArticlesNew != 2 {
-		t.Errorf("SQLite → PostgreSQL: %+v, want 8 pages, 4 versions, 2 articles copied", s1)
+	if s1.Pages != 8 || s1.PagesCopied != 8 || s1.Versions != 4 || s1.VersionsCopied != 4 || s1.ArticlesNew != 2 ||
+		s1.Events != 2 || s1.EventsCopied != 2 {
+		t.Errorf("SQLite → PostgreSQL: %+v, want 8 pages, 4 versions, 2 articles, 2 events copied", s1)
 	}
 	if err := Compare(ctx, src, pg); err != nil {
 		t.Fatalf("SQLite → PostgreSQL: %v", err)
@@ -119,7 +132,7 @@ func TestCopyRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s2.PagesCopied != 8 || s2.VersionsCopied != 4 {
+	if s2.PagesCopied != 8 || s2.VersionsCopied != 4 || s2.EventsCopied != 2 {
 		t.Errorf("PostgreSQL → SQLite: %+v", s2)
 	}
 	if err := Compare(ctx, src, back); err != nil {
@@ -135,7 +148,8 @@ func TestCopyRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if s.PagesCopied != 0 || s.VersionsCopied != 0 || s.ArticlesNew != 0 || s.Pages != 8 || s.Versions != 4 {
+		if s.PagesCopied != 0 || s.VersionsCopied != 0 || s.ArticlesNew != 0 || s.EventsCopied != 0 || s.Pages != 8 ||
+			s.Versions != 4 || s.Events != 2 {
 			t.Errorf("%s, second run: %+v, want nothing copied", c.name, s)
 		}
 	}
@@ -190,14 +204,15 @@ func TestCopyInterrupted(t *testing.T) {
 	ctx := context.Background()
 	src := openSQLite(t, "src.db")
 	fill(t, src)
-	for _, stopAt := range []string{"pages", "versions"} {
+	for _, stopAt := range []string{"pages", "versions", "events"} {
 		t.Run(stopAt, func(t *testing.T) {
 			pg := openPG(t)
 			cctx, cancel := context.WithCancel(ctx)
 			batches := 0
-			_, err := Copy(cctx, src, pg, Options{Batch: 2, Progress: func(s Summary) {
+			_, err := Copy(cctx, src, pg, Options{Batch: 1, Progress: func(s Summary) {
+				// The first events batch (of two), the second of the others.
 				if s.Phase == stopAt {
-					if batches++; batches == 2 {
+					if batches++; batches == 2 || (stopAt == "events" && batches == 1) {
 						cancel()
 					}
 				}
@@ -213,7 +228,7 @@ func TestCopyInterrupted(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if s.PagesCopied+s.VersionsCopied == 0 {
+			if s.PagesCopied+s.VersionsCopied+s.EventsCopied == 0 {
 				t.Errorf("resumed copy copied nothing: %+v", s)
 			}
 			if err := Compare(ctx, src, pg); err != nil {

@@ -18,7 +18,8 @@ type item struct {
 
 // Compare reports whether a and b hold the same pages (every field and body
 // byte, fetch times to the millisecond, ids apart) and the same versions
-// (each record's JSON, with the URL and fetch time of its page). It returns
+// (each record's JSON, with the URL and fetch time of its page) and the same
+// events (their article by canonical URL). It returns
 // nil when they do, or an error naming the first difference and the counts.
 func Compare(ctx context.Context, a, b Source) error {
 	ia, err := items(ctx, a)
@@ -72,6 +73,22 @@ func items(ctx context.Context, s Source) ([]item, error) {
 			return nil, fmt.Errorf("compare: %w", err)
 		}
 		out = append(out, item{"version of page " + v.Page.URL + " " + ms(v.Page.FetchedAt) + " " + v.Page.SHA256, b})
+	}
+	for c, err := range s.CopyEvents(ctx) {
+		if err != nil {
+			return nil, fmt.Errorf("compare: %w", err)
+		}
+		e := c.Event
+		key := "event " + e.URL + " " + e.Kind + " " + ms(e.At)
+		e.ID, e.RunID, e.ArticleID, e.At = 0, 0, 0, time.Time{}
+		b, err := json.Marshal(struct {
+			E       any
+			Article string
+		}{e, c.ArticleURL})
+		if err != nil {
+			return nil, fmt.Errorf("compare: %w", err)
+		}
+		out = append(out, item{key, b})
 	}
 	slices.SortFunc(out, func(x, y item) int {
 		return cmp.Or(cmp.Compare(x.key, y.key), bytes.Compare(x.data, y.data))

@@ -184,3 +184,58 @@ func (db *DB) AddReextracted(ctx context.Context, rs []archive.Reextracted) ([]a
 	})
 	return results, err
 }
+
+// CopyEvents yields every event of the archive in id order.
+func (db *DB) CopyEvents(ctx context.Context) iter.Seq2[*archive.EventCopy, error] {
+	return func(yield func(*archive.EventCopy, error) bool) {
+		rows, err := db.pool.Query(ctx, `SELECT e.id, e.url, e.host, e.kind, e.status, e.detail, e.at,
+			coalesce(a.canonical_url, '') FROM events e LEFT JOIN articles a ON a.id = e.article_id ORDER BY e.id`)
+		if err != nil {
+			yield(nil, fmt.Errorf("pgarchive: copy events: %w", err))
+			return
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				c archive.EventCopy
+				e = &c.Event
+			)
+			if err := rows.Scan(&e.ID, &e.URL, &e.Host, &e.Kind, &e.Status, &e.Detail, &e.At, &c.ArticleURL); err != nil {
+				yield(nil, fmt.Errorf("pgarchive: copy events: %w", err))
+				return
+			}
+			e.At = e.At.UTC()
+			if !yield(&c, nil) {
+				return
+			}
+		}
+		if err := rows.Err(); err != nil {
+			yield(nil, fmt.Errorf("pgarchive: copy events: %w", err))
+		}
+	}
+}
+
+// ImportEvents stores events copied from another archive, in one
+// transaction, each unless an event with the same URL, kind, status, detail
+// and time (to the millisecond) is there already; its article is looked up
+// by canonical URL. It returns how many it added.
+func (db *DB) ImportEvents(ctx context.Context, evs []*archive.EventCopy) (int, error) {
+	n := 0
+	err := db.inTx(ctx, "import events", func(tx pgx.Tx) error {
+		n = 0
+		for _, c := range evs {
+			e := &c.Event
+			tag, err := tx.Exec(ctx, `INSERT INTO events (url, host, article_id, kind, status, detail, at)
+				SELECT $1, $2, (SELECT id FROM articles WHERE canonical_url = $3), $4, $5, $6, $7
+				WHERE NOT EXISTS (SELECT 1 FROM events WHERE url = $1 AND kind = $4 AND status = $5 AND detail = $6
+					AND date_trunc('milliseconds', at) = $7)`,
+				e.URL, e.Host, c.ArticleURL, e.Kind, e.Status, e.Detail, e.At.Truncate(time.Millisecond))
+			if err != nil {
+				return fmt.Errorf("%s: %w", e.URL, err)
+			}
+			n += int(tag.RowsAffected())
+		}
+		return nil
+	})
+	return n, err
+}

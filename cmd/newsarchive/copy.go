@@ -19,9 +19,10 @@ const copyExamples = `  newsarchive copy tesmanian.db postgres://archive@db.exam
   newsarchive copy postgres://archive@db.example/news backup.db --json
   newsarchive copy tesmanian.db postgres://localhost/news --verify
 
-Copies every raw page (bytes exact) and every version's record from SRC into
-DST; DST stores them as its own commit path does (articles, aliases, authors,
-editors, tags, related links, search index). Each is an archive file (SQLite;
+Copies every raw page (bytes exact), every version's record and every event
+(unpublished, moved, restored) from SRC into DST; DST stores the records as its
+own commit path does (articles, aliases, authors, editors, tags, related links,
+search index). Each is an archive file (SQLite;
 DST is created when missing) or a postgres:// URL. The copy is resumable and
 idempotent: after Ctrl-C, run it again to continue; a second run copies
 nothing. A page already in DST (same URL, fetch time and body hash) is not
@@ -102,12 +103,12 @@ func runCopy(ctx context.Context, e *env, args []string) error {
 	}
 	out.Seconds = time.Since(start).Seconds()
 	logger.Info("copied", "pages_read", sum.Pages, "pages_copied", sum.PagesCopied, "versions_read", sum.Versions,
-		"versions_copied", sum.VersionsCopied, "articles_new", sum.ArticlesNew, slog.Float64("seconds", out.Seconds))
+		"versions_copied", sum.VersionsCopied, "articles_new", sum.ArticlesNew, "events_copied", sum.EventsCopied, slog.Float64("seconds", out.Seconds))
 	if *asJSON {
 		return json.NewEncoder(e.stdout).Encode(out)
 	}
-	fmt.Fprintf(e.stdout, "copied %d of %d pages and %d of %d versions (%d new articles)", sum.PagesCopied, sum.Pages,
-		sum.VersionsCopied, sum.Versions, sum.ArticlesNew)
+	fmt.Fprintf(e.stdout, "copied %d of %d pages, %d of %d versions (%d new articles), %d of %d events", sum.PagesCopied,
+		sum.Pages, sum.VersionsCopied, sum.Versions, sum.ArticlesNew, sum.EventsCopied, sum.Events)
 	if out.Verified {
 		fmt.Fprint(e.stdout, "; verified")
 	}
