@@ -127,20 +127,19 @@ func (s *Store) CopyVersions(ctx context.Context) iter.Seq2[*VersionCopy, error]
 	}
 }
 
-// FindPage returns the id of the page fetched from url at fetched (to the
-// millisecond, the archive's precision) whose body has SHA-256 sha ("" for
-// none): how a copy recognises a page it copied before. ok is false when
-// there is none.
-func (s *Store) FindPage(ctx context.Context, url string, fetched time.Time, sha string) (id int64, ok bool, err error) {
-	err = s.w.QueryRowContext(ctx, `SELECT id FROM pages WHERE url = ? AND fetched_at = ? AND sha256 = ? ORDER BY id LIMIT 1`,
-		url, fmtTime(fetched), sha).Scan(&id)
-	if err == sql.ErrNoRows {
-		return 0, false, nil
-	}
+// FindPage returns how many pages were fetched from url at fetched (to the
+// millisecond, the archive's precision) with a body of SHA-256 sha ("" for
+// none), and the lowest id among them: how a copy recognises the pages it
+// copied before (an archive may hold one capture twice, imported from two
+// WARC files).
+func (s *Store) FindPage(ctx context.Context, url string, fetched time.Time, sha string) (id int64, n int, err error) {
+	var min sql.NullInt64
+	err = s.w.QueryRowContext(ctx, `SELECT min(id), count(*) FROM pages WHERE url = ? AND fetched_at = ? AND sha256 = ?`,
+		url, fmtTime(fetched), sha).Scan(&min, &n)
 	if err != nil {
-		return 0, false, wrap("find page "+url, err)
+		return 0, 0, wrap("find page "+url, err)
 	}
-	return id, true, nil
+	return min.Int64, n, nil
 }
 
 // ImportPages stores pages copied from another archive, in one transaction,

@@ -8,7 +8,8 @@
 //
 // A copy is resumable and idempotent without any state of its own: a page is
 // recognised in the destination by its URL, fetch time (to the millisecond)
-// and body SHA-256, and a version by its content hash among its article's
+// and body SHA-256 (a page held twice in the source is held twice in the
+// destination; the copy keeps 16 bytes per source page in memory for this), and a version by its content hash among its article's
 // versions, an event by its URL, kind, status, detail and time. A copy stopped midway (Ctrl-C, a crash: each batch is one
 // transaction) is continued by running it again, and a second run copies
 // nothing.
@@ -16,6 +17,7 @@ package archivecopy
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"iter"
 	"time"
@@ -32,7 +34,7 @@ type Source interface {
 
 // Destination is an archive to copy into.
 type Destination interface {
-	FindPage(ctx context.Context, url string, fetched time.Time, sha string) (id int64, ok bool, err error)
+	FindPage(ctx context.Context, url string, fetched time.Time, sha string) (id int64, n int, err error)
 	ImportPages(ctx context.Context, pages []*archive.PageCopy) ([]int64, error)
 	AddReextracted(ctx context.Context, rs []archive.Reextracted) ([]archive.CommitResult, error)
 	ImportEvents(ctx context.Context, evs []*archive.EventCopy) (int, error)
@@ -76,6 +78,12 @@ func Copy(ctx context.Context, src Source, dst Destination, opts Options) (Summa
 	}
 	sum.Phase = "pages"
 	var pending []*archive.PageCopy
+	// An archive may hold a capture twice (one WARC imported from two
+	// files): the k-th copy of a page is copied when the destination holds
+	// fewer than k. seen counts each page key so far (16 bytes of its
+	// SHA-256 each). The copies of a key waiting in the batch need no
+	// count: each was added because the destination held fewer than its k.
+	seen := map[[16]byte]int{}
 	flushPages := func() error {
 		if len(pending) == 0 {
 			return nil
@@ -94,9 +102,11 @@ func Copy(ctx context.Context, src Source, dst Destination, opts Options) (Summa
 		}
 		sum.Pages++
 		p := &pc.Page
-		if _, ok, err := dst.FindPage(ctx, p.URL, p.FetchedAt, p.SHA256); err != nil {
+		key := pageKey(p)
+		seen[key]++
+		if _, n, err := dst.FindPage(ctx, p.URL, p.FetchedAt, p.SHA256); err != nil {
 			return sum, fmt.Errorf("copy: page %d: %w", p.ID, err)
-		} else if ok {
+		} else if n >= seen[key] {
 			continue
 		}
 		pending = append(pending, pc)
@@ -137,11 +147,11 @@ func Copy(ctx context.Context, src Source, dst Destination, opts Options) (Summa
 			return sum, fmt.Errorf("copy: read versions: %w", err)
 		}
 		sum.Versions++
-		id, ok, err := dst.FindPage(ctx, v.Page.URL, v.Page.FetchedAt, v.Page.SHA256)
+		id, n, err := dst.FindPage(ctx, v.Page.URL, v.Page.FetchedAt, v.Page.SHA256)
 		if err != nil {
 			return sum, fmt.Errorf("copy: version %d: %w", v.ID, err)
 		}
-		if !ok {
+		if n == 0 {
 			return sum, fmt.Errorf("copy: version %d: its page %d (%s) is not in the destination", v.ID, v.Page.ID, v.Page.URL)
 		}
 		pg := v.Page
@@ -186,4 +196,11 @@ func Copy(ctx context.Context, src Source, dst Destination, opts Options) (Summa
 		return sum, fmt.Errorf("copy: events: %w", err)
 	}
 	return sum, nil
+}
+
+// pageKey is what identifies a page across archives: its URL, fetch time to
+// the millisecond and body hash, hashed.
+func pageKey(p *archive.Page) [16]byte {
+	h := sha256.Sum256([]byte(p.URL + "\x00" + p.FetchedAt.UTC().Truncate(time.Millisecond).Format(time.RFC3339Nano) + "\x00" + p.SHA256))
+	return [16]byte(h[:16])
 }

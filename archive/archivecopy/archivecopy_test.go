@@ -58,7 +58,8 @@ func record(url, title, body string, authors ...string) *extract.Article {
 // fill writes an archive with what a copy must carry: versions of one
 // article, an older capture that is a version of its own without becoming
 // the latest, an unchanged refetch, a 304, a redirect, a page without
-// article, one whose extraction failed, and bodies that are not UTF-8.
+// article, one held twice (a capture in two imported WARC files), one
+// whose extraction failed, and bodies that are not UTF-8.
 func fill(t *testing.T, s *archive.Store) {
 	t.Helper()
 	ctx := context.Background()
@@ -84,6 +85,7 @@ func fill(t *testing.T, s *archive.Store) {
 			return p
 		}(), Article: record(b, "Beta", "beta text about the harbour", "Eva Fox")},
 		{Page: page("https://example.com/", "<a href=a>a</a>", 0)},
+		{Page: page("https://example.com/", "<a href=a>a</a>", 0)}, // one capture imported twice
 		{Page: page("https://example.com/bin", "\xff\xfe\x00binary\x80", time.Minute), ExtractError: "not HTML"},
 	}
 	for i := range caps {
@@ -121,9 +123,9 @@ func TestCopyRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s1.Pages != 8 || s1.PagesCopied != 8 || s1.Versions != 4 || s1.VersionsCopied != 4 || s1.ArticlesNew != 2 ||
+	if s1.Pages != 9 || s1.PagesCopied != 9 || s1.Versions != 4 || s1.VersionsCopied != 4 || s1.ArticlesNew != 2 ||
 		s1.Events != 2 || s1.EventsCopied != 2 {
-		t.Errorf("SQLite → PostgreSQL: %+v, want 8 pages, 4 versions, 2 articles, 2 events copied", s1)
+		t.Errorf("SQLite → PostgreSQL: %+v, want 9 pages, 4 versions, 2 articles, 2 events copied", s1)
 	}
 	if err := Compare(ctx, src, pg); err != nil {
 		t.Fatalf("SQLite → PostgreSQL: %v", err)
@@ -132,7 +134,7 @@ func TestCopyRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s2.PagesCopied != 8 || s2.VersionsCopied != 4 || s2.EventsCopied != 2 {
+	if s2.PagesCopied != 9 || s2.VersionsCopied != 4 || s2.EventsCopied != 2 {
 		t.Errorf("PostgreSQL → SQLite: %+v", s2)
 	}
 	if err := Compare(ctx, src, back); err != nil {
@@ -148,7 +150,7 @@ func TestCopyRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if s.PagesCopied != 0 || s.VersionsCopied != 0 || s.ArticlesNew != 0 || s.EventsCopied != 0 || s.Pages != 8 ||
+		if s.PagesCopied != 0 || s.VersionsCopied != 0 || s.ArticlesNew != 0 || s.EventsCopied != 0 || s.Pages != 9 ||
 			s.Versions != 4 || s.Events != 2 {
 			t.Errorf("%s, second run: %+v, want nothing copied", c.name, s)
 		}

@@ -3,7 +3,6 @@ package pgarchive
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"iter"
 	"time"
@@ -107,20 +106,22 @@ func (db *DB) CopyVersions(ctx context.Context) iter.Seq2[*archive.VersionCopy, 
 	}
 }
 
-// FindPage returns the id of the page fetched from url at fetched (to the
+// FindPage returns how many pages were fetched from url at fetched (to the
 // millisecond: the precision of the SQLite archive, which a page may have
-// come from or be copied to) whose body has SHA-256 sha ("" for none): how a
-// copy recognises a page it copied before. ok is false when there is none.
-func (db *DB) FindPage(ctx context.Context, url string, fetched time.Time, sha string) (id int64, ok bool, err error) {
-	err = db.pool.QueryRow(ctx, `SELECT id FROM pages WHERE url = $1 AND date_trunc('milliseconds', fetched_at) = $2
-		AND sha256 = $3 ORDER BY id LIMIT 1`, url, fetched.Truncate(time.Millisecond), sha).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, false, nil
-	}
+// come from or be copied to) with a body of SHA-256 sha ("" for none), and
+// the lowest id among them: how a copy recognises the pages it copied
+// before.
+func (db *DB) FindPage(ctx context.Context, url string, fetched time.Time, sha string) (id int64, n int, err error) {
+	var min *int64
+	err = db.pool.QueryRow(ctx, `SELECT min(id), count(*) FROM pages WHERE url = $1
+		AND date_trunc('milliseconds', fetched_at) = $2 AND sha256 = $3`, url, fetched.Truncate(time.Millisecond), sha).Scan(&min, &n)
 	if err != nil {
-		return 0, false, fmt.Errorf("pgarchive: find page %s: %w", url, err)
+		return 0, 0, fmt.Errorf("pgarchive: find page %s: %w", url, err)
 	}
-	return id, true, nil
+	if min != nil {
+		id = *min
+	}
+	return id, n, nil
 }
 
 // ImportPages stores pages copied from another archive, in one transaction,
