@@ -194,8 +194,10 @@ func schema2Records(t *testing.T, path string) map[int64][]byte {
 	return recs
 }
 
-// copySchema2 copies testdata/schema2.db (written by newsarchive before
-// migration 0003: records with both bodies) into a temporary directory.
+// copySchema2 copies testdata/schema2.db into a temporary directory. It was
+// written by newsarchive at commit 0ffe7bc (before migration 0003: records
+// with both bodies) by committing storedArticles() one capture each, then a
+// second version of the first with a paragraph added, and VACUUMed.
 func copySchema2(t *testing.T) string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", "schema2.db"))
@@ -271,7 +273,7 @@ func TestSchema2ReadOnly(t *testing.T) {
 
 // TestMigrateSchema2: opening an archive written before migration 0003 for
 // writing splits every record; every read path then gives the old records
-// byte for byte, the index still answers, and the file shrinks after VACUUM.
+// byte for byte and the index still answers.
 func TestMigrateSchema2(t *testing.T) {
 	ctx := context.Background()
 	p := copySchema2(t)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -161,10 +162,10 @@ func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([
 		}
 		fopts.Author = ""
 	}
-	if dr.set {
-		// The range's versions are few but scattered among others (an
-		// import of older pages): matched by id against the index instead
-		// of reading each match's versions row.
+	if dr.ok {
+		// The range's versions are matched by id (or by the bounds alone
+		// when every id between them is in the range) instead of by
+		// reading each match's versions row, a page of its own.
 		fopts.Since, fopts.Until = time.Time{}, time.Time{}
 	}
 	filters, fargs := filterSQL(fopts, "articles_fts.rowid")
@@ -175,7 +176,7 @@ func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([
 	if dr.ok {
 		filters = ` AND articles_fts.rowid BETWEEN ? AND ?` + filters
 		fargs = append([]any{dr.lo, dr.hi}, fargs...)
-		if dr.set {
+		if !dr.exact {
 			ids, iargs := dateIDs(opts)
 			filters += ` AND +articles_fts.rowid IN (` + ids + `)`
 			fargs = append(fargs, iargs...)
@@ -245,11 +246,11 @@ const dateSetCap = 100_000
 
 // dateRangeInfo is what the publication-day index says of a search's date
 // range: ok when it was read (lo and hi bound the ids of its versions),
-// empty when the range holds no version (lo > hi), set when its versions are too
-// scattered between lo and hi for the bounds alone.
+// empty when the range holds no version (lo > hi), exact when every id from
+// lo to hi is a version in the range (the bounds alone are the filter).
 type dateRangeInfo struct {
-	ok, empty, set bool
-	lo, hi         int64
+	ok, empty, exact bool
+	lo, hi           int64
 }
 
 // dateIDs returns a query of the ids of the versions whose
@@ -285,37 +286,138 @@ func dateIDs(opts SearchOptions) (string, []any) {
 		` UNION ALL SELECT id FROM versions WHERE ` + publishedJD + ` = -1 AND ` + strings.Join(now, ` AND `), args
 }
 
+// dateCond returns the condition on a versions row that dateIDs' query
+// selects, as one expression (OR between the index range and the -1 rows);
+// plus is "+" to keep SQLite from answering it with the index.
+func dateCond(opts SearchOptions, plus string) (string, []any) {
+	var (
+		idx, now []string
+		args     []any
+	)
+	since, until := opts.Since.UTC().Format(time.RFC3339), opts.Until.UTC().Format(time.RFC3339)
+	jd := plus + `(` + publishedJD + `)`
+	if !opts.Since.IsZero() {
+		idx = append(idx, jd+` >= julianday(?)`)
+		args = append(args, since)
+	} else {
+		idx = append(idx, jd+` >= 0`)
+	}
+	if !opts.Until.IsZero() {
+		idx = append(idx, jd+` < julianday(?)`)
+		args = append(args, until)
+	}
+	if !opts.Since.IsZero() {
+		now = append(now, `julianday(published_at) >= julianday(?)`)
+		args = append(args, since)
+	}
+	if !opts.Until.IsZero() {
+		now = append(now, `julianday(published_at) < julianday(?)`)
+		args = append(args, until)
+	}
+	return `(` + strings.Join(idx, ` AND `) + `) OR (` + jd + ` = -1 AND ` + strings.Join(now, ` AND `) + `)`, args
+}
+
 // dateRange reads the date range of opts from the publication-day index:
 // how many versions it holds (up to dateSetCap) and their lowest and highest
 // id. A search's matches in the range are among those ids, so the bounds
 // change no answer.
+//
+// Versions are never changed or deleted, so what the index said of a range
+// up to some version id stays true: a range searched again (the next page,
+// another query over the same dates) reads only the versions added since.
 func (s *Store) dateRange(ctx context.Context, opts SearchOptions) (dateRangeInfo, error) {
 	var d dateRangeInfo
 	if s.schema < 3 || (opts.Since.IsZero() && opts.Until.IsZero()) {
 		return d, nil
 	}
-	ids, args := dateIDs(opts)
-	var (
-		n      int64
-		lo, hi sql.NullInt64
-	)
-	err := s.r.QueryRowContext(ctx, `SELECT count(*), min(id), max(id) FROM (`+ids+` LIMIT ?)`,
-		append(args, dateSetCap+1)...).Scan(&n, &lo, &hi)
-	if err != nil {
+	var top int64
+	if err := s.r.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM versions`).Scan(&top); err != nil {
 		return d, err
 	}
+	var key [2]string // the bounds as SQLite reads them ("" for none)
+	if !opts.Since.IsZero() {
+		key[0] = opts.Since.UTC().Format(time.RFC3339)
+	}
+	if !opts.Until.IsZero() {
+		key[1] = opts.Until.UTC().Format(time.RFC3339)
+	}
+	c, ok := s.dates.get(key)
+	if !ok || c.upTo > top {
+		c = dateCount{}
+	}
+	if c.upTo < top && c.n <= dateSetCap {
+		ids, args := dateIDs(opts)
+		var q string
+		if c.upTo == 0 {
+			// The whole range, from the index (+id: the planner must not
+			// scan the table by id instead).
+			q = `SELECT id FROM (` + ids + `) WHERE +id <= ?`
+			args = append(args, top)
+		} else {
+			// Only the versions added since, by id (+: not from the index).
+			idx, iargs := dateCond(opts, "+")
+			q = `SELECT id FROM versions WHERE id > ? AND id <= ? AND (` + idx + `)`
+			args = append([]any{c.upTo, top}, iargs...)
+		}
+		var (
+			n      int64
+			lo, hi sql.NullInt64
+		)
+		err := s.r.QueryRowContext(ctx, `SELECT count(*), min(id), max(id) FROM (`+q+` LIMIT ?)`,
+			append(args, dateSetCap+1-c.n)...).Scan(&n, &lo, &hi)
+		if err != nil {
+			return d, err
+		}
+		if n > 0 {
+			if c.n == 0 || lo.Int64 < c.lo {
+				c.lo = lo.Int64
+			}
+			c.hi = max(c.hi, hi.Int64)
+		}
+		c.n += n
+		c.upTo = top
+		s.dates.put(key, c)
+	}
 	switch {
-	case n == 0:
+	case c.n == 0:
 		// Nothing in the range: empty bounds (the query still runs, so
 		// that a malformed one is reported as before).
-		d.ok, d.empty, d.lo, d.hi = true, true, 1, 0
-	case n <= dateSetCap:
-		d.ok, d.lo, d.hi = true, lo.Int64, hi.Int64
-		// Fewer than half the versions between lo and hi are in the range:
-		// check matches against the range's ids rather than their rows.
-		d.set = n*2 < d.hi-d.lo+1
+		d.ok, d.empty, d.exact, d.lo, d.hi = true, true, true, 1, 0
+	case c.n <= dateSetCap:
+		d.ok, d.lo, d.hi = true, c.lo, c.hi
+		d.exact = c.n == d.hi-d.lo+1 // ids are unique
 	}
 	return d, nil
+}
+
+// dateCount is what the publication-day index held for a date range among
+// the versions up to id upTo: n versions (n > dateSetCap: too many to
+// count further), ids lo to hi.
+type dateCount struct {
+	n, lo, hi, upTo int64
+}
+
+// dateCache keeps the dateCount of the date ranges searched lately, keyed
+// by the range's bounds as the query passes them. Safe for concurrent use.
+type dateCache struct {
+	mu sync.Mutex
+	m  map[[2]string]dateCount
+}
+
+func (c *dateCache) get(k [2]string) (dateCount, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.m[k]
+	return v, ok
+}
+
+func (c *dateCache) put(k [2]string, v dateCount) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= 256 {
+		c.m = map[[2]string]dateCount{} // a bound, not an LRU: ranges repeat in bursts (paging)
+	}
+	c.m[k] = v
 }
 
 // titleMatches returns, as a JSON array, the rowids of up to titleWindow of

@@ -13,9 +13,9 @@ import (
 
 // TestSearchDateRangeScattered checks the date-range paths of Search against
 // the reference on an archive whose publication dates are NOT in archive
-// order (an import of older pages): scattered dates (the range's ids are
-// matched against the publication-day index), a block of dates in id order
-// (the id bounds alone), ranges holding nothing, and published_at values
+// order (an import of older pages): scattered dates and blocks with holes
+// (the range's ids are matched against the publication-day index), a block
+// of dates in id order (the id bounds alone), ranges holding nothing, and published_at values
 // the index cannot hold ("now", any case) or julianday cannot read.
 func TestSearchDateRangeScattered(t *testing.T) {
 	ctx := context.Background()
@@ -66,19 +66,20 @@ func TestSearchDateRangeScattered(t *testing.T) {
 	day := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
 	thisYear := day(time.Now().Year(), 1, 1)
 	ranges := []struct {
-		name         string
-		opts         SearchOptions
-		ok, set, emp bool
+		name            string
+		opts            SearchOptions
+		ok, exact, empt bool
 	}{
-		{"scattered year", SearchOptions{Since: day(2010, 1, 1), Until: day(2011, 1, 1)}, true, true, false},
-		{"scattered decade", SearchOptions{Since: day(2005, 1, 1), Until: day(2015, 1, 1)}, true, true, false},
-		{"ordered block", SearchOptions{Since: day(2022, 2, 1), Until: day(2022, 6, 1)}, true, false, false},
-		{"since only", SearchOptions{Since: day(2021, 6, 1)}, true, true, false},
-		{"until only", SearchOptions{Until: day(2001, 1, 1), Author: "Eva Fox"}, true, true, false},
-		{"now included", SearchOptions{Since: thisYear, Until: thisYear.AddDate(1, 0, 0)}, true, true, false},
-		{"nothing", SearchOptions{Since: day(1990, 1, 1), Until: day(1991, 1, 1)}, true, false, true},
-		{"unknown author", SearchOptions{Since: day(2010, 1, 1), Until: day(2011, 1, 1), Author: "Nobody Here"}, true, true, false},
-		{"with site", SearchOptions{Since: day(2010, 1, 1), Until: day(2013, 1, 1), Site: "news.example.com"}, true, true, false},
+		{"scattered year", SearchOptions{Since: day(2010, 1, 1), Until: day(2011, 1, 1)}, true, false, false},
+		{"scattered decade", SearchOptions{Since: day(2005, 1, 1), Until: day(2015, 1, 1)}, true, false, false},
+		{"ordered block with holes", SearchOptions{Since: day(2022, 2, 1), Until: day(2022, 6, 1)}, true, false, false},
+		{"ordered block", SearchOptions{Since: day(2022, 1, 2), Until: day(2022, 1, 11)}, true, true, false},
+		{"since only", SearchOptions{Since: day(2021, 6, 1)}, true, false, false},
+		{"until only", SearchOptions{Until: day(2001, 1, 1), Author: "Eva Fox"}, true, false, false},
+		{"now included", SearchOptions{Since: thisYear, Until: thisYear.AddDate(1, 0, 0)}, true, false, false},
+		{"nothing", SearchOptions{Since: day(1990, 1, 1), Until: day(1991, 1, 1)}, true, true, true},
+		{"unknown author", SearchOptions{Since: day(2010, 1, 1), Until: day(2011, 1, 1), Author: "Nobody Here"}, true, false, false},
+		{"with site", SearchOptions{Since: day(2010, 1, 1), Until: day(2013, 1, 1), Site: "news.example.com"}, true, false, false},
 	}
 	for _, window := range []int{0, 15} {
 		s.testRankWindow = window
@@ -87,8 +88,8 @@ func TestSearchDateRangeScattered(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d.ok != rg.ok || d.set != rg.set || d.empty != rg.emp {
-				t.Errorf("%s: dateRange = %+v, want ok %v set %v empty %v", rg.name, d, rg.ok, rg.set, rg.emp)
+			if d.ok != rg.ok || d.exact != rg.exact || d.empty != rg.empt {
+				t.Errorf("%s: dateRange = %+v, want ok %v exact %v empty %v", rg.name, d, rg.ok, rg.exact, rg.empt)
 			}
 			for _, q := range []string{"alpha", "alpha beta", "theta", "eta OR zeta", `"alpha alpha"`, "alpha AND", "nosuchcol:alpha"} {
 				for _, page := range []SearchOptions{{}, {Limit: 7, Offset: 5}} {
@@ -148,5 +149,122 @@ func TestOptimizeIndex(t *testing.T) {
 	defer ro.Close()
 	if err := ro.OptimizeIndex(ctx); !errors.Is(err, ErrReadOnly) {
 		t.Errorf("read-only OptimizeIndex = %v, want ErrReadOnly", err)
+	}
+}
+
+// TestDateRangeCacheFollowsCommits: a date range searched before versions
+// were added counts them afterwards (inside and outside the range, in and
+// out of id order) exactly as a fresh count does, and Search still answers
+// as the reference.
+func TestDateRangeCacheFollowsCommits(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTest(t)
+	run := startRun(t, s)
+	day := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
+	add := func(from, to int, pub func(i int) string) {
+		var caps []Capture
+		for i := from; i < to; i++ {
+			u := fmt.Sprintf("https://news.example.com/c/%d", i)
+			caps = append(caps, captureOf(u, newArticle(u, "electric car "+itoa(i), withPublished(pub(i)))))
+		}
+		commit(t, s, run, caps...)
+	}
+	inOrder := func(i int) string { return day(2020, 1, 1).AddDate(0, 0, i).Format(time.RFC3339) }
+	add(0, 100, inOrder)
+	ranges := []SearchOptions{
+		{Since: day(2020, 2, 1), Until: day(2020, 3, 1)},
+		{Since: day(2020, 3, 1)},
+		{Until: day(2020, 1, 20)},
+		{Since: day(2019, 1, 1), Until: day(2019, 2, 1)}, // empty at first
+	}
+	check := func(stage string) {
+		t.Helper()
+		for _, o := range ranges {
+			got, err := s.dateRange(ctx, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.dates.mu.Lock()
+			saved := s.dates.m
+			s.dates.m = nil
+			s.dates.mu.Unlock()
+			fresh, err := s.dateRange(ctx, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.dates.mu.Lock()
+			s.dates.m = saved
+			s.dates.mu.Unlock()
+			if got != fresh {
+				t.Errorf("%s, %v–%v: cached dateRange %+v, fresh %+v", stage, o.Since, o.Until, got, fresh)
+			}
+			o.Limit = 50
+			hits, err := s.Search(ctx, "electric", o)
+			want, werr := s.searchReference(ctx, "electric", o)
+			if err != nil || werr != nil || !reflect.DeepEqual(hits, want) {
+				t.Errorf("%s, %v–%v: Search %s (%v), reference %s (%v)", stage, o.Since, o.Until, hitList(hits), err, hitList(want), werr)
+			}
+		}
+	}
+	check("first")
+	check("cached")
+	add(100, 110, inOrder)                                                                // after the ranges, in order
+	add(110, 120, func(i int) string { return day(2020, 2, 10).Format(time.RFC3339) })    // inside February, out of order
+	add(120, 125, func(i int) string { return day(2019, 1, i-110).Format(time.RFC3339) }) // into the empty range
+	add(125, 127, func(i int) string { return []string{"now", "garbage"}[i-125] })        // 'now' and unreadable
+	check("after commits")
+}
+
+// TestDateRangeConcurrent: searches over date ranges from several
+// goroutines while a writer commits (run with -race) answer without error
+// and, once the writer is done, as the reference.
+func TestDateRangeConcurrent(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTest(t)
+	run := startRun(t, s)
+	day := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for b := range 10 {
+			var caps []Capture
+			for i := range 20 {
+				n := b*20 + i
+				u := fmt.Sprintf("https://news.example.com/p/%d", n)
+				caps = append(caps, captureOf(u, newArticle(u, "electric "+itoa(n),
+					withPublished(day.AddDate(0, 0, (n*37)%200).Format(time.RFC3339)))))
+			}
+			if _, err := s.Commit(ctx, run, caps); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	errs := make(chan error, 4)
+	for g := range 4 {
+		go func() {
+			var err error
+			for i := range 30 {
+				o := SearchOptions{Since: day.AddDate(0, 0, g*10), Until: day.AddDate(0, 0, g*10+30+i%3)}
+				if _, err = s.Search(ctx, "electric", o); err != nil {
+					break
+				}
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	<-done
+	for g := range 4 {
+		o := SearchOptions{Since: day.AddDate(0, 0, g*10), Until: day.AddDate(0, 0, g*10+30), Limit: 100}
+		got, err := s.Search(ctx, "electric", o)
+		want, werr := s.searchReference(ctx, "electric", o)
+		if err != nil || werr != nil || !reflect.DeepEqual(got, want) || len(want) == 0 {
+			t.Errorf("range %d: Search %s (%v), reference %s (%v)", g, hitList(got), err, hitList(want), werr)
+		}
 	}
 }

@@ -102,6 +102,8 @@ type Store struct {
 	schema   int        // migration version of the file (below the latest only when read-only)
 
 	testRankWindow int // tests: overrides Search's rank and title windows
+
+	dates dateCache // date ranges searched lately (see dateRange)
 }
 
 // Open opens the archive at path for reading and writing, creating the file and

@@ -25,7 +25,7 @@ type WatchSource struct {
 	Interval       time.Duration // current polling interval (whole seconds)
 	ETag           string        // validator of the last 200 answer
 	LastModified   string        // Last-Modified of the last 200 answer
-	ContentSHA256  string        // hash of the last body, for servers without validators
+	ContentSHA256  string        // hash of the set of URLs the source last yielded (see watch)
 	LastCheckedAt  time.Time     // zero: never polled
 	LastChangedAt  time.Time     // zero: never found changed
 	LastStatus     int
@@ -329,19 +329,39 @@ func (s *Store) WatchStatusAt(ctx context.Context, now time.Time) (WatchStatus, 
 	return st, nil
 }
 
-// ArticleActivity counts the articles first archived at or after since and
-// the new versions of older articles stored at or after since.
+// ArticleActivity counts the articles first fetched at or after since and
+// the new versions of older articles fetched at or after since. Both go by
+// the fetch time of the capture (a watch dates captures on its clock), not
+// by when the archive wrote them.
 func (s *Store) ArticleActivity(ctx context.Context, since time.Time) (newArticles, changed int, err error) {
 	t := fmtTime(since)
 	err = s.r.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM articles WHERE first_seen >= ?1),
-		(SELECT count(*) FROM versions v JOIN articles a ON a.id = v.article_id
-			WHERE v.extracted_at >= ?1 AND v.id <> (SELECT min(id) FROM versions WHERE article_id = a.id))`, t).
+		(SELECT count(*) FROM versions v JOIN pages p ON p.id = v.page_id
+			WHERE p.fetched_at >= ?1 AND v.id <> (SELECT min(id) FROM versions WHERE article_id = v.article_id))`, t).
 		Scan(&newArticles, &changed)
 	if err != nil {
 		return 0, 0, wrap("article activity", err)
 	}
 	return newArticles, changed, nil
+}
+
+// PreviousBodySHA256 returns the body hash of the capture PreviousCapture(url)
+// returns (the latest complete 2xx page fetched from url); ok is false when
+// there is none. A watch compares it with a revisit's body to keep an
+// identical page once when the server gives no validators.
+func (s *Store) PreviousBodySHA256(ctx context.Context, url string) (sha string, ok bool, err error) {
+	err = s.r.QueryRowContext(ctx, `
+		SELECT sha256 FROM pages
+		WHERE (url = ?1 OR final_url = ?1) AND status BETWEEN 200 AND 299 AND truncated = 0 AND not_modified = 0
+		ORDER BY id DESC LIMIT 1`, url).Scan(&sha)
+	switch {
+	case err == sql.ErrNoRows:
+		return "", false, nil
+	case err != nil:
+		return "", false, wrap("previous body of "+url, err)
+	}
+	return sha, sha != "", nil
 }
 
 // ArticleIDOf returns the id of the article reached by url (any of its

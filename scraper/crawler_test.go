@@ -335,6 +335,9 @@ func TestRedirects(t *testing.T) {
 	if got, want := fmt.Sprint(r.Response.Redirects), fmt.Sprint([]string{srv.u("/old"), srv.u("/mid")}); got != want {
 		t.Errorf("redirect chain %v, want %v", got, want)
 	}
+	if got := fmt.Sprint(r.Response.RedirectStatuses); got != "[301 302]" {
+		t.Errorf("redirect statuses %v, want [301 302]", got)
+	}
 	if store.state(srv.u("/linked-from-new")) != StateDone {
 		t.Error("links of the redirect target not followed")
 	}

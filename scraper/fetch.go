@@ -12,6 +12,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptrace"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -64,6 +65,7 @@ type fetchState struct {
 
 	mu      sync.Mutex
 	hops    []string    // URLs requested, in order (the first is the entry's)
+	codes   []int       // status of each hop
 	status  int         // status of the last response
 	header  http.Header // header of the last response, as received
 	body    []byte
@@ -196,6 +198,7 @@ func (s *shimTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		} else {
 			st.hops = []string{u}
 		}
+		st.codes = append(st.codes, resp.StatusCode)
 		st.status = resp.StatusCode
 		st.header = resp.Header
 		st.mu.Unlock()
@@ -386,6 +389,7 @@ func (f *fetcher) fetch(u, reqURL string, kind Kind, origin string, robots bool,
 	if n := len(st.hops); n > 1 {
 		resp.FinalURL = st.hops[n-1]
 		resp.Redirects = append([]string{u}, st.hops[1:n-1]...)
+		resp.RedirectStatuses = slices.Clone(st.codes[:n-1])
 	}
 	body := st.body
 	limit := f.cfg.MaxBodyBytes

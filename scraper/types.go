@@ -93,6 +93,9 @@ type Response struct {
 	// hop in order (redirects first); set only when Config.RecordWire is.
 	// ReleaseWire hands their buffers back for reuse.
 	Wire []Exchange
+	// RedirectStatuses holds the status of each URL of Redirects (301, 302,
+	// 307, 308…), in the same order.
+	RedirectStatuses []int
 
 	wirePool *wirePool // where Wire's buffers came from
 }

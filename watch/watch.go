@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -297,7 +298,10 @@ type item struct {
 	// Outcome, set by Commit.
 	res     *scraper.Result
 	article bool   // the pipeline recognised an article
-	sha     string // body hash (sources)
+	sha     string // link-set hash (sources, see linkSetHash)
+	// identical: a revisit answered 200 with the body of the last capture
+	// (a server without validators); recorded like a 304.
+	identical bool
 }
 
 func newRound(now time.Time, srcs []archive.WatchSource, urls []archive.WatchURL) *round {
@@ -468,14 +472,37 @@ func (s *sink) Commit(ctx context.Context, res *scraper.Result) error {
 	var sha string
 	store := resp != nil && !resp.NotModified
 	if store && it.src != nil && resp.Status >= 200 && resp.Status <= 299 {
-		sum := sha256.Sum256(resp.Body)
-		sha = hex.EncodeToString(sum[:])
+		sha = linkSetHash(res.Links)
 		store = sha != it.src.ContentSHA256 // an unchanged source is not stored again
+	}
+	identical := false
+	if store && it.url != nil && it.url.Step > 0 && resp.Status >= 200 && resp.Status <= 299 && !resp.Truncated &&
+		(it.url.FinalURL == "" || resp.FinalURL == it.url.FinalURL) {
+		// A revisit without validators: a body identical to the last
+		// capture's is recorded like a 304, so the raw page is kept once.
+		sum := sha256.Sum256(resp.Body)
+		prev, ok, err := w.store.PreviousBodySHA256(ctx, resp.FinalURL)
+		if err != nil {
+			return fmt.Errorf("watch: %w", err)
+		}
+		identical = ok && prev == hex.EncodeToString(sum[:])
 	}
 	article := false
 	if store {
 		fwd := *res
 		fwd.Links, fwd.Template, fwd.Yield = nil, "", false // the watch schedules links itself
+		if _, real := w.clock.(realClock); !real {
+			// The capture is dated on the watch's clock, like its schedule
+			// and events, so "today" means the same day everywhere.
+			rc := *resp
+			rc.FetchedAt = w.clock.Now().UTC()
+			fwd.Response = &rc
+		}
+		if identical {
+			rc := *fwd.Response
+			rc.NotModified, rc.Body = true, nil
+			fwd.Response = &rc
+		}
 		if err := r.sink.Commit(ctx, &fwd); err != nil {
 			return err
 		}
@@ -491,9 +518,33 @@ func (s *sink) Commit(ctx context.Context, res *scraper.Result) error {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	it.res, it.article, it.sha, it.done = &kept, article, sha, true
+	it.res, it.article, it.sha, it.identical, it.done = &kept, article, sha, identical, true
 	r.pending--
 	return nil
+}
+
+// linkSetHash is what a source's change is judged by: a hash of the set of
+// URLs it yields (the entries of a feed or sitemap with their lastmod or
+// updated date; the in-scope links of a listing page), in no particular
+// order. A listing page whose ads, timestamps or "most read" box rotate
+// around a stable article list hashes the same.
+func linkSetHash(links []scraper.Entry) string {
+	lines := make([]string, 0, len(links))
+	for _, l := range links {
+		line := string(l.Kind) + " " + l.URL
+		if !l.LastMod.IsZero() {
+			line += " " + l.LastMod.UTC().Format(time.RFC3339)
+		}
+		lines = append(lines, line)
+	}
+	slices.Sort(lines)
+	lines = slices.Compact(lines)
+	h := sha256.New()
+	for _, l := range lines {
+		h.Write([]byte(l))
+		h.Write([]byte{'\n'})
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // slogWarnOnly returns l restricted to warnings and errors.
@@ -698,8 +749,15 @@ func (w *Watcher) settleURL(ctx context.Context, it *item, now time.Time) (u arc
 	u.LastStatus = resp.Status
 	st := resp.Status
 	switch {
-	case resp.NotModified:
+	case resp.NotModified, it.identical:
 		w.stats.notModified.Add(1)
+		if it.identical {
+			u.ETag, u.LastModified = resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")
+			if u.Gone {
+				ev = event(archive.EventRestored, st, "")
+				u.Gone = false
+			}
+		}
 	case (st == http.StatusNotFound || st == http.StatusGone) && first:
 		// Listed but never there: nothing to watch.
 		u.Step, u.NextCheckAt = len(w.cfg.Revisit)+1, time.Time{}
@@ -743,10 +801,14 @@ func (w *Watcher) settleURL(ctx context.Context, it *item, now time.Time) (u arc
 				u.ArticleID = id
 			}
 		case u.FinalURL != "" && final != u.FinalURL:
-			// Redirected (followed inside the origin) to another URL; the
-			// redirect's own status is not kept, so the event has none.
+			// Redirected (followed inside the origin) to another URL: the
+			// event has the status of the URL's own redirect.
 			if !u.Gone {
-				ev = event(archive.EventMoved, 0, final)
+				status := 0
+				if len(resp.RedirectStatuses) > 0 {
+					status = resp.RedirectStatuses[0]
+				}
+				ev = event(archive.EventMoved, status, final)
 			}
 			u.Gone = true
 			target = final

@@ -146,3 +146,21 @@ func TestClocks(t *testing.T) {
 		t.Errorf("real clock with a cancelled ctx: %v", err)
 	}
 }
+
+func TestLinkSetHash(t *testing.T) {
+	at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	a := scraper.Entry{URL: "https://example.com/a", Kind: scraper.KindPage}
+	b := scraper.Entry{URL: "https://example.com/b", Kind: scraper.KindPage, LastMod: at}
+	base := linkSetHash([]scraper.Entry{a, b})
+	if got := linkSetHash([]scraper.Entry{b, a, a}); got != base {
+		t.Error("order or repetition of links changed the hash")
+	}
+	moved := b
+	moved.LastMod = at.Add(time.Hour)
+	if linkSetHash([]scraper.Entry{a, moved}) == base {
+		t.Error("a moved lastmod left the hash unchanged")
+	}
+	if linkSetHash([]scraper.Entry{a}) == base {
+		t.Error("a removed link left the hash unchanged")
+	}
+}

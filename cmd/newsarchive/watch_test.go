@@ -346,6 +346,29 @@ func TestWatchNewsroom(t *testing.T) {
 			t.Errorf("/news/0 checked %d times, want the first fetch and >= 3 revisits", checks)
 		}
 	})
+	t.Run("today counts on the watch clock", func(t *testing.T) {
+		store, err := archive.OpenReadOnly(t.Context(), db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer store.Close()
+		// The simulated day is days before the wall clock's: counts since
+		// its start see the watch's work, counts since the next day none.
+		newToday, changedToday, err := store.ArticleActivity(t.Context(), startOfDay(end))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := len(site.articles(end.Add(-30 * time.Minute))); newToday < want || changedToday < 2 {
+			t.Errorf("today (watch clock): %d new, %d changed; want >= %d new and the edit and retitle", newToday, changedToday, want)
+		}
+		newTomorrow, changedTomorrow, err := store.ArticleActivity(t.Context(), startOfDay(end).Add(24*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if newTomorrow != 0 || changedTomorrow != 0 {
+			t.Errorf("the simulated next day: %d new, %d changed; want none (captures dated on the wall clock?)", newTomorrow, changedTomorrow)
+		}
+	})
 	t.Run("unpublished and moved are events", func(t *testing.T) {
 		store, err := archive.OpenReadOnly(t.Context(), db)
 		if err != nil {
@@ -367,7 +390,8 @@ func TestWatchNewsroom(t *testing.T) {
 			ev.At.Before(t0.Add(site.unpublishAt)) {
 			t.Errorf("/news/3 event = %+v, want unpublished 410 with its article", ev)
 		}
-		if ev := byURL[srv.URL+"/news/4"]; ev.Kind != archive.EventMoved || ev.Detail != srv.URL+"/news/4-moved" || ev.ArticleID == 0 {
+		if ev := byURL[srv.URL+"/news/4"]; ev.Kind != archive.EventMoved || ev.Detail != srv.URL+"/news/4-moved" || ev.ArticleID == 0 ||
+			ev.Status != http.StatusMovedPermanently {
 			t.Errorf("/news/4 event = %+v, want moved to /news/4-moved", ev)
 		}
 		if len(evs) != 2 {

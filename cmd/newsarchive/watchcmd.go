@@ -290,8 +290,7 @@ func startWatchStatus(e *env, logger *slog.Logger, opts *watchOptions, w *watch.
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			now := w.Now()
 			st, err1 := store.WatchStatusAt(ctx, now)
-			day := time.Now().UTC().Truncate(24 * time.Hour)
-			newToday, changedToday, err2 := store.ArticleActivity(ctx, day)
+			newToday, changedToday, err2 := store.ArticleActivity(ctx, startOfDay(now))
 			cancel()
 			if err1 != nil || err2 != nil {
 				continue // the next tick tries again
@@ -326,3 +325,7 @@ func printWatchSummary(w io.Writer, s *watchSummary, asJSON bool) {
 		s.Seconds, s.Polls, s.Fetches, s.Revisits, s.NotModified, s.NewArticles, s.NewVersions, s.Events, s.Failures)
 	fmt.Fprintf(w, "  archive:   %s (run %d)\n", s.DB, s.RunID)
 }
+
+// startOfDay is the start of the UTC day of now (the watch's clock): the
+// status line's "today".
+func startOfDay(now time.Time) time.Time { return now.UTC().Truncate(24 * time.Hour) }
