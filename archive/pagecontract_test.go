@@ -27,8 +27,8 @@ func (b sqliteBackend) ArticleByURL(ctx context.Context, url string) (*archive.A
 	return b.s.ArticleByURL(ctx, url)
 }
 
-func (b sqliteBackend) Search(ctx context.Context, q string) ([]archive.SearchHit, error) {
-	return b.s.Search(ctx, q, archive.SearchOptions{})
+func (b sqliteBackend) Search(ctx context.Context, q string, opts archive.SearchOptions) ([]archive.SearchHit, error) {
+	return b.s.Search(ctx, q, opts)
 }
 
 func (b sqliteBackend) PageBody(ctx context.Context, id int64) ([]byte, error) {
@@ -41,7 +41,16 @@ func (b sqliteBackend) PageBody(ctx context.Context, id int64) ([]byte, error) {
 
 // TestPageContract runs the per-page commit contract on the SQLite archive.
 func TestPageContract(t *testing.T) {
-	archivetest.Run(t, func(t *testing.T) archivetest.Backend {
+	archivetest.Run(t, openSQLiteBackend)
+}
+
+// TestSearchContract runs the search filters' contract on SQLite.
+func TestSearchContract(t *testing.T) {
+	archivetest.RunSearch(t, openSQLiteBackend)
+}
+
+func openSQLiteBackend(t *testing.T) archivetest.Backend {
+	{
 		ctx := context.Background()
 		s, err := archive.Open(ctx, filepath.Join(t.TempDir(), "a.db"))
 		if err != nil {
@@ -53,5 +62,5 @@ func TestPageContract(t *testing.T) {
 			t.Fatal(err)
 		}
 		return sqliteBackend{s: s, run: run}
-	})
+	}
 }

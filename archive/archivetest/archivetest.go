@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -22,7 +23,7 @@ import (
 type Backend interface {
 	Commit(ctx context.Context, c archive.Capture) (archive.CommitResult, error)
 	ArticleByURL(ctx context.Context, url string) (*archive.ArticleRecord, error)
-	Search(ctx context.Context, query string) ([]archive.SearchHit, error)
+	Search(ctx context.Context, query string, opts archive.SearchOptions) ([]archive.SearchHit, error)
 	PageBody(ctx context.Context, id int64) ([]byte, error)
 }
 
@@ -73,7 +74,7 @@ func Run(t *testing.T, open func(t *testing.T) Backend) {
 	}
 	search := func(q string) []archive.SearchHit {
 		t.Helper()
-		hits, err := b.Search(ctx, q)
+		hits, err := b.Search(ctx, q, archive.SearchOptions{})
 		if err != nil {
 			t.Fatalf("search %q: %v", q, err)
 		}
@@ -153,5 +154,106 @@ func Run(t *testing.T, open func(t *testing.T) Backend) {
 	}
 	if _, err := b.ArticleByURL(ctx, "https://example.com/section"); !errors.Is(err, archive.ErrNotFound) {
 		t.Fatalf("article of a listing page: %v, want ErrNotFound", err)
+	}
+}
+
+// RunSearch checks the search filters and folding every backend shares:
+// author, editor (name or @handle), tag and site filters whatever their
+// (ASCII) case,
+// a date range on the page's own publication time (any offset; no date or a
+// date that cannot be read is outside every range), limit and offset, an
+// empty query listing the newest published first, and accents folded on both
+// sides ("muller" finds "Müller", "café" finds "cafe").
+func RunSearch(t *testing.T, open func(t *testing.T) Backend) {
+	ctx := context.Background()
+	b := open(t)
+	t0 := time.Now().Add(-time.Hour).UTC().Truncate(time.Millisecond)
+	type art struct {
+		path, site, title, body, published string
+		authors, tags                      []string
+		editors                            []extract.Editor
+	}
+	arts := []art{
+		{path: "https://one.example/p1", site: "One Daily", title: "Harbour strike ends", body: "Dockers at the harbour voted.",
+			published: "2021-03-01T10:00:00+02:00", authors: []string{"Jörg Müller"}, tags: []string{"Labour", "Port"},
+			editors: []extract.Editor{{Name: "Ann Lee", Handle: "@annlee"}}},
+		{path: "https://one.example/p2", site: "One Daily", title: "Café owners protest", body: "The harbour café closed its doors.",
+			published: "2021-03-05", authors: []string{"Eva Fox", "jörg müller"}, tags: []string{"labour"}},
+		{path: "https://two.example/p3", site: "Two Times", title: "Cafe prices rise", body: "Prices at every cafe in town rose.",
+			published: "2022-01-10T08:00:00Z", authors: []string{"Eva Fox"}, tags: []string{"Economy"},
+			editors: []extract.Editor{{Name: "Bob Roe"}}},
+		{path: "https://two.example/p4", site: "", title: "Undated harbour note", body: "A note on the harbour.",
+			published: "", authors: nil},
+		{path: "https://three.example/p5", site: "Three", title: "Bad date harbour", body: "Harbour again.",
+			published: "yesterday"},
+	}
+	for i, a := range arts {
+		ar := article(a.path, a.path, a.title, a.body)
+		ar.SiteName, ar.PublishedAt, ar.Tags, ar.Editors = a.site, a.published, a.tags, a.editors
+		ar.Authors = nil
+		for _, n := range a.authors {
+			ar.Authors = append(ar.Authors, extract.Author{Name: n})
+		}
+		if _, err := b.Commit(ctx, capture(a.path, ar, t0.Add(time.Duration(i)*time.Minute))); err != nil {
+			t.Fatalf("commit %s: %v", a.path, err)
+		}
+	}
+	day := func(s string) time.Time {
+		d, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	cases := []struct {
+		name, q string
+		opts    archive.SearchOptions
+		want    []string // paths, in order when ordered is set
+		ordered bool
+	}{
+		{name: "words", q: "harbour", want: []string{"p1", "p2", "p4", "p5"}},
+		{name: "accent folded in the text", q: "cafe", want: []string{"p2", "p3"}},
+		{name: "accent folded in the query", q: "café", want: []string{"p2", "p3"}},
+		{name: "accent folded in authors", q: "muller", want: []string{"p1", "p2"}},
+		{name: "author filter, any case", q: "harbour", opts: archive.SearchOptions{Author: "JöRG MüLLER"}, want: []string{"p1", "p2"}},
+		{name: "author filter, no such author", q: "harbour", opts: archive.SearchOptions{Author: "Nobody"}},
+		{name: "editor by handle", q: "", opts: archive.SearchOptions{Editor: "@AnnLee"}, want: []string{"p1"}},
+		{name: "editor by name", q: "", opts: archive.SearchOptions{Editor: "bob roe"}, want: []string{"p3"}},
+		{name: "tag, any case", q: "", opts: archive.SearchOptions{Tag: "LABOUR"}, want: []string{"p1", "p2"}},
+		{name: "site by name", q: "", opts: archive.SearchOptions{Site: "one daily"}, want: []string{"p1", "p2"}},
+		{name: "site by host", q: "harbour", opts: archive.SearchOptions{Site: "two.example"}, want: []string{"p4"}},
+		{name: "site wildcard is literal", q: "", opts: archive.SearchOptions{Site: "%"}},
+		{name: "since (offset read)", q: "", opts: archive.SearchOptions{Since: time.Date(2021, 3, 1, 8, 30, 0, 0, time.UTC)},
+			want: []string{"p3", "p2"}, ordered: true},
+		{name: "until exclusive", q: "harbour", opts: archive.SearchOptions{Until: day("2021-03-05")}, want: []string{"p1"}},
+		{name: "range", q: "", opts: archive.SearchOptions{Since: day("2021-03-02"), Until: day("2022-01-10")}, want: []string{"p2"}},
+		{name: "empty query: newest published first", q: "", want: []string{"p3", "p2", "p1", "p5", "p4"}, ordered: true},
+		{name: "limit and offset", q: "", opts: archive.SearchOptions{Limit: 2, Offset: 1}, want: []string{"p2", "p1"}, ordered: true},
+		{name: "title ranks first", q: "prices", want: []string{"p3"}},
+		{name: "filters combine", q: "", opts: archive.SearchOptions{Author: "eva fox", Tag: "economy", Site: "Two Times"}, want: []string{"p3"}},
+	}
+	for _, c := range cases {
+		hits, err := b.Search(ctx, c.q, c.opts)
+		if err != nil {
+			t.Errorf("%s: search %q: %v", c.name, c.q, err)
+			continue
+		}
+		var got []string
+		for _, h := range hits {
+			got = append(got, h.CanonicalURL[len(h.CanonicalURL)-2:])
+		}
+		want := slices.Clone(c.want)
+		if !c.ordered {
+			slices.Sort(got)
+			slices.Sort(want)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: search %q %+v: got %v, want %v", c.name, c.q, c.opts, got, want)
+		}
+	}
+	// The highlight marks of the options surround the matched words.
+	hits, err := b.Search(ctx, "prices", archive.SearchOptions{HighlightStart: "<<", HighlightEnd: ">>"})
+	if err != nil || len(hits) != 1 || !bytes.Contains(bytes.ToLower([]byte(hits[0].Snippet)), []byte("<<prices>>")) {
+		t.Errorf("highlight: %+v, %v; want <<prices>> in the snippet", hits, err)
 	}
 }

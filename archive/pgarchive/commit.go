@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -124,18 +125,8 @@ func writePage(ctx context.Context, tx pgx.Tx, l frontier.Lease, c *PageCommit, 
 	if fetched.IsZero() {
 		fetched = time.Now()
 	}
-	var warcFile *string
-	var warcOffset *int64
-	if pg.WARCFile != "" {
-		warcFile, warcOffset = &pg.WARCFile, &pg.WARCOffset
-	}
-	if err := tx.QueryRow(ctx, `INSERT INTO pages (url, final_url, redirects, status, headers, fetched_at, duration_ms,
-		content_type, sha256, size, body, truncated, not_modified, extract_error, warc_file, warc_offset, worker, lease_token)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
-		pg.URL, finalURL, p.redirects, pg.Status, p.headers, fetched, pg.Duration.Milliseconds(),
-		pg.ContentType, p.sha, len(pg.Body), p.body, pg.Truncated, pg.NotModified, c.ExtractError,
-		warcFile, warcOffset, l.Worker, l.Token).Scan(&r.PageID); err != nil {
-		return fmt.Errorf("page: %w", err)
+	if err := insertPage(ctx, tx, l, pg, p, c.ExtractError, r); err != nil {
+		return err
 	}
 	if finalURL != c.Result.URL {
 		// The redirect's target is archived with this page: no worker
@@ -167,6 +158,32 @@ func writePage(ctx context.Context, tx pgx.Tx, l frontier.Lease, c *PageCommit, 
 		if latest != nil {
 			r.VersionID = *latest
 		}
+	}
+	return nil
+}
+
+// insertPage inserts page pg (prepared as p) and sets r.PageID.
+func insertPage(ctx context.Context, tx pgx.Tx, l frontier.Lease, pg *archive.Page, p *prepared, extractError string, r *archive.CommitResult) error {
+	finalURL := pg.FinalURL
+	if finalURL == "" {
+		finalURL = pg.URL
+	}
+	fetched := pg.FetchedAt
+	if fetched.IsZero() {
+		fetched = time.Now()
+	}
+	var warcFile *string
+	var warcOffset *int64
+	if pg.WARCFile != "" {
+		warcFile, warcOffset = &pg.WARCFile, &pg.WARCOffset
+	}
+	if err := tx.QueryRow(ctx, `INSERT INTO pages (url, final_url, redirects, status, headers, fetched_at, duration_ms,
+		content_type, sha256, size, body, truncated, not_modified, extract_error, warc_file, warc_offset, worker, lease_token)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
+		pg.URL, finalURL, p.redirects, pg.Status, p.headers, fetched, pg.Duration.Milliseconds(),
+		pg.ContentType, p.sha, len(pg.Body), p.body, pg.Truncated, pg.NotModified, extractError,
+		warcFile, warcOffset, l.Worker, l.Token).Scan(&r.PageID); err != nil {
+		return fmt.Errorf("page: %w", err)
 	}
 	return nil
 }
@@ -237,13 +254,16 @@ func writeArticle(ctx context.Context, tx pgx.Tx, c *PageCommit, p *prepared, se
 		extractor = extract.Version
 	}
 	if err := tx.QueryRow(ctx, `INSERT INTO versions (article_id, page_id, content_sha256, extractor_version, record,
-		url, title, authors, published_at, language, word_count)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+		url, title, authors, published_at, modified_at, description, language, word_count)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
 		r.ArticleID, r.PageID, p.contentHash, extractor, p.record, a.URL, a.Title, p.authors, a.PublishedAt,
-		a.Language, a.WordCount).Scan(&r.VersionID); err != nil {
+		a.ModifiedAt, a.Description, a.Language, a.WordCount).Scan(&r.VersionID); err != nil {
 		return fmt.Errorf("version: %w", err)
 	}
 	r.NewVersion = true
+	if err := writeCredits(ctx, tx, r.VersionID, a); err != nil {
+		return err
+	}
 	if len(a.Related) > 0 {
 		rows := make([][]any, 0, len(a.Related))
 		for i, l := range a.Related {
@@ -262,12 +282,128 @@ func writeArticle(ctx context.Context, tx pgx.Tx, c *PageCommit, p *prepared, se
 	if _, err := tx.Exec(ctx, `UPDATE articles SET latest_version_id = $1 WHERE id = $2`, r.VersionID, r.ArticleID); err != nil {
 		return fmt.Errorf("latest version: %w", err)
 	}
+	return setSearchRow(ctx, tx, r.ArticleID, r.VersionID, a.Title, p.authors, a.BodyText)
+}
+
+// setSearchRow makes version the article's full-text row: title (weight A),
+// authors (B) and body (D) under the newsarchive configuration (simple with
+// accents folded; migration 0003).
+func setSearchRow(ctx context.Context, tx pgx.Tx, article, version int64, title, authors, body string) error {
 	if _, err := tx.Exec(ctx, `INSERT INTO article_search (article_id, version_id, document)
-		VALUES ($1, $2, setweight(to_tsvector('simple', $3), 'A') || setweight(to_tsvector('simple', $4), 'B')
-		                || setweight(to_tsvector('simple', $5), 'D'))
+		VALUES ($1, $2, setweight(to_tsvector('newsarchive', $3), 'A') || setweight(to_tsvector('newsarchive', $4), 'B')
+		                || setweight(to_tsvector('newsarchive', $5), 'D'))
 		ON CONFLICT (article_id) DO UPDATE SET version_id = excluded.version_id, document = excluded.document`,
-		r.ArticleID, r.VersionID, a.Title, p.authors, a.BodyText); err != nil {
+		article, version, title, authors, body); err != nil {
 		return fmt.Errorf("search row: %w", err)
 	}
 	return nil
+}
+
+// writeCredits stores the authors, editors and tags of version vid (as the
+// SQLite archive: authors and tags one row per name whatever its case, the
+// latest spelling kept; editors by lower(handle) or lower(name)). Each table
+// is upserted in one statement, in key order, so that concurrent commits
+// lock shared rows in the same order.
+func writeCredits(ctx context.Context, tx pgx.Tx, vid int64, a *extract.Article) error {
+	var (
+		names, bios, urls []string
+		pos               []int32
+	)
+	for i, au := range a.Authors {
+		if au.Name != "" {
+			names, pos, bios, urls = append(names, au.Name), append(pos, int32(i)), append(bios, au.Bio), append(urls, au.URL)
+		}
+	}
+	if len(names) > 0 {
+		if _, err := tx.Exec(ctx, `WITH up AS (
+				INSERT INTO authors (name) SELECT unnest($1::text[])
+				ON CONFLICT (lower(name)) DO UPDATE SET name = excluded.name RETURNING id, name)
+			INSERT INTO version_authors (version_id, author_id, position, bio, url)
+			SELECT $2, up.id, x.pos, x.bio, x.url
+			FROM unnest($3::text[], $4::int[], $5::text[], $6::text[]) AS x(name, pos, bio, url)
+			JOIN up ON lower(up.name) = lower(x.name)`,
+			uniqueFold(names), vid, names, pos, bios, urls); err != nil {
+			return fmt.Errorf("authors: %w", err)
+		}
+	}
+	var (
+		keys, enames, handles []string
+		epos                  []int32
+		last                  = map[string][2]string{}
+	)
+	urls = urls[:0]
+	for i, ed := range a.Editors {
+		key := strings.ToLower(strings.TrimPrefix(ed.Handle, "@"))
+		if key == "" {
+			key = strings.ToLower(ed.Name)
+		}
+		if key == "" {
+			continue
+		}
+		keys, epos, enames, handles, urls = append(keys, key), append(epos, int32(i)), append(enames, ed.Name),
+			append(handles, ed.Handle), append(urls, ed.URL)
+		// The editors row keeps the last non-empty name and handle.
+		l := last[key]
+		if ed.Name != "" {
+			l[0] = ed.Name
+		}
+		if ed.Handle != "" {
+			l[1] = ed.Handle
+		}
+		last[key] = l
+	}
+	if len(keys) > 0 {
+		ukeys := slices.Sorted(maps.Keys(last))
+		un, uh := make([]string, len(ukeys)), make([]string, len(ukeys))
+		for i, k := range ukeys {
+			un[i], uh[i] = last[k][0], last[k][1]
+		}
+		if _, err := tx.Exec(ctx, `WITH up AS (
+				INSERT INTO editors (key, name, handle) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+				ON CONFLICT (key) DO UPDATE SET
+					name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE editors.name END,
+					handle = CASE WHEN excluded.handle <> '' THEN excluded.handle ELSE editors.handle END
+				RETURNING id, key)
+			INSERT INTO version_editors (version_id, editor_id, position, name, handle, url)
+			SELECT $4, up.id, x.pos, x.name, x.handle, x.url
+			FROM unnest($5::text[], $6::int[], $7::text[], $8::text[], $9::text[]) AS x(key, pos, name, handle, url)
+			JOIN up ON up.key = x.key`,
+			ukeys, un, uh, vid, keys, epos, enames, handles, urls); err != nil {
+			return fmt.Errorf("editors: %w", err)
+		}
+	}
+	names, pos = names[:0], pos[:0]
+	for i, t := range a.Tags {
+		if t != "" {
+			names, pos = append(names, t), append(pos, int32(i))
+		}
+	}
+	if len(names) > 0 {
+		if _, err := tx.Exec(ctx, `WITH up AS (
+				INSERT INTO tags (name) SELECT unnest($1::text[])
+				ON CONFLICT (lower(name)) DO UPDATE SET name = excluded.name RETURNING id, name)
+			INSERT INTO version_tags (version_id, tag_id, position)
+			SELECT $2, up.id, x.pos FROM unnest($3::text[], $4::int[]) AS x(name, pos)
+			JOIN up ON lower(up.name) = lower(x.name)`,
+			uniqueFold(names), vid, names, pos); err != nil {
+			return fmt.Errorf("tags: %w", err)
+		}
+	}
+	return nil
+}
+
+// uniqueFold returns names without case-insensitive duplicates (the last
+// spelling of each kept, as the SQLite archive's upserts do), sorted by
+// their lower case: one upsert statement may not touch a row twice, and a
+// fixed order keeps concurrent commits from deadlocking.
+func uniqueFold(names []string) []string {
+	last := map[string]string{}
+	for _, n := range names {
+		last[strings.ToLower(n)] = n
+	}
+	out := make([]string, 0, len(last))
+	for _, k := range slices.Sorted(maps.Keys(last)) {
+		out = append(out, last[k])
+	}
+	return out
 }

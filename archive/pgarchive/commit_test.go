@@ -56,8 +56,8 @@ func (b pgBackend) ArticleByURL(ctx context.Context, url string) (*archive.Artic
 	return b.db.ArticleByURL(ctx, url)
 }
 
-func (b pgBackend) Search(ctx context.Context, q string) ([]archive.SearchHit, error) {
-	return b.db.Search(ctx, q, 0)
+func (b pgBackend) Search(ctx context.Context, q string, opts archive.SearchOptions) ([]archive.SearchHit, error) {
+	return b.db.Search(ctx, q, opts)
 }
 
 func (b pgBackend) PageBody(ctx context.Context, id int64) ([]byte, error) {
@@ -67,6 +67,11 @@ func (b pgBackend) PageBody(ctx context.Context, id int64) ([]byte, error) {
 // TestPageContract runs the per-page commit contract on PostgreSQL.
 func TestPageContract(t *testing.T) {
 	archivetest.Run(t, func(t *testing.T) archivetest.Backend { return pgBackend{openTest(t)} })
+}
+
+// TestSearchContract runs the search filters' contract on PostgreSQL.
+func TestSearchContract(t *testing.T) {
+	archivetest.RunSearch(t, func(t *testing.T) archivetest.Backend { return pgBackend{openTest(t)} })
 }
 
 // TestCommitPageFenced: a worker whose lease was taken over stores nothing,

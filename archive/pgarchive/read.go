@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -87,31 +88,64 @@ func (db *DB) PageBody(ctx context.Context, id int64) ([]byte, error) {
 	return out, nil
 }
 
-// Search returns up to limit articles whose latest version matches query,
-// best first. The query is websearch_to_tsquery's: words (all required),
-// "quoted phrases", OR, and -word to exclude; FTS5's prefix* and NEAR are
-// not supported. Snippets come from ts_headline on the returned rows only.
-// Scores are ts_rank_cd negated: lower is better, as in the SQLite archive.
-func (db *DB) Search(ctx context.Context, query string, limit int) ([]archive.SearchHit, error) {
+// Search returns the articles whose latest version matches query, best
+// first, with the filters of opts (author, editor, tag, site, date range,
+// limit, offset, highlight marks: as the SQLite archive's Search; Exhaustive
+// has no effect, every match is ranked). The query is websearch_to_tsquery's:
+// words (all required), "quoted phrases", OR, and -word to exclude; FTS5's
+// prefix*, NEAR and column filters are not supported. Case and accents are
+// folded. An empty query lists the filtered articles, newest published first.
+// Snippets come from ts_headline on the returned rows only. Scores are
+// ts_rank_cd (title weighing 10, authors 5, body 1) negated: lower is
+// better, as in the SQLite archive.
+func (db *DB) Search(ctx context.Context, query string, opts archive.SearchOptions) ([]archive.SearchHit, error) {
+	query = strings.TrimSpace(query)
+	limit := opts.Limit
 	if limit <= 0 {
 		limit = 20
 	}
-	rows, err := db.pool.Query(ctx, `WITH q AS (SELECT websearch_to_tsquery('simple', $1) AS q),
+	offset := max(opts.Offset, 0)
+	if err := checkSearch(query, opts, limit, offset); err != nil {
+		return nil, err
+	}
+	hs, he := opts.HighlightStart, opts.HighlightEnd
+	if hs == "" && he == "" {
+		hs, he = "[", "]"
+	}
+	filters, args := filterSQL(opts, 1)
+	var q string
+	if query == "" {
+		q = `SELECT a.id, v.id, a.canonical_url, a.site_name, v.title, v.authors, v.published_at,
+			CASE WHEN v.description <> '' THEN v.description ELSE left(v.record ->> 'body_text', 200) END, 0::real
+			FROM articles a JOIN versions v ON v.id = a.latest_version_id
+			WHERE true` + filters + `
+			ORDER BY newsarchive_time(v.published_at) DESC NULLS LAST, a.id DESC
+			LIMIT $` + strconv.Itoa(len(args)+1) + ` OFFSET $` + strconv.Itoa(len(args)+2)
+		args = append(args, limit, offset)
+	} else {
+		n := len(args)
+		p := func(k int) string { return "$" + strconv.Itoa(n+k) }
+		q = `WITH q AS (SELECT websearch_to_tsquery('newsarchive', ` + p(1) + `) AS q),
 		top AS (
-			SELECT s.article_id, s.version_id, ts_rank_cd(s.document, q.q) AS score
-			FROM article_search s, q WHERE s.document @@ q.q
-			ORDER BY score DESC, s.article_id LIMIT $2
+			SELECT s.article_id, s.version_id, ts_rank_cd('{0.1, 0, 0.5, 1.0}', s.document, q.q) AS score
+			FROM article_search s JOIN articles a ON a.id = s.article_id JOIN versions v ON v.id = s.version_id, q
+			WHERE s.document @@ q.q` + filters + `
+			ORDER BY score DESC, s.article_id LIMIT ` + p(2) + ` OFFSET ` + p(3) + `
 		)
 		SELECT a.id, v.id, a.canonical_url, a.site_name, v.title, v.authors, v.published_at,
-			ts_headline('simple', v.record ->> 'body_text', q.q, 'StartSel=[, StopSel=], MaxFragments=1, MaxWords=20, MinWords=5'),
+			ts_headline('newsarchive', v.record ->> 'body_text', q.q, ` + p(4) + `),
 			top.score
 		FROM top JOIN articles a ON a.id = top.article_id JOIN versions v ON v.id = top.version_id, q
-		ORDER BY top.score DESC, a.id`, query, limit)
+		ORDER BY top.score DESC, a.id`
+		args = append(args, query, limit, offset,
+			"StartSel="+headlineOpt(hs)+", StopSel="+headlineOpt(he)+", MaxFragments=1, MaxWords=20, MinWords=5")
+	}
+	rows, err := db.pool.Query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("pgarchive: search %q: %w", query, err)
 	}
+	hits := []archive.SearchHit{}
 	var (
-		hits    []archive.SearchHit
 		h       archive.SearchHit
 		authors string
 		score   float32
@@ -132,4 +166,76 @@ func (db *DB) Search(ctx context.Context, query string, limit int) ([]archive.Se
 		return nil, fmt.Errorf("pgarchive: search %q: %w", query, err)
 	}
 	return hits, nil
+}
+
+// checkSearch applies the SQLite archive's bounds (archive.MaxQueryBytes and
+// the others), with the same messages.
+func checkSearch(query string, opts archive.SearchOptions, limit, offset int) error {
+	if len(query) > archive.MaxQueryBytes {
+		return &archive.QueryError{Query: query[:archive.MaxQueryBytes/10] + "…",
+			Msg: fmt.Sprintf("query of %d bytes is longer than the maximum of %d", len(query), archive.MaxQueryBytes)}
+	}
+	for _, f := range []struct{ name, v string }{{"author", opts.Author}, {"editor", opts.Editor}, {"tag", opts.Tag}, {"site", opts.Site}} {
+		if len(f.v) > archive.MaxFilterBytes {
+			return &archive.QueryError{Query: query, Msg: fmt.Sprintf("%s filter of %d bytes is longer than the maximum of %d", f.name, len(f.v), archive.MaxFilterBytes)}
+		}
+	}
+	switch {
+	case limit > archive.MaxSearchLimit:
+		return &archive.QueryError{Query: query, Msg: fmt.Sprintf("limit %d is above the maximum of %d", limit, archive.MaxSearchLimit)}
+	case offset > archive.MaxSearchOffset:
+		return &archive.QueryError{Query: query, Msg: fmt.Sprintf("offset %d is beyond the maximum of %d (narrow the search with words, filters or dates)", offset, archive.MaxSearchOffset)}
+	}
+	return nil
+}
+
+// filterSQL returns the filters of opts as " AND …" conditions on articles a
+// and versions v, their parameters numbered from first: the SQLite archive's
+// filters (case-insensitive names, a site by name or by its canonical URL's
+// host, dates read by newsarchive_time as julianday reads them).
+func filterSQL(opts archive.SearchOptions, first int) (string, []any) {
+	var (
+		q    strings.Builder
+		args []any
+	)
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(first+len(args)-1)
+	}
+	if opts.Author != "" {
+		q.WriteString(` AND EXISTS (SELECT 1 FROM version_authors va JOIN authors au ON au.id = va.author_id
+			WHERE va.version_id = v.id AND lower(au.name) = lower(` + arg(strings.TrimSpace(opts.Author)) + `))`)
+	}
+	if opts.Editor != "" {
+		ed := arg(strings.TrimPrefix(strings.TrimSpace(opts.Editor), "@"))
+		q.WriteString(` AND EXISTS (SELECT 1 FROM version_editors ve JOIN editors e ON e.id = ve.editor_id
+			WHERE ve.version_id = v.id AND (e.key = lower(` + ed + `) OR lower(e.name) = lower(` + ed + `)))`)
+	}
+	if opts.Tag != "" {
+		q.WriteString(` AND EXISTS (SELECT 1 FROM version_tags vt JOIN tags t ON t.id = vt.tag_id
+			WHERE vt.version_id = v.id AND lower(t.name) = lower(` + arg(strings.TrimSpace(opts.Tag)) + `))`)
+	}
+	if opts.Site != "" {
+		site := strings.TrimSpace(opts.Site)
+		q.WriteString(` AND (lower(a.site_name) = lower(` + arg(site) + `) OR a.canonical_url ILIKE 'http://' || ` +
+			arg(likeLiteral(site)) + ` || '/%' OR a.canonical_url ILIKE 'https://' || $` + strconv.Itoa(first+len(args)-1) + ` || '/%')`)
+	}
+	if !opts.Since.IsZero() {
+		q.WriteString(` AND newsarchive_time(v.published_at) >= ` + arg(opts.Since.UTC()))
+	}
+	if !opts.Until.IsZero() {
+		q.WriteString(` AND newsarchive_time(v.published_at) < ` + arg(opts.Until.UTC()))
+	}
+	return q.String(), args
+}
+
+// likeLiteral escapes LIKE's wildcards and its escape character (\) in s.
+func likeLiteral(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// headlineOpt quotes a highlight mark for ts_headline's options: double
+// quotes, with a double quote inside doubled.
+func headlineOpt(s string) string {
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }

@@ -83,6 +83,7 @@ func commands() []command {
 		{"serve", "browse and search the archive in a web browser", runServe},
 		{"import", "import WARC files (any crawler's) into the archive", runImport},
 		{"reextract", "re-run the extractor over the archived raw pages", runReextract},
+		{"copy", "copy an archive between SQLite files and PostgreSQL (resumable)", runCopy},
 	}
 }
 
