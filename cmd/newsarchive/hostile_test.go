@@ -533,7 +533,7 @@ func (hr *hostileRun) checkRedirectLoop(t *testing.T) {
 // truncated, and never stored as an article.
 func (hr *hostileRun) checkTruncated(t *testing.T, p string) {
 	t.Helper()
-	if n := hr.site.BareRequests(p); n != 1 {
+	if n := hr.site.BareRequests(p); n != 1 && !retriedAfterDeadline(t, hr.site.Exchanges(p)) {
 		t.Errorf("%s requested %d times, want 1", p, n)
 	}
 	e := hr.wantReason(t, p, "done", "too_large")
@@ -555,6 +555,25 @@ func (hr *hostileRun) checkTruncated(t *testing.T, p string) {
 	if hr.peak > peakBound {
 		t.Errorf("peak heap %d MiB during the crawl, want < %d MiB", hr.peak>>20, peakBound>>20)
 	}
+}
+
+// retriedAfterDeadline reports whether every exchange but the last was cut
+// by the crawler's --timeout: under -race on a loaded machine, inflating the
+// capped body of a bomb can outlast the deadline, and a retry of a timed-out
+// fetch is the crawler's policy. A truncated page fetched again for any other
+// reason (the cap not holding, the page queued twice) still fails the test.
+func retriedAfterDeadline(t *testing.T, exs []testsite.Exchange) bool {
+	t.Helper()
+	if len(exs) < 2 || len(exs) > 1+hostileRetries {
+		return false
+	}
+	for _, ex := range exs[:len(exs)-1] {
+		if ex.Duration() < hostileTimeout-250*time.Millisecond {
+			return false
+		}
+	}
+	t.Logf("%d attempts; the earlier ones reached the %v deadline (%v), a retry by policy", len(exs), hostileTimeout, exs[0].Duration().Round(time.Millisecond))
+	return true
 }
 
 func (hr *hostileRun) checkBomb(t *testing.T) { hr.checkTruncated(t, "/bomb/gzip") }

@@ -413,6 +413,19 @@ func TestWatchNewsroom(t *testing.T) {
 			}
 			prev = h
 		}
+		// The rate over any five requests in a row: their span holds four
+		// delays; arrival jitter moves only its two ends (half a delay).
+		var starts []time.Time
+		for i, h := range hits {
+			if i == 0 || hits[i-1].status < 300 || hits[i-1].status > 399 {
+				starts = append(starts, h.real)
+			}
+		}
+		for i := 4; i < len(starts); i++ {
+			if span := starts[i].Sub(starts[i-4]); span < 4*delay-delay/2 {
+				t.Errorf("requests %d..%d within %v: above one per --delay %v", i-4, i, span, delay)
+			}
+		}
 		var robots []time.Time
 		for _, h := range hits {
 			if h.path == "/robots.txt" {
