@@ -150,7 +150,21 @@ func (r *Run) Crawl(ctx context.Context, c *scraper.Crawler, seeds []string, opt
 	if started != nil {
 		started()
 	}
-	sum, runErr := c.Run(ctx, opts)
+	// A failed commit stops the crawl even when no later result reaches
+	// the sink to be refused (the crawl's last pages): the entries of the
+	// failed batch stay in flight, so the frontier would never drain.
+	crawlCtx, stopCrawl := context.WithCancel(ctx)
+	defer stopCrawl()
+	stopOnFail := make(chan struct{})
+	defer close(stopOnFail)
+	go func(failed <-chan struct{}) {
+		select {
+		case <-failed:
+			stopCrawl()
+		case <-stopOnFail:
+		}
+	}(r.Sink().Failed())
+	sum, runErr := c.Run(crawlCtx, opts)
 	res.Summary = sum
 	if cerr := r.Close(); cerr != nil && runErr == nil {
 		runErr = cerr

@@ -97,6 +97,9 @@ func (s *Sink) Submit(r *scraper.Result, loc archive.WARCLocation) error {
 // of the first failed batch, if any. Call it after the last Commit returned.
 func (s *Sink) Close() error { return s.w.Close() }
 
+// Failed is closed when one of the sink's commits failed.
+func (s *Sink) Failed() <-chan struct{} { return s.w.Failed() }
+
 func (s *Sink) flush(caps []archive.Capture) error {
 	// Its own context: results already fetched are written even while the
 	// run is being interrupted.

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -350,5 +351,60 @@ func TestFailedCommitStopsSubmit(t *testing.T) {
 	}
 	if last := runs[len(runs)-1]; last.Status != archive.RunFailed {
 		t.Errorf("run status %q, want failed", last.Status)
+	}
+}
+
+// TestFailedLastCommitEndsCrawl: when a commit fails after the crawl's last
+// result was submitted (so no Submit reports the failure), the crawl still
+// ends, failed, with its pages in flight for the next run. Before the sink's
+// failure stopped the crawl it polled its frontier forever: the failed pages
+// never leave the in-flight state, and the frontier counts them as pending.
+func TestFailedLastCommitEndsCrawl(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><html><head><title>Only page</title></head><body><p>No links here.</p></body></html>`)
+	}))
+	t.Cleanup(srv.Close)
+	seeds := []string{srv.URL + "/"}
+	s := openStore(t, filepath.Join(t.TempDir(), "a.db"))
+	defer s.Close()
+	// Slow failing commits: every result is submitted before the first
+	// failure is known, so no Submit reports it.
+	fs := &faultyStore{Store: s, failAt: 1, always: true, delay: 300 * time.Millisecond}
+
+	ctx := context.Background()
+	pl := &Pipeline{Store: fs, Extractor: testExtractor(t)}
+	run, err := pl.Start(ctx, seeds, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := run.Crawler(crawlConfig(), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type outcome struct {
+		res CrawlResult
+		err error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		res, err := run.Crawl(ctx, c, seeds, scraper.RunOptions{}, nil)
+		done <- outcome{res, err}
+	}()
+	select {
+	case o := <-done:
+		if !errors.Is(o.err, errInjected) || o.res.Status != archive.RunFailed {
+			t.Fatalf("crawl ended %q, %v; want failed, %v", o.res.Status, o.err, errInjected)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("the crawl did not end after its last commit failed")
+	}
+	_ = run.Finish(ctx, archive.RunFailed, run.Counts().RunCounts())
+	if !slices.Contains(fs.failed, seeds[0]) {
+		t.Errorf("failed batches held %v, want the seed", fs.failed)
 	}
 }

@@ -43,6 +43,7 @@ type Writer[T any] struct {
 	done     chan struct{}
 	closeErr error // first failed flush; written by the writer goroutine only
 	failed   atomic.Pointer[error]
+	failedc  chan struct{} // closed by the first failed flush
 	once     sync.Once
 }
 
@@ -65,6 +66,7 @@ func NewWriter[T any](opts WriterOptions[T], flush func(batch []T) error) *Write
 		in:      make(chan item[T], opts.Queue),
 		closing: make(chan struct{}),
 		done:    make(chan struct{}),
+		failedc: make(chan struct{}),
 	}
 	if opts.MaxBytes > 0 {
 		w.budget = newByteBudget(opts.MaxBytes)
@@ -107,6 +109,11 @@ func (w *Writer[T]) Err() error {
 	}
 	return nil
 }
+
+// Failed is closed when a flush fails: a producer that may submit nothing
+// more (the last pages of a crawl) learns of the failure here, not from a
+// later Submit.
+func (w *Writer[T]) Failed() <-chan struct{} { return w.failedc }
 
 // Close flushes every queued item, stops the writer and returns the error
 // of the first failed flush, if any. Call it after the last Submit returned.
@@ -176,6 +183,7 @@ func (w *Writer[T]) write(batch []item[T]) {
 	if err := w.flush(vs); err != nil && w.closeErr == nil {
 		w.closeErr = err
 		w.failed.CompareAndSwap(nil, &err)
+		close(w.failedc)
 	}
 }
 
