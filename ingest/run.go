@@ -18,6 +18,9 @@ type Pipeline struct {
 	Extractor *extract.Extractor
 	// Logger receives the pipeline's logs (nil: discarded).
 	Logger *slog.Logger
+	// Optimize decides when Finish merges the full-text index after a
+	// large run (the zero value: the default policy).
+	Optimize OptimizePolicy
 }
 
 // Run is one run of the pipeline: started (or resumed) by Pipeline.Start,
@@ -203,6 +206,11 @@ func (r *Run) Close() error {
 // Close first, then Finish with the counts) and records the run's status and counts,
 // also when the run was interrupted (it stays resumable). It returns the
 // first error of the two. Only the first call records anything.
+//
+// When the run was recorded and not failed, and ctx has not ended, Finish
+// then merges the full-text index if the run added enough versions (see
+// OptimizePolicy), logging it; a failed or interrupted optimize is logged as
+// a warning, not returned: the index is left as it was, and sound.
 func (r *Run) Finish(ctx context.Context, status string, counts map[string]int) error {
 	r.finishOnce.Do(func() {
 		cerr := r.Close()
@@ -218,6 +226,11 @@ func (r *Run) Finish(ctx context.Context, status string, counts map[string]int) 
 			r.finishErr = cerr
 			if ferr != nil {
 				r.log.Warn("finish run", "err", ferr)
+			}
+		}
+		if r.finishErr == nil && status != archive.RunFailed && ctx.Err() == nil {
+			if err := r.optimize(ctx); err != nil {
+				r.log.Warn("search index not optimized", "err", err)
 			}
 		}
 	})

@@ -28,6 +28,7 @@ import (
 
 	"github.com/newsarchive/newsarchive/archive"
 	"github.com/newsarchive/newsarchive/scraper"
+	"golang.org/x/net/html"
 )
 
 // ErrInvalidConfig is returned by New for a bad Config.
@@ -156,12 +157,7 @@ func New(cfg Config, store *archive.Store, newSink func() BatchSink) (*Watcher, 
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	w := &Watcher{cfg: cfg, store: store, newSink: newSink, clock: cfg.Clock, log: cfg.Logger}
-	sc := cfg.Scraper
-	sc.MaxPages, sc.PerHostPageBudget, sc.MaxDepth, sc.TemplateBudget = 0, 0, 0, 0
-	sc.PageRequisites = false
-	if sc.RobotsClock == nil {
-		sc.RobotsClock = w.clock.Now
-	}
+	sc := w.scraperConfig()
 	// The crawler logs each round's start and end at Info: keep its Info
 	// lines out of a watch's log unless debugging.
 	clog := w.log
@@ -174,6 +170,22 @@ func New(cfg Config, store *archive.Store, newSink func() BatchSink) (*Watcher, 
 	}
 	w.crawler = c
 	return w, nil
+}
+
+// scraperConfig is the crawler's configuration: Config.Scraper without
+// what only makes sense for a crawl, on the watch's clock, parsing first
+// fetches once through the round's sink.
+func (w *Watcher) scraperConfig() scraper.Config {
+	sc := w.cfg.Scraper
+	sc.MaxPages, sc.PerHostPageBudget, sc.MaxDepth, sc.TemplateBudget = 0, 0, 0, 0
+	sc.PageRequisites = false
+	if sc.RobotsClock == nil {
+		sc.RobotsClock = w.clock.Now
+	}
+	if sc.ParseHTML == nil {
+		sc.ParseHTML = w.parseHTML // parse a first fetch once, as a crawl does
+	}
+	return sc
 }
 
 // Stats returns the counters so far.
@@ -408,6 +420,38 @@ func (w *Watcher) round() *round {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.cur
+}
+
+// HTMLParser is a BatchSink that parses a page once for both link discovery
+// and extraction (ingest.Sink): the watch gives the first fetch of each
+// article URL to the round's sink's ParseHTML, as a crawl does
+// (scraper.Config.ParseHTML).
+type HTMLParser interface {
+	ParseHTML(e scraper.Entry, resp *scraper.Response) (root *html.Node, parsed any)
+}
+
+// parseHTML is the watch's scraper.Config.ParseHTML. Only first fetches go
+// to the sink's parser: their record is always extracted, while a source
+// whose links did not change, or a revisit identical to the last capture,
+// is not stored, and link discovery's tokenizer costs it less than a parse
+// and an extraction would.
+func (w *Watcher) parseHTML(e scraper.Entry, resp *scraper.Response) (*html.Node, any) {
+	r := w.round()
+	if r == nil {
+		return nil, nil
+	}
+	p, ok := r.sink.(HTMLParser)
+	if !ok {
+		return nil, nil
+	}
+	r.mu.Lock()
+	it := r.items[e.URL]
+	first := it != nil && it.url != nil && it.url.Step == 0
+	r.mu.Unlock()
+	if !first {
+		return nil, nil
+	}
+	return p.ParseHTML(e, resp)
 }
 
 // history gives the crawler the validators of the last answer, so checks

@@ -42,6 +42,9 @@ type crawlOptions struct {
 	// maxParse caps the bytes of a page parsed into a DOM for extraction
 	// (--max-parse); the page is archived whole.
 	maxParse int64
+	// noOptimize keeps the run's finish from merging the search index
+	// after a large crawl (--no-optimize).
+	noOptimize bool
 }
 
 // defaultMaxParse is --max-parse by default: a 4 MiB prefix holds the
@@ -105,6 +108,7 @@ func parseCrawlFlags(e *env, args []string) (*crawlOptions, error) {
 	warcMax := fs.Int64("warc-max-size", ingest.DefaultWARCMaxSize, "start a new WARC file before one would grow past this many bytes")
 	var requisites optionalBool
 	fs.Var(&requisites, "page-requisites", "also fetch the stylesheets, images, icons and fonts of every page, from any host (default: on with --warc; --page-requisites=false turns them off)")
+	noOptimize := fs.Bool("no-optimize", false, "do not merge the search index after a large crawl (it rewrites the whole index: minutes at a million articles)")
 	if err := parseFlags(e, fs, args); err != nil {
 		return nil, err
 	}
@@ -131,7 +135,7 @@ func parseCrawlFlags(e *env, args []string) (*crawlOptions, error) {
 		progress: e.isTTY && !*ff.quiet,
 
 		warcDir: *warcDir, warcMaxSize: *warcMax,
-		maxParse: *ff.maxParse,
+		maxParse: *ff.maxParse, noOptimize: *noOptimize,
 	}, nil
 }
 
@@ -199,7 +203,7 @@ func crawl(ctx context.Context, e *env, logger *slog.Logger, opts *crawlOptions)
 		"ignore_robots": opts.cfg.IgnoreRobots, "user_agent": opts.cfg.UserAgent, "version": version,
 		"trap_budget": opts.cfg.TemplateBudget, "max_parse": opts.maxParse,
 	}
-	pl := &ingest.Pipeline{Store: store, Extractor: ex, Logger: logger}
+	pl := &ingest.Pipeline{Store: store, Extractor: ex, Logger: logger, Optimize: ingest.OptimizePolicy{Disabled: opts.noOptimize}}
 	run, err := pl.Start(ctx, opts.seeds, settings)
 	if err != nil {
 		return nil, err

@@ -98,6 +98,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	maxBody := fs.Int64("max-body", scraper.DefaultConfig().MaxBodyBytes, "cap on a page's decoded size in bytes, as crawl --max-body")
 	quiet := fs.Bool("quiet", false, "only warnings in the log")
 	asJSON := fs.Bool("json", false, "print the summary as JSON (logs as JSON on stderr)")
+	noOptimize := fs.Bool("no-optimize", false, "do not merge the search index after a large import (it rewrites the whole index: minutes at a million articles)")
 	if err := parseFlags(e, fs, args); err != nil {
 		return err
 	}
@@ -108,7 +109,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		return usagef("--workers and --max-body must be > 0")
 	}
 	logger := newLogger(e, *quiet, *asJSON)
-	sum, err := importWARCs(ctx, logger, dbPath(e, *db), fs.Args(), *workers, *maxBody)
+	sum, err := importWARCs(ctx, logger, dbPath(e, *db), fs.Args(), *workers, *maxBody, *noOptimize)
 	if sum != nil {
 		printImportSummary(e.stdout, sum, *asJSON)
 	}
@@ -132,8 +133,9 @@ func runImport(ctx context.Context, e *env, args []string) error {
 }
 
 // importWARCs imports files into the archive db through the crawl's own
-// pipeline (ingest): one run, its results fed by Run.Submit.
-func importWARCs(ctx context.Context, logger *slog.Logger, db string, files []string, workers int, maxBody int64) (*importSummary, error) {
+// pipeline (ingest): one run, its results fed by Run.Submit. noOptimize
+// keeps Run.Finish from merging the search index after a large import.
+func importWARCs(ctx context.Context, logger *slog.Logger, db string, files []string, workers int, maxBody int64, noOptimize bool) (*importSummary, error) {
 	ex, err := extract.Default()
 	if err != nil {
 		return nil, fmt.Errorf("load extraction rules: %w", err)
@@ -162,7 +164,7 @@ func importWARCs(ctx context.Context, logger *slog.Logger, db string, files []st
 			return nil, fmt.Errorf("import %s: %w", f, err)
 		}
 	}
-	pl := &ingest.Pipeline{Store: store, Extractor: ex, Logger: logger}
+	pl := &ingest.Pipeline{Store: store, Extractor: ex, Logger: logger, Optimize: ingest.OptimizePolicy{Disabled: noOptimize}}
 	run, err := pl.Start(ctx, abs, map[string]any{"import": abs, "version": version})
 	if err != nil {
 		return nil, err

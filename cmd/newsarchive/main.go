@@ -21,6 +21,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"github.com/newsarchive/newsarchive/archive"
 )
 
 // Exit codes, mapped in one place (restic's convention).
@@ -58,6 +60,9 @@ type env struct {
 	// term, when stderr is a terminal, carries log lines and the live progress
 	// line without garbling one with the other.
 	term *termWriter
+	// warmSearch is serve's background warm-up of the search structures
+	// (nil: archive.Store.WarmSearch); tests replace it to hold it running.
+	warmSearch func(ctx context.Context, store *archive.Store) ([]string, error)
 }
 
 // command is one subcommand.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -90,6 +91,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	logger.Info("serving the archive", "url", "http://"+ln.Addr().String()+"/", "db", store.Path(), "hosts", strings.Join(hosts, ","))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	stopWarm := startWarmup(ctx, e, logger, store)
+	defer stopWarm()
 	select {
 	case err := <-errc:
 		if !errors.Is(err, http.ErrServerClosed) {
@@ -103,6 +106,38 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	_ = srv.Shutdown(sctx)
 	logger.Info("server stopped")
 	return nil
+}
+
+// startWarmup warms the archive's search structures in the background
+// (archive.Store.WarmSearch: the OS page cache then holds them, and the first
+// searches do not wait on the disk) while the server already answers. The
+// returned stop cancels the warm-up and waits for it to end; serve calls it
+// before closing the store.
+func startWarmup(ctx context.Context, e *env, logger *slog.Logger, store *archive.Store) (stop func()) {
+	warm := e.warmSearch
+	if warm == nil {
+		warm = func(ctx context.Context, s *archive.Store) ([]string, error) { return s.WarmSearch(ctx) }
+	}
+	wctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		start := time.Now()
+		logger.Info("warming the search index")
+		warmed, err := warm(wctx, store)
+		switch {
+		case wctx.Err() != nil:
+			logger.Info("search warm-up stopped", "warmed", strings.Join(warmed, ","))
+		case err != nil:
+			logger.Warn("search warm-up failed", "err", err)
+		default:
+			logger.Info("search index warm", "warmed", strings.Join(warmed, ","), "took", time.Since(start).Round(time.Millisecond))
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }
 
 // allowedHosts are the Host names serve answers to by default: the host of
