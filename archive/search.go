@@ -259,62 +259,46 @@ type dateRangeInfo struct {
 // OR, which would make SQLite collect and sort the ids to drop duplicates)
 // the rows the index holds as -1, checked with julianday itself.
 func dateIDs(opts SearchOptions) (string, []any) {
-	var (
-		idx, now []string
-		args     []any
-	)
-	since, until := opts.Since.UTC().Format(time.RFC3339), opts.Until.UTC().Format(time.RFC3339)
-	if !opts.Since.IsZero() {
-		idx = append(idx, publishedJD+` >= julianday(?)`)
-		args = append(args, since)
-	} else {
-		idx = append(idx, publishedJD+` >= 0`)
-	}
-	if !opts.Until.IsZero() {
-		idx = append(idx, publishedJD+` < julianday(?)`)
-		args = append(args, until)
-	}
-	if !opts.Since.IsZero() {
-		now = append(now, `julianday(published_at) >= julianday(?)`)
-		args = append(args, since)
-	}
-	if !opts.Until.IsZero() {
-		now = append(now, `julianday(published_at) < julianday(?)`)
-		args = append(args, until)
-	}
-	return `SELECT id FROM versions WHERE ` + strings.Join(idx, ` AND `) +
-		` UNION ALL SELECT id FROM versions WHERE ` + publishedJD + ` = -1 AND ` + strings.Join(now, ` AND `), args
+	idx, now, args := dateTerms(opts, publishedJD)
+	return `SELECT id FROM versions WHERE ` + idx +
+		` UNION ALL SELECT id FROM versions WHERE ` + publishedJD + ` = -1 AND ` + now, args
 }
 
 // dateCond returns the condition on a versions row that dateIDs' query
 // selects, as one expression (OR between the index range and the -1 rows);
 // plus is "+" to keep SQLite from answering it with the index.
 func dateCond(opts SearchOptions, plus string) (string, []any) {
-	var (
-		idx, now []string
-		args     []any
-	)
-	since, until := opts.Since.UTC().Format(time.RFC3339), opts.Until.UTC().Format(time.RFC3339)
 	jd := plus + `(` + publishedJD + `)`
+	idx, now, args := dateTerms(opts, jd)
+	return `(` + idx + `) OR (` + jd + ` = -1 AND ` + now + `)`, args
+}
+
+// dateTerms returns the two halves of a date-range condition: on the
+// index expression jd (rows with a julianday), and on julianday(published_at)
+// itself (rows the index holds as -1: dates relative to "now"), with their
+// arguments in that order.
+func dateTerms(opts SearchOptions, jd string) (idx, now string, args []any) {
+	var idxC, nowC []string
+	since, until := opts.Since.UTC().Format(time.RFC3339), opts.Until.UTC().Format(time.RFC3339)
 	if !opts.Since.IsZero() {
-		idx = append(idx, jd+` >= julianday(?)`)
+		idxC = append(idxC, jd+` >= julianday(?)`)
 		args = append(args, since)
 	} else {
-		idx = append(idx, jd+` >= 0`)
+		idxC = append(idxC, jd+` >= 0`)
 	}
 	if !opts.Until.IsZero() {
-		idx = append(idx, jd+` < julianday(?)`)
+		idxC = append(idxC, jd+` < julianday(?)`)
 		args = append(args, until)
 	}
 	if !opts.Since.IsZero() {
-		now = append(now, `julianday(published_at) >= julianday(?)`)
+		nowC = append(nowC, `julianday(published_at) >= julianday(?)`)
 		args = append(args, since)
 	}
 	if !opts.Until.IsZero() {
-		now = append(now, `julianday(published_at) < julianday(?)`)
+		nowC = append(nowC, `julianday(published_at) < julianday(?)`)
 		args = append(args, until)
 	}
-	return `(` + strings.Join(idx, ` AND `) + `) OR (` + jd + ` = -1 AND ` + strings.Join(now, ` AND `) + `)`, args
+	return strings.Join(idxC, ` AND `), strings.Join(nowC, ` AND `), args
 }
 
 // dateRange reads the date range of opts from the publication-day index:
