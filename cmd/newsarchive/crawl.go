@@ -175,26 +175,38 @@ type trapTemplate struct {
 	Skipped  int    `json:"skipped"`
 }
 
+// openForFetching loads the extraction rules (parsing at most maxParse
+// bytes of a page) and opens the archive at db for writing, holding its
+// lock: what crawl and watch both start with. closeArchive closes the
+// store and releases the lock.
+func openForFetching(ctx context.Context, db string, maxParse int64) (ex *extract.Extractor, store *archive.Store, closeArchive func(), err error) {
+	ex, err = extract.Default()
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("load extraction rules: %w", err)
+	}
+	ex = ex.WithMaxParse(int(min(maxParse, math.MaxInt32)))
+	unlock, err := lockArchive(db)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	store, err = archive.Open(ctx, db)
+	if err != nil {
+		unlock()
+		return nil, nil, nil, fmt.Errorf("open archive: %w", err)
+	}
+	return ex, store, func() { store.Close(); unlock() }, nil
+}
+
 // crawl runs one crawl (or resumes one) into opts.db.
 func crawl(ctx context.Context, e *env, logger *slog.Logger, opts *crawlOptions) (*crawlSummary, error) {
 	if opts.cfg.UserAgent == "" {
 		opts.cfg.UserAgent = userAgent(opts.cfg.Contact)
 	}
-	ex, err := extract.Default()
-	if err != nil {
-		return nil, fmt.Errorf("load extraction rules: %w", err)
-	}
-	ex = ex.WithMaxParse(int(min(opts.maxParse, math.MaxInt32)))
-	unlock, err := lockArchive(opts.db)
+	ex, store, closeArchive, err := openForFetching(ctx, opts.db, opts.maxParse)
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
-	store, err := archive.Open(ctx, opts.db)
-	if err != nil {
-		return nil, fmt.Errorf("open archive: %w", err)
-	}
-	defer store.Close()
+	defer closeArchive()
 
 	settings := map[string]any{
 		"parallelism": opts.cfg.Parallelism, "delay": opts.cfg.Delay.String(),

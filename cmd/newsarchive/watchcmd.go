@@ -6,14 +6,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/newsarchive/newsarchive/archive"
-	"github.com/newsarchive/newsarchive/extract"
 	"github.com/newsarchive/newsarchive/ingest"
 	"github.com/newsarchive/newsarchive/watch"
 )
@@ -174,21 +172,11 @@ type watchSummary struct {
 
 // watchSite runs a watch into opts.db until ctx ends.
 func watchSite(ctx context.Context, e *env, logger *slog.Logger, opts *watchOptions) (*watchSummary, error) {
-	ex, err := extract.Default()
-	if err != nil {
-		return nil, fmt.Errorf("load extraction rules: %w", err)
-	}
-	ex = ex.WithMaxParse(int(min(opts.maxParse, math.MaxInt32)))
-	unlock, err := lockArchive(opts.db)
+	ex, store, closeArchive, err := openForFetching(ctx, opts.db, opts.maxParse)
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
-	store, err := archive.Open(ctx, opts.db)
-	if err != nil {
-		return nil, fmt.Errorf("open archive: %w", err)
-	}
-	defer store.Close()
+	defer closeArchive()
 
 	// StartRun resumes the latest unfinished run: a watch must not take
 	// over (and then close) an interrupted crawl.
