@@ -47,7 +47,7 @@ func (l *listFlag) Set(v string) error {
 
 func runChanges(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "changes", "changes [--db PATH] [--since T] [--until T] [--site S] [--field F] [--kind K] [--limit N] [--json]", changesExamples)
-	db := fs.String("db", "", "archive database file (default $NEWSARCHIVE_DB or newsarchive.db)")
+	db := fs.String("db", "", dbFlagHelp)
 	since := fs.String("since", "", "only changes captured at or after `T` (YYYY-MM-DD, RFC 3339, or 7d / 36h ago)")
 	until := fs.String("until", "", "only changes captured before `T` (a day is included whole)")
 	site := fs.String("site", "", "only changes of this site (site name or host)")

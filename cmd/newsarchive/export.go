@@ -58,7 +58,7 @@ var exportCSVHeader = []string{"id", "canonical_url", "site_name", "title", "aut
 
 func runExport(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "export", "export [--db PATH] [--format jsonl|csv|wacz|warc] [--links] [filters] [QUERY]", exportExamples)
-	db := fs.String("db", "", "archive database file (default $NEWSARCHIVE_DB or newsarchive.db)")
+	db := fs.String("db", "", dbFlagHelp)
 	format := fs.String("format", "jsonl", "output format: jsonl or csv (articles), wacz or warc (the raw captures, see export_warc.go)")
 	output := fs.String("output", "", "write to this file (replaced only once the export is complete) instead of stdout; - is stdout")
 	links := fs.Bool("links", false, "export the related-link graph as an edge list instead of articles")

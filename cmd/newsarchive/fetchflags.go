@@ -25,7 +25,7 @@ type fetchFlags struct {
 // are the defaults shown).
 func addFetchFlags(fs *flag.FlagSet, cfg *scraper.Config) *fetchFlags {
 	f := &fetchFlags{cfg: cfg}
-	f.db = fs.String("db", "", "archive database file (default $NEWSARCHIVE_DB or newsarchive.db)")
+	f.db = fs.String("db", "", dbFlagHelp)
 	fs.IntVar(&cfg.Parallelism, "parallelism", cfg.Parallelism, "concurrent requests per host")
 	fs.DurationVar(&cfg.Delay, "delay", cfg.Delay, "minimum delay between requests to one host (0 allowed; robots.txt Crawl-delay raises it)")
 	fs.IntVar(&cfg.MaxRedirects, "max-redirects", cfg.MaxRedirects, "redirects followed for one request; more, or a loop, fails it")

@@ -93,7 +93,7 @@ const (
 
 func runImport(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "import", "import [--db PATH] [--json] [--quiet] FILE.{warc,warc.gz,arc,arc.gz,wacz}...", importExamples)
-	db := fs.String("db", "", "archive database file (default $NEWSARCHIVE_DB or newsarchive.db)")
+	db := fs.String("db", "", dbFlagHelp)
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "pages extracted in parallel")
 	maxBody := fs.Int64("max-body", scraper.DefaultConfig().MaxBodyBytes, "cap on a page's decoded size in bytes, as crawl --max-body")
 	quiet := fs.Bool("quiet", false, "only warnings in the log")

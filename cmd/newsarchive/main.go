@@ -279,7 +279,18 @@ func newLevelLogger(e *env, level slog.Level, jsonLogs bool) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// dbPath resolves the archive path: the flag, then NEWSARCHIVE_DB, then the default.
+// dbFlagHelp is the help of every command's --db flag.
+const dbFlagHelp = "archive: a SQLite file or a postgres:// URL (default $NEWSARCHIVE_DB or newsarchive.db)"
+
+// isPostgres reports whether an archive location (a --db value) names a
+// PostgreSQL database (postgres:// or postgresql:// URL) rather than a
+// SQLite file.
+func isPostgres(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
+// dbPath resolves the archive location: the flag, then NEWSARCHIVE_DB, then
+// the default. It may be a SQLite file or a postgres:// URL (isPostgres).
 func dbPath(e *env, flagValue string) string {
 	if flagValue != "" {
 		return flagValue

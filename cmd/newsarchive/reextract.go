@@ -47,7 +47,7 @@ type reextractSummary struct {
 
 func runReextract(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "reextract", "reextract [--db PATH] [--site S] [--since T] [--json]", reextractExamples)
-	db := fs.String("db", "", "archive database file (default $NEWSARCHIVE_DB or newsarchive.db)")
+	db := fs.String("db", "", dbFlagHelp)
 	site := fs.String("site", "", "only pages of this host (and its subdomains) or site name")
 	since := fs.String("since", "", "only pages fetched at or after this date (2006-01-02) or time (RFC 3339)")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "pages extracted in parallel")

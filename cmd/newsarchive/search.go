@@ -55,7 +55,7 @@ func (f *filterFlags) options() (archive.SearchOptions, error) {
 
 func runSearch(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "search", "search [--db PATH] [filters] [--limit N] [--offset N] [--json] QUERY", searchExamples)
-	db := fs.String("db", "", "archive database file (default $NEWSARCHIVE_DB or newsarchive.db)")
+	db := fs.String("db", "", dbFlagHelp)
 	filters := addFilterFlags(fs)
 	limit := fs.Int("limit", 20, "hits to print")
 	offset := fs.Int("offset", 0, "hits to skip (paging)")

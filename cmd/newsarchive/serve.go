@@ -53,7 +53,7 @@ func (h *hostList) Set(v string) error {
 
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "serve", "serve [--db PATH] [--addr HOST:PORT]", serveExamples)
-	db := fs.String("db", "", "archive database file (default $NEWSARCHIVE_DB or newsarchive.db)")
+	db := fs.String("db", "", dbFlagHelp)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	quiet := fs.Bool("quiet", false, "only warnings in the log")
 	jsonLogs := fs.Bool("json", false, "log as JSON lines")

@@ -26,7 +26,7 @@ Versions are numbered by their archive-wide id, as listed under "Versions:".
 
 func runShow(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "show", "show [--db PATH] [--json] [--raw] ID|URL\n       newsarchive show [--db PATH] [--json] --diff V1 V2 [ID|URL]\n       newsarchive show [--db PATH] [--json] --diff ID|URL", showExamples)
-	db := fs.String("db", "", "archive database file (default $NEWSARCHIVE_DB or newsarchive.db)")
+	db := fs.String("db", "", dbFlagHelp)
 	asJSON := fs.Bool("json", false, "print the record, versions and related links as JSON")
 	raw := fs.Bool("raw", false, "write the archived HTML of the latest version exactly as fetched")
 	fs.Bool("diff", false, "`V1 V2`: show what changed between two versions (ids as listed by show); with one article ID|URL, its timeline of versions")

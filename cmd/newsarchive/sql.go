@@ -34,7 +34,7 @@ with a header line; --json prints one object per row (BLOBs as base64).
 
 func runSQL(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "sql", "sql [--db PATH] [--json] \"SELECT …\"", sqlExamples)
-	db := fs.String("db", "", "archive database file (default $NEWSARCHIVE_DB or newsarchive.db)")
+	db := fs.String("db", "", dbFlagHelp)
 	asJSON := fs.Bool("json", false, "print one JSON object per row")
 	timeout := fs.Duration("timeout", 30*time.Second, "stop the query after this long (0: no limit)")
 	if err := parseFlags(e, fs, args); err != nil {

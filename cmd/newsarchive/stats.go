@@ -19,7 +19,7 @@ crawl run with its outcome counts.
 
 func runStats(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "stats", "stats [--db PATH] [--json]", statsExamples)
-	db := fs.String("db", "", "archive database file (default $NEWSARCHIVE_DB or newsarchive.db)")
+	db := fs.String("db", "", dbFlagHelp)
 	asJSON := fs.Bool("json", false, "print the statistics as JSON")
 	top := fs.Int("top", 10, "rows per breakdown (0: all)")
 	if err := parseFlags(e, fs, args); err != nil {
