@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 )
@@ -108,16 +107,7 @@ func (s *Store) Changes(ctx context.Context, f ChangesFilter) ([]Change, error) 
 		}
 		out = append(out, evs...)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if !out[i].At.Equal(out[j].At) {
-			return out[i].At.After(out[j].At)
-		}
-		return out[i].ID() > out[j].ID()
-	})
-	if len(out) > limit {
-		out = out[:limit]
-	}
-	return out, nil
+	return MergeChanges(out, nil, limit), nil
 }
 
 // editedArticles is an SQL condition on versions v: its article has more
@@ -300,17 +290,7 @@ func (s *Store) Activity(ctx context.Context, site string) (*Activity, error) {
 			return nil, wrap("activity", err)
 		}
 	}
-	for _, c := range published {
-		if len(c.Key) == len("2006-01-02") && c.Key[7] == '-' {
-			act.PublishedPerDay = append(act.PublishedPerDay, c)
-		}
-		month := c.Key[:7]
-		if n := len(act.PublishedPerMonth); n > 0 && act.PublishedPerMonth[n-1].Key == month {
-			act.PublishedPerMonth[n-1].N += c.N
-		} else {
-			act.PublishedPerMonth = append(act.PublishedPerMonth, Count{Key: month, N: c.N})
-		}
-	}
+	act.PublishedPerDay, act.PublishedPerMonth = SplitPublished(published)
 	var err error
 	if act.EventsPerDay, err = s.eventsPerDay(ctx, site); err != nil {
 		return nil, err

@@ -2,7 +2,6 @@ package pgarchive
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -12,61 +11,6 @@ import (
 
 	"github.com/newsarchive/newsarchive/archive"
 )
-
-// ArticleByURL returns the article whose canonical URL or any alias is url,
-// with its latest record, its versions (in fetch order) and its aliases, or
-// archive.ErrNotFound.
-func (db *DB) ArticleByURL(ctx context.Context, url string) (*archive.ArticleRecord, error) {
-	var rec *archive.ArticleRecord
-	// One REPEATABLE READ transaction: the record, versions and aliases
-	// come from one snapshot.
-	err := pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		r := &archive.ArticleRecord{}
-		var record []byte
-		err := tx.QueryRow(ctx, `SELECT a.id, a.canonical_url, a.site_name, a.first_seen, a.last_seen, v.id, v.page_id, v.record
-			FROM articles a JOIN versions v ON v.id = a.latest_version_id
-			WHERE a.id = coalesce((SELECT article_id FROM aliases WHERE url = $1), (SELECT id FROM articles WHERE canonical_url = $1))`,
-			url).Scan(&r.ID, &r.CanonicalURL, &r.SiteName, &r.FirstSeen, &r.LastSeen, &r.VersionID, &r.PageID, &record)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return archive.ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		if err := json.Unmarshal(record, &r.Record); err != nil {
-			return fmt.Errorf("record of version %d: %w", r.VersionID, err)
-		}
-		rows, err := tx.Query(ctx, `SELECT v.id, v.page_id, pg.fetched_at, v.extracted_at, v.content_sha256, v.extractor_version, v.title
-			FROM versions v JOIN pages pg ON pg.id = v.page_id WHERE v.article_id = $1 ORDER BY pg.fetched_at, v.id`, r.ID)
-		if err != nil {
-			return err
-		}
-		var vi archive.VersionInfo
-		if _, err := pgx.ForEachRow(rows, []any{&vi.ID, &vi.PageID, &vi.FetchedAt, &vi.ExtractedAt, &vi.ContentSHA256,
-			&vi.ExtractorVersion, &vi.Title}, func() error {
-			r.Versions = append(r.Versions, vi)
-			return nil
-		}); err != nil {
-			return err
-		}
-		rows, err = tx.Query(ctx, `SELECT url FROM aliases WHERE article_id = $1 ORDER BY url`, r.ID)
-		if err != nil {
-			return err
-		}
-		if r.Aliases, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
-			return err
-		}
-		rec = r
-		return nil
-	})
-	if errors.Is(err, archive.ErrNotFound) {
-		return nil, fmt.Errorf("pgarchive: article %s: %w", url, err)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("pgarchive: article %s: %w", url, err)
-	}
-	return rec, nil
-}
 
 // PageBody returns the decoded body of page id, or archive.ErrNotFound.
 func (db *DB) PageBody(ctx context.Context, id int64) ([]byte, error) {

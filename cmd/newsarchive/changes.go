@@ -73,11 +73,11 @@ func runChanges(ctx context.Context, e *env, args []string) error {
 	if err := f.Validate(); err != nil {
 		return usagef("--field: %v", err)
 	}
-	store, err := archive.OpenReadOnly(ctx, dbPath(e, *db))
+	store, closeStore, err := openReader(ctx, dbPath(e, *db))
 	if err != nil {
-		return fmt.Errorf("open archive: %w", err)
+		return err
 	}
-	defer store.Close()
+	defer closeStore()
 	cs, err := store.Changes(ctx, f)
 	if err != nil {
 		return fmt.Errorf("read changes: %w", err)

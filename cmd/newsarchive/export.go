@@ -108,11 +108,11 @@ func runExport(ctx context.Context, e *env, args []string) error {
 
 // exportRecords writes the articles (or their link graph) as JSONL or CSV.
 func exportRecords(ctx context.Context, db, query string, opts archive.SearchOptions, format string, links bool, out io.Writer) error {
-	store, err := archive.OpenReadOnly(ctx, db)
+	store, closeStore, err := openReader(ctx, db)
 	if err != nil {
-		return fmt.Errorf("open archive: %w", err)
+		return err
 	}
-	defer store.Close()
+	defer closeStore()
 	w := bufio.NewWriterSize(out, 64<<10)
 	if links {
 		err = exportLinks(ctx, store, query, opts, format, w)
@@ -129,7 +129,7 @@ func exportRecords(ctx context.Context, db, query string, opts archive.SearchOpt
 	return err
 }
 
-func exportArticles(ctx context.Context, store *archive.Store, query string, opts archive.SearchOptions, format string, w *bufio.Writer) error {
+func exportArticles(ctx context.Context, store archive.Reader, query string, opts archive.SearchOptions, format string, w *bufio.Writer) error {
 	out, err := newRowWriter(w, format, exportCSVHeader)
 	if err != nil {
 		return err
@@ -177,7 +177,7 @@ func editorLabel(ed extract.Editor) string {
 	return s
 }
 
-func exportLinks(ctx context.Context, store *archive.Store, query string, opts archive.SearchOptions, format string, w *bufio.Writer) error {
+func exportLinks(ctx context.Context, store archive.Reader, query string, opts archive.SearchOptions, format string, w *bufio.Writer) error {
 	out, err := newRowWriter(w, format, []string{"from_id", "from_url", "to_url", "to_id", "title"})
 	if err != nil {
 		return err

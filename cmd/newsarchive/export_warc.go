@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/newsarchive/newsarchive/archive"
 	"github.com/newsarchive/newsarchive/warc"
 )
 
@@ -19,11 +18,11 @@ import (
 // concatenated (warc: a valid gzip-per-record WARC stream) or as a WACZ
 // package (wacz), to out.
 func exportCaptures(ctx context.Context, e *env, db, format string, out io.Writer) error {
-	store, err := archive.OpenReadOnly(ctx, db)
+	store, closeStore, err := openReader(ctx, db)
 	if err != nil {
-		return fmt.Errorf("open archive: %w", err)
+		return err
 	}
-	defer store.Close()
+	defer closeStore()
 	files, err := store.WARCFiles(ctx)
 	if err != nil {
 		return err

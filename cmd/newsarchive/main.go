@@ -61,8 +61,8 @@ type env struct {
 	// line without garbling one with the other.
 	term *termWriter
 	// warmSearch is serve's background warm-up of the search structures
-	// (nil: archive.Store.WarmSearch); tests replace it to hold it running.
-	warmSearch func(ctx context.Context, store *archive.Store) ([]string, error)
+	// (nil: the archive's WarmSearch); tests replace it to hold it running.
+	warmSearch func(ctx context.Context, store archive.Reader) ([]string, error)
 }
 
 // command is one subcommand.

@@ -75,11 +75,11 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	opts.Limit, opts.Offset, opts.Exhaustive = *limit, *offset, *exhaustive
-	store, err := archive.OpenReadOnly(ctx, dbPath(e, *db))
+	store, closeStore, err := openReader(ctx, dbPath(e, *db))
 	if err != nil {
-		return fmt.Errorf("open archive: %w", err)
+		return err
 	}
-	defer store.Close()
+	defer closeStore()
 	hits, err := store.Search(ctx, fs.Arg(0), opts)
 	var qe *archive.QueryError
 	if errors.As(err, &qe) {

@@ -66,11 +66,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return usagef("serve takes no arguments")
 	}
 	logger := newLogger(e, *quiet, *jsonLogs)
-	store, err := archive.OpenReadOnly(ctx, dbPath(e, *db))
+	store, closeStore, err := openReader(ctx, dbPath(e, *db))
 	if err != nil {
-		return fmt.Errorf("open archive: %w", err)
+		return err
 	}
-	defer store.Close()
+	defer closeStore()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return usagef("listen on %s: %v", *addr, err)
@@ -88,7 +88,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		IdleTimeout:       2 * time.Minute,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
-	logger.Info("serving the archive", "url", "http://"+ln.Addr().String()+"/", "db", store.Path(), "hosts", strings.Join(hosts, ","))
+	logger.Info("serving the archive", "url", "http://"+ln.Addr().String()+"/", "db", redactURL(dbPath(e, *db)), "hosts", strings.Join(hosts, ","))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	stopWarm := startWarmup(ctx, e, logger, store)
@@ -113,10 +113,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 // searches do not wait on the disk) while the server already answers. The
 // returned stop cancels the warm-up and waits for it to end; serve calls it
 // before closing the store.
-func startWarmup(ctx context.Context, e *env, logger *slog.Logger, store *archive.Store) (stop func()) {
+func startWarmup(ctx context.Context, e *env, logger *slog.Logger, store archive.Reader) (stop func()) {
 	warm := e.warmSearch
 	if warm == nil {
-		warm = func(ctx context.Context, s *archive.Store) ([]string, error) { return s.WarmSearch(ctx) }
+		warm = func(ctx context.Context, s archive.Reader) ([]string, error) { return s.WarmSearch(ctx) }
 	}
 	wctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})

@@ -49,7 +49,7 @@ func TestServeWarmsInBackground(t *testing.T) {
 	started, ended := make(chan struct{}), make(chan struct{})
 	var errb lockedBuffer
 	e := &env{stdout: io.Discard, stderr: &errb, getenv: func(string) string { return "" }, hardStop: context.Background(),
-		warmSearch: func(ctx context.Context, store *archive.Store) ([]string, error) {
+		warmSearch: func(ctx context.Context, store archive.Reader) ([]string, error) {
 			close(started)
 			<-ctx.Done() // a warm-up slower than the whole test
 			close(ended)

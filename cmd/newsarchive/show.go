@@ -40,11 +40,11 @@ func runShow(ctx context.Context, e *env, args []string) error {
 	if (diff == nil || len(diff) == 0) && fs.NArg() != 1 || diff != nil && fs.NArg() > 1 {
 		return usagef("show needs exactly one article ID or URL")
 	}
-	store, err := archive.OpenReadOnly(ctx, dbPath(e, *db))
+	store, closeStore, err := openReader(ctx, dbPath(e, *db))
 	if err != nil {
-		return fmt.Errorf("open archive: %w", err)
+		return err
 	}
-	defer store.Close()
+	defer closeStore()
 	if diff != nil && len(diff) == 0 {
 		return showTimeline(ctx, e, store, fs.Arg(0), *asJSON)
 	}
@@ -137,7 +137,7 @@ func showJSON(rec *archive.ArticleRecord) any {
 }
 
 // lookupArticle finds an article by id or by any URL it was reached by.
-func lookupArticle(ctx context.Context, store *archive.Store, key string) (*archive.ArticleRecord, error) {
+func lookupArticle(ctx context.Context, store archive.Reader, key string) (*archive.ArticleRecord, error) {
 	var (
 		rec *archive.ArticleRecord
 		err error
@@ -207,7 +207,7 @@ type versionDiff struct {
 	Body []string `json:"body"`
 }
 
-func showDiff(ctx context.Context, e *env, store *archive.Store, v1, v2 int64, key string, asJSON bool) error {
+func showDiff(ctx context.Context, e *env, store archive.Reader, v1, v2 int64, key string, asJSON bool) error {
 	var recs [2]*archive.VersionRecord
 	for i, id := range []int64{v1, v2} {
 		v, err := store.Version(ctx, id)

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/newsarchive/newsarchive/archive"
+	"github.com/newsarchive/newsarchive/archive/pgarchive"
 )
 
 const sqlExamples = `  newsarchive sql "SELECT name, count(*) FROM authors JOIN version_authors ON author_id = id GROUP BY 1"
@@ -46,11 +47,23 @@ func runSQL(ctx context.Context, e *env, args []string) error {
 	if *timeout < 0 {
 		return usagef("--timeout must not be negative")
 	}
-	store, err := archive.OpenReadOnly(ctx, dbPath(e, *db))
-	if err != nil {
-		return fmt.Errorf("open archive: %w", err)
+	path := dbPath(e, *db)
+	var open func(ctx context.Context, query string) (sqlRows, error)
+	if isPostgres(path) {
+		pg, err := pgarchive.Open(ctx, path)
+		if err != nil {
+			return fmt.Errorf("open archive %s: %w", redactURL(path), err)
+		}
+		defer pg.Close()
+		open = func(ctx context.Context, q string) (sqlRows, error) { return pg.Query(ctx, q) }
+	} else {
+		store, err := archive.OpenReadOnly(ctx, path)
+		if err != nil {
+			return fmt.Errorf("open archive: %w", err)
+		}
+		defer store.Close()
+		open = func(ctx context.Context, q string) (sqlRows, error) { return store.Query(ctx, q) }
 	}
-	defer store.Close()
 	qctx := ctx
 	if *timeout > 0 {
 		var cancel context.CancelFunc
@@ -58,17 +71,19 @@ func runSQL(ctx context.Context, e *env, args []string) error {
 		defer cancel()
 	}
 	start := time.Now()
-	err = printQuery(qctx, e, store, fs.Arg(0), *asJSON)
+	err := printQuery(qctx, e, open, fs.Arg(0), *asJSON)
 	switch {
 	case err == nil:
 		return nil
+	case errors.Is(err, archive.ErrWriteRefused) && isPostgres(path):
+		return usagef("statement refused: the archive is read-only here (SELECT, WITH, VALUES, TABLE, EXPLAIN and SHOW only)")
 	case errors.Is(err, archive.ErrWriteRefused):
 		return usagef("statement refused: the archive is read-only here (SELECT, WITH and reading PRAGMAs only)")
 	case errors.Is(err, archive.ErrMultipleStatements):
 		return usagef("%v", errors.Unwrap(err))
 	case ctx.Err() != nil:
 		return fmt.Errorf("query stopped by Ctrl-C after %s: %w", time.Since(start).Round(time.Millisecond), errInterrupted)
-	case qctx.Err() != nil:
+	case qctx.Err() != nil || errors.Is(err, pgarchive.ErrQueryTimeout):
 		return fmt.Errorf("query stopped after the --timeout of %s (raise it with --timeout, 0 for none)", *timeout)
 	}
 	if msg, ok := archive.QueryLimit(err); ok {
@@ -77,9 +92,19 @@ func runSQL(ctx context.Context, e *env, args []string) error {
 	return fmt.Errorf("sql: %w", err)
 }
 
+// sqlRows is the result of a backend's Query (archive.SQLRows,
+// pgarchive.SQLRows): Scan takes *any.
+type sqlRows interface {
+	Columns() ([]string, error)
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+	Close() error
+}
+
 // printQuery runs query and prints its rows to e.stdout.
-func printQuery(ctx context.Context, e *env, store *archive.Store, query string, asJSON bool) error {
-	rows, err := store.Query(ctx, query)
+func printQuery(ctx context.Context, e *env, open func(context.Context, string) (sqlRows, error), query string, asJSON bool) error {
+	rows, err := open(ctx, query)
 	if err != nil {
 		return err
 	}
@@ -152,6 +177,8 @@ func textValue(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return ""
+	case json.RawMessage:
+		s = string(x)
 	case []byte:
 		if !utf8.Valid(x) {
 			return "<blob " + strconv.Itoa(len(x)) + " bytes>"

@@ -28,11 +28,11 @@ func runStats(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() != 0 {
 		return usagef("stats takes no arguments")
 	}
-	store, err := archive.OpenReadOnly(ctx, dbPath(e, *db))
+	store, closeStore, err := openReader(ctx, dbPath(e, *db))
 	if err != nil {
-		return fmt.Errorf("open archive: %w", err)
+		return err
 	}
-	defer store.Close()
+	defer closeStore()
 	st, err := store.Stats(ctx)
 	if err != nil {
 		return fmt.Errorf("stats: %w", err)

@@ -18,7 +18,7 @@ func isVersionID(s string) bool {
 
 // showTimeline prints an article's versions, oldest first, with what
 // changed in each (show --diff ID|URL).
-func showTimeline(ctx context.Context, e *env, store *archive.Store, key string, asJSON bool) error {
+func showTimeline(ctx context.Context, e *env, store archive.Reader, key string, asJSON bool) error {
 	rec, err := lookupArticle(ctx, store, key)
 	if err != nil {
 		return err

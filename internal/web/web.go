@@ -55,7 +55,7 @@ const apiMaxLimit = 100
 
 // Server is the web UI's handler. It only reads the store.
 type Server struct {
-	store *archive.Store
+	store archive.Reader
 	log   *slog.Logger
 	pages map[string]*template.Template
 	mux   *http.ServeMux
@@ -74,7 +74,7 @@ type Options struct {
 }
 
 // New returns the UI for store. logger gets one line per failed request.
-func New(store *archive.Store, logger *slog.Logger, opts Options) (*Server, error) {
+func New(store archive.Reader, logger *slog.Logger, opts Options) (*Server, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
