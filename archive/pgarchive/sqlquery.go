@@ -35,6 +35,8 @@ type SQLRows struct {
 	tx   pgx.Tx
 	vals []any
 	err  error
+	// peeked: the first row was read by Query and Next has not returned it.
+	peeked bool
 }
 
 // Query runs one read-only SQL statement given by a person (the sql
@@ -67,12 +69,22 @@ func (db *DB) Query(ctx context.Context, query string) (*SQLRows, error) {
 		return nil, fmt.Errorf("pgarchive: sql: %w", err)
 	}
 	rows, err := tx.Query(ctx, query)
-	if err == nil {
-		// pgx reports a failed statement at the first Next.
-		return &SQLRows{rows: rows, tx: tx}, nil
+	if err != nil {
+		_ = tx.Rollback(context.WithoutCancel(ctx))
+		return nil, queryError(err)
 	}
-	_ = tx.Rollback(context.WithoutCancel(ctx))
-	return nil, queryError(err)
+	// pgx reports a refused or failed statement at the first Next, and
+	// knows the columns only then: read the first row now, so that an
+	// error comes before anything is printed.
+	r := &SQLRows{rows: rows, tx: tx}
+	r.peeked = r.next()
+	if !r.peeked {
+		if err := r.Err(); err != nil {
+			r.Close()
+			return nil, err
+		}
+	}
+	return r, nil
 }
 
 // queryError maps PostgreSQL's refusals to the archive's errors.
@@ -135,6 +147,14 @@ func (r *SQLRows) Columns() ([]string, error) {
 
 // Next advances to the next row; false at the end or on an error (Err).
 func (r *SQLRows) Next() bool {
+	if r.peeked {
+		r.peeked = false
+		return true
+	}
+	return r.next()
+}
+
+func (r *SQLRows) next() bool {
 	if r.err != nil || !r.rows.Next() {
 		return false
 	}

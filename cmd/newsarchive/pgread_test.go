@@ -417,3 +417,67 @@ func serveAndGet(t *testing.T, db string, paths []string, check func(path, body 
 		check(p, string(body))
 	}
 }
+
+// TestSQLCommandOnPostgres: sql on PostgreSQL reads in a READ ONLY
+// transaction (writes refused with exit status 2, whatever their form),
+// runs one statement, stops at --timeout, and prints PostgreSQL's types as
+// plain text and JSON.
+func TestSQLCommandOnPostgres(t *testing.T) {
+	pg := pgtest.DB(t)
+	copyJSON(t, demoArchive(t), pg)
+	out := runOK(t, "sql", "--db", pg, "--json",
+		"SELECT a.name, count(*) AS n FROM version_authors va JOIN authors a ON a.id = va.author_id GROUP BY a.name ORDER BY n DESC, a.name")
+	rows := jsonLines[map[string]any](t, out)
+	if len(rows) == 0 || rows[0]["name"] != "Eva Fox" || rows[0]["n"] != float64(6) || !strings.HasPrefix(out, `{"name":`) {
+		t.Errorf("sql --json: %s", out)
+	}
+	if out := runOK(t, "sql", "--db", pg, "SELECT count(*) AS articles FROM articles"); out != "articles\n11\n" {
+		t.Errorf("text output %q", out)
+	}
+	out = runOK(t, "sql", "--db", pg, "--json", `SELECT DATE '2021-02-15' AS d, 1.50::numeric AS x, 7::numeric AS i,
+		'{"a": [1, "b"]}'::jsonb AS j, ARRAY[1, 2] AS arr, NULL AS n, true AS b, 'a'||chr(9)||'b' AS s`)
+	if want := `{"d":"2021-02-15T00:00:00Z","x":1.50,"i":7,"j":{"a":[1,"b"]},"arr":[1,2],"n":null,"b":true,"s":"a\tb"}` + "\n"; out != want {
+		t.Errorf("sql --json types:\n got %s want %s", out, want)
+	}
+	out = runOK(t, "sql", "--db", pg, `SELECT '{"a": 1}'::jsonb AS j, 'a'||chr(10)||'b' AS s, NULL AS n, now() > '2020-01-01' AS b`)
+	if want := "j\ts\tn\tb\n{\"a\":1}\ta\\nb\t\ttrue\n"; out != want {
+		t.Errorf("sql text types:\n got %q\nwant %q", out, want)
+	}
+	for _, q := range []string{
+		"INSERT INTO tags (name) VALUES ('x')",
+		"UPDATE versions SET title = 'x'",
+		"DELETE FROM articles",
+		"DROP TABLE links",
+		"CREATE TEMP TABLE t (x int)",
+		"WITH d AS (DELETE FROM links RETURNING 1) SELECT count(*) FROM d",
+		"SET TRANSACTION READ WRITE",
+		"COPY articles TO STDOUT",
+		"SELECT nextval(pg_get_serial_sequence('tags', 'id'))",
+		"EXPLAIN ANALYZE DELETE FROM links",
+	} {
+		code, out, stderr := runCmd(t, "sql", "--db", pg, q)
+		if code != exitUsage || out != "" || !strings.Contains(stderr, "refused") {
+			t.Errorf("sql %q: exit %d, stdout %q, stderr %q; want refused (exit 2)", q, code, out, stderr)
+		}
+	}
+	for _, q := range []string{"SELECT 1; DELETE FROM articles", "SELECT 1; SELECT 2"} {
+		code, _, stderr := runCmd(t, "sql", "--db", pg, q)
+		if code != exitUsage || !strings.Contains(stderr, "more than one SQL statement") {
+			t.Errorf("sql %q: exit %d, stderr %q; want exit 2, more than one statement", q, code, stderr)
+		}
+	}
+	if out := runOK(t, "sql", "--db", pg, "SELECT count(*) AS n FROM links"); out == "n\n0\n" {
+		t.Error("links deleted by a refused statement")
+	}
+	if out := runOK(t, "sql", "--db", pg, "/* a comment */ (SELECT 1 AS n) -- and another"); out != "n\n1\n" {
+		t.Errorf("comments and parentheses: %q", out)
+	}
+	start := time.Now()
+	code, _, stderr := runCmd(t, "sql", "--db", pg, "--timeout", "300ms", "SELECT pg_sleep(30)")
+	if code != exitError || !strings.Contains(stderr, "--timeout of 300ms") {
+		t.Errorf("timeout: exit %d, stderr %q; want 1 and a message naming the timeout", code, stderr)
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("the query ran %s after a 300ms timeout", d)
+	}
+}
