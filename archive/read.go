@@ -26,10 +26,10 @@ func (s *Store) Page(ctx context.Context, id int64) (*Page, error) {
 	)
 	err := s.r.QueryRowContext(ctx, `
 		SELECT id, run_id, url, final_url, redirects, status, headers, fetched_at, duration_ms, content_type,
-			sha256, size, body, body_encoding, truncated, not_modified
+			sha256, size, body, body_encoding, truncated, not_modified, coalesce(warc_file, ''), coalesce(warc_offset, 0)
 		FROM pages WHERE id = ?`, id).Scan(
 		&p.ID, &runID, &p.URL, &p.FinalURL, &redirects, &p.Status, &headers, &fetched, &durMS, &p.ContentType,
-		&sha, &size, &body, &enc, &truncated, &notModified)
+		&sha, &size, &body, &enc, &truncated, &notModified, &p.WARCFile, &p.WARCOffset)
 	if err == sql.ErrNoRows {
 		return nil, fmt.Errorf("archive: page %d: %w", id, ErrNotFound)
 	}

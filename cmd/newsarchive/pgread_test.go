@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"sort"
@@ -18,6 +21,7 @@ import (
 
 	"github.com/newsarchive/newsarchive/archive"
 	"github.com/newsarchive/newsarchive/internal/pgtest"
+	"github.com/newsarchive/newsarchive/internal/testsite"
 )
 
 // idKeys are the JSON keys whose values are archive ids (or times) that a
@@ -26,6 +30,9 @@ var idKeys = map[string]bool{
 	"id": true, "version_id": true, "page_id": true, "article_id": true, "from_version": true, "to_version": true,
 	"event_id": true, "from_id": true, "to_id": true, "extracted_at": true, "from_extracted_at": true,
 	"to_extracted_at": true,
+	// The same in Go values marshalled without JSON tags.
+	"ID": true, "PageID": true, "VersionID": true, "ArticleID": true, "FromVersion": true, "ToVersion": true,
+	"EventID": true, "ExtractedAt": true, "RunID": true, "FromArticleID": true, "ToArticleID": true,
 }
 
 // scrubIDs returns v (decoded JSON) with the values of idKeys removed, at
@@ -479,5 +486,193 @@ func TestSQLCommandOnPostgres(t *testing.T) {
 	}
 	if d := time.Since(start); d > 20*time.Second {
 		t.Errorf("the query ran %s after a 300ms timeout", d)
+	}
+}
+
+// sameValues compares two Go values through their JSON apart from ids.
+func sameValues(t *testing.T, what string, a, b any) {
+	t.Helper()
+	var x, y any
+	for i, v := range []any{a, b} {
+		j, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(j, []*any{&x, &y}[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if x, y = scrubIDs(x), scrubIDs(y); !reflect.DeepEqual(x, y) {
+		xa, _ := json.Marshal(x)
+		yb, _ := json.Marshal(y)
+		t.Errorf("%s differs apart from ids at %s:\nSQLite     %.2000s\nPostgreSQL %.2000s", what, firstDiff("", x, y), xa, yb)
+	}
+}
+
+// firstDiff names the first place (a path of keys and indexes) where two
+// decoded JSON values differ, with both values there.
+func firstDiff(path string, x, y any) string {
+	switch a := x.(type) {
+	case map[string]any:
+		if b, ok := y.(map[string]any); ok {
+			keys := []string{}
+			for k := range a {
+				keys = append(keys, k)
+			}
+			for k := range b {
+				if _, ok := a[k]; !ok {
+					keys = append(keys, k)
+				}
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				if !reflect.DeepEqual(a[k], b[k]) {
+					return firstDiff(path+"."+k, a[k], b[k])
+				}
+			}
+		}
+	case []any:
+		if b, ok := y.([]any); ok && len(a) == len(b) {
+			for i := range a {
+				if !reflect.DeepEqual(a[i], b[i]) {
+					return firstDiff(fmt.Sprintf("%s[%d]", path, i), a[i], b[i])
+				}
+			}
+		}
+	}
+	return fmt.Sprintf("%s (%.200v ≠ %.200v)", path, x, y)
+}
+
+// TestReaderContract: archive.Reader on a SQLite archive crawled with
+// --warc and on its PostgreSQL copy gives the same values, method by
+// method (ids apart); export --format warc gives the same bytes.
+func TestReaderContract(t *testing.T) {
+	site := testsite.NewFixture(testsite.FixtureOptions{RewriteOrigin: true})
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	lite := filepath.Join(t.TempDir(), "warc.db")
+	crawlJSON(t, lite, "--warc", filepath.Join(t.TempDir(), "warc"), "--page-requisites=false", srv.URL+"/")
+	pgURL := pgtest.DB(t)
+	copyJSON(t, lite, pgURL)
+
+	ctx := t.Context()
+	var rs [2]archive.Reader
+	for i, db := range []string{lite, pgURL} {
+		r, closeR, err := openReader(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer closeR()
+		rs[i] = r
+	}
+	call := func(what string, f func(r archive.Reader) (any, error)) {
+		t.Helper()
+		var vs [2]any
+		for i, r := range rs {
+			v, err := f(r)
+			if err != nil {
+				t.Fatalf("%s on %s: %v", what, []string{"SQLite", "PostgreSQL"}[i], err)
+			}
+			vs[i] = v
+		}
+		sameValues(t, what, vs[0], vs[1])
+	}
+	collect := func(seq func(yield func(any, error) bool)) (any, error) {
+		var out []any
+		for v, err := range seq {
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	}
+	kremlin := "https://www.tesmanian.com" + kremlinPath
+	call("ArticleByURL", func(r archive.Reader) (any, error) { return r.ArticleByURL(ctx, kremlin) })
+	call("Timeline", func(r archive.Reader) (any, error) {
+		rec, err := r.ArticleByURL(ctx, kremlin)
+		if err != nil {
+			return nil, err
+		}
+		_, tl, err := r.Timeline(ctx, rec.ID)
+		return tl, err
+	})
+	call("Version of the latest version", func(r archive.Reader) (any, error) {
+		rec, err := r.ArticleByURL(ctx, kremlin)
+		if err != nil {
+			return nil, err
+		}
+		return r.Version(ctx, rec.VersionID)
+	})
+	call("Page of the latest version", func(r archive.Reader) (any, error) {
+		rec, err := r.ArticleByURL(ctx, kremlin)
+		if err != nil {
+			return nil, err
+		}
+		p, err := r.Page(ctx, rec.PageID)
+		if err != nil {
+			return nil, err
+		}
+		q := *p
+		q.Body = nil
+		return []any{q, string(p.Body)}, nil
+	})
+	call("Previous", func(r archive.Reader) (any, error) {
+		p, ok, err := r.Previous(ctx, srv.URL+kremlinPath)
+		if !ok && err == nil {
+			err = fmt.Errorf("no previous capture of %s", srv.URL+kremlinPath)
+		}
+		return p, err
+	})
+	call("Previous of an unknown URL", func(r archive.Reader) (any, error) {
+		_, ok, err := r.Previous(ctx, srv.URL+"/nowhere")
+		return ok, err
+	})
+	call("Activity", func(r archive.Reader) (any, error) { return r.Activity(ctx, "") })
+	call("Activity of a site", func(r archive.Reader) (any, error) { return r.Activity(ctx, "www.tesmanian.com") })
+	call("Changes", func(r archive.Reader) (any, error) { return r.Changes(ctx, archive.ChangesFilter{}) })
+	call("WARCFiles", func(r archive.Reader) (any, error) { return r.WARCFiles(ctx) })
+	call("CapturedPages", func(r archive.Reader) (any, error) {
+		return collect(func(yield func(any, error) bool) {
+			for v, err := range r.CapturedPages(ctx) {
+				if !yield(v, err) {
+					return
+				}
+			}
+		})
+	})
+	call("Links", func(r archive.Reader) (any, error) {
+		return collect(func(yield func(any, error) bool) {
+			for v, err := range r.Links(ctx, "", archive.SearchOptions{Author: "Eva Fox"}) {
+				if !yield(v, err) {
+					return
+				}
+			}
+		})
+	})
+	for i, r := range rs {
+		if _, err := r.Article(ctx, 1<<40); !errors.Is(err, archive.ErrNotFound) {
+			t.Errorf("Article of no id on %d: %v, want ErrNotFound", i, err)
+		}
+		if _, err := r.Version(ctx, 1<<40); !errors.Is(err, archive.ErrNotFound) {
+			t.Errorf("Version of no id on %d: %v, want ErrNotFound", i, err)
+		}
+		if _, err := r.Page(ctx, 1<<40); !errors.Is(err, archive.ErrNotFound) {
+			t.Errorf("Page of no id on %d: %v, want ErrNotFound", i, err)
+		}
+		if _, err := r.WarmSearch(ctx); err != nil {
+			t.Errorf("WarmSearch on %d: %v", i, err)
+		}
+	}
+	if files, err := rs[0].WARCFiles(ctx); err != nil || len(files) == 0 {
+		t.Fatalf("the crawl wrote no WARC file (%v)", err)
+	}
+	x, y := both(t, lite, pgURL, "export", "--format", "warc")
+	if x != y || len(x) < 10000 {
+		t.Errorf("export --format warc: %d bytes on SQLite, %d on PostgreSQL, not the same", len(x), len(y))
+	}
+	x, y = both(t, lite, pgURL, "export", "--format", "wacz")
+	if len(x) < 10000 || len(y) < 10000 {
+		t.Errorf("export --format wacz: %d bytes on SQLite, %d on PostgreSQL", len(x), len(y))
 	}
 }
