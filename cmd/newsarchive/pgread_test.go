@@ -11,6 +11,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -18,6 +20,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/newsarchive/newsarchive/archive"
 	"github.com/newsarchive/newsarchive/internal/pgtest"
@@ -674,5 +678,61 @@ func TestReaderContract(t *testing.T) {
 	x, y = both(t, lite, pgURL, "export", "--format", "wacz")
 	if len(x) < 10000 || len(y) < 10000 {
 		t.Errorf("export --format wacz: %d bytes on SQLite, %d on PostgreSQL", len(x), len(y))
+	}
+}
+
+// TestReadOnlyRole: the researchers' commands work with a PostgreSQL role
+// granted nothing but SELECT (they apply no migration), and sql with it
+// still refuses writes.
+func TestReadOnlyRole(t *testing.T) {
+	pgURL := pgtest.DB(t)
+	copyJSON(t, demoArchive(t), pgURL)
+	ctx := t.Context()
+	conn, err := pgx.Connect(ctx, pgURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	// Roles belong to the whole server: a name of this test's database.
+	u, err := url.Parse(pgURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	role := strings.TrimPrefix(u.Path, "/") + "_reader"
+	ident := pgx.Identifier{role}.Sanitize()
+	for _, q := range []string{"CREATE ROLE " + ident + " LOGIN", "GRANT USAGE ON SCHEMA public TO " + ident,
+		"GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + ident} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	t.Cleanup(func() {
+		// Before pgtest drops the database (cleanups run last first): the
+		// role's grants in it, then the role, which belongs to the server.
+		for _, c := range [][2]string{{pgURL, "DROP OWNED BY " + ident}, {os.Getenv(pgtest.Env), "DROP ROLE " + ident}} {
+			conn, err := pgx.Connect(context.Background(), c[0])
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if _, err := conn.Exec(context.Background(), c[1]); err != nil {
+				t.Errorf("%s: %v", c[1], err)
+			}
+			conn.Close(context.Background())
+		}
+	})
+	u.User = url.User(role)
+	reader := u.String()
+	if out := runOK(t, "search", "--db", reader, "--json", "clubhouse"); len(jsonLines[any](t, out)) == 0 {
+		t.Error("search as a read-only role found nothing")
+	}
+	if out := runOK(t, "stats", "--db", reader); !strings.Contains(out, "articles 11") {
+		t.Errorf("stats as a read-only role: %s", out)
+	}
+	if out := runOK(t, "sql", "--db", reader, "SELECT count(*) AS n FROM articles"); out != "n\n11\n" {
+		t.Errorf("sql as a read-only role: %q", out)
+	}
+	if code, _, stderr := runCmd(t, "sql", "--db", reader, "DELETE FROM links"); code != exitUsage {
+		t.Errorf("sql DELETE as a read-only role: exit %d, %s", code, stderr)
 	}
 }

@@ -12,7 +12,7 @@ import (
 // postgres:// URL) for the researchers' commands. Call close when done.
 func openReader(ctx context.Context, db string) (r archive.Reader, close func(), err error) {
 	if isPostgres(db) {
-		pg, err := pgarchive.Open(ctx, db)
+		pg, err := pgarchive.OpenReader(ctx, db)
 		if err != nil {
 			return nil, nil, fmt.Errorf("open archive %s: %w", redactURL(db), err)
 		}

@@ -50,7 +50,7 @@ func runSQL(ctx context.Context, e *env, args []string) error {
 	path := dbPath(e, *db)
 	var open func(ctx context.Context, query string) (sqlRows, error)
 	if isPostgres(path) {
-		pg, err := pgarchive.Open(ctx, path)
+		pg, err := pgarchive.OpenReader(ctx, path)
 		if err != nil {
 			return fmt.Errorf("open archive %s: %w", redactURL(path), err)
 		}
