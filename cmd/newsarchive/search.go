@@ -25,6 +25,10 @@ newest first. Results are ranked by bm25 (title counts 10, authors 5, body 1);
 a query matching more than 1,000 articles ranks the 1,000 most recently
 archived matches and the 200 most recent title matches (--exhaustive ranks all).
 A malformed query exits with status 2 and a one-line explanation.
+
+On PostgreSQL (--db postgres://…) the syntax is websearch_to_tsquery's: words,
+"a phrase", OR, -word (no prefix*, NEAR or column filters); hits are ranked
+by ts_rank_cd, so they may come in another order than on SQLite.
 `
 
 // filterFlags are the article filters shared by search, export and serve.

@@ -26,7 +26,8 @@ since, until, site, field, kind), /changes.atom, /authors/NAME, /editors/NAME,
 nothing loads from the live web). JSON: /api/search (same parameters as the
 search page: q, author, editor, tag, site, since, until, page, limit) and
 /api/articles/ID, /api/changes. The archive is opened read-only; a crawl may write to it
-meanwhile. Listen on loopback unless you mean to share the archive.
+meanwhile. --db postgres://… serves a PostgreSQL archive (its search warm-up uses
+pg_prewarm when the extension is installed, and does nothing otherwise). Listen on loopback unless you mean to share the archive.
 
 Only requests naming this server answer: the Host header must be the listen
 address (with localhost, 127.0.0.1 and ::1 when it is loopback; with this
@@ -109,8 +110,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 }
 
 // startWarmup warms the archive's search structures in the background
-// (archive.Store.WarmSearch: the OS page cache then holds them, and the first
-// searches do not wait on the disk) while the server already answers. The
+// (archive.Reader's WarmSearch: on SQLite the OS page cache then holds them,
+// and the first searches do not wait on the disk) while the server already answers. The
 // returned stop cancels the warm-up and waits for it to end; serve calls it
 // before closing the store.
 func startWarmup(ctx context.Context, e *env, logger *slog.Logger, store archive.Reader) (stop func()) {

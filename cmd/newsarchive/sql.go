@@ -31,6 +31,12 @@ as-is in the sqlite3 shell and in Datasette. Only reading is allowed: the
 database is opened read-only and any statement that would write, ATTACH another
 file or set a PRAGMA is refused (exit status 2). Text output is tab-separated
 with a header line; --json prints one object per row (BLOBs as base64).
+
+On PostgreSQL (--db postgres://…) the statement runs in a READ ONLY transaction
+with a statement_timeout of --timeout; it must start with SELECT, WITH, VALUES,
+TABLE, EXPLAIN or SHOW. The dialect and schema are PostgreSQL's
+(archive/pgarchive/migrations; docs/fleet.md, "Querying with SQL"):
+  newsarchive sql --db postgres://reader@db/archive "SELECT record->>'title' FROM versions LIMIT 5"
 `
 
 func runSQL(ctx context.Context, e *env, args []string) error {
