@@ -445,6 +445,17 @@ func TestSQLCommandOnPostgres(t *testing.T) {
 	if out := runOK(t, "sql", "--db", pg, "SELECT count(*) AS articles FROM articles"); out != "articles\n11\n" {
 		t.Errorf("text output %q", out)
 	}
+	// NEWSARCHIVE_DB names the archive when --db is not given.
+	var outb, errb bytes.Buffer
+	e := &env{stdout: &outb, stderr: &errb, hardStop: context.Background(), getenv: func(k string) string {
+		if k == "NEWSARCHIVE_DB" {
+			return pg
+		}
+		return ""
+	}}
+	if code := run(t.Context(), e, []string{"sql", "SELECT count(*) AS n FROM article_search"}); code != 0 || outb.String() != "n\n11\n" {
+		t.Errorf("sql with NEWSARCHIVE_DB=postgres://…: exit %d, %q %s", code, outb.String(), errb.String())
+	}
 	out = runOK(t, "sql", "--db", pg, "--json", `SELECT DATE '2021-02-15' AS d, 1.50::numeric AS x, 7::numeric AS i,
 		'{"a": [1, "b"]}'::jsonb AS j, ARRAY[1, 2] AS arr, NULL AS n, true AS b, 'a'||chr(9)||'b' AS s`)
 	if want := `{"d":"2021-02-15T00:00:00Z","x":1.50,"i":7,"j":{"a":[1,"b"]},"arr":[1,2],"n":null,"b":true,"s":"a\tb"}` + "\n"; out != want {
