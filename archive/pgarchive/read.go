@@ -168,6 +168,18 @@ func (db *DB) Search(ctx context.Context, query string, opts archive.SearchOptio
 	return hits, nil
 }
 
+// MatchCount returns how many articles match the full-text query (no
+// filters), as the SQLite archive's MatchCount.
+func (db *DB) MatchCount(ctx context.Context, query string) (int, error) {
+	var n int
+	err := db.pool.QueryRow(ctx, `SELECT count(*) FROM article_search
+		WHERE document @@ websearch_to_tsquery('newsarchive', $1)`, query).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("pgarchive: match count %q: %w", query, err)
+	}
+	return n, nil
+}
+
 // checkSearch applies the SQLite archive's bounds (archive.MaxQueryBytes and
 // the others), with the same messages.
 func checkSearch(query string, opts archive.SearchOptions, limit, offset int) error {
