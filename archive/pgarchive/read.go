@@ -88,17 +88,37 @@ func (db *DB) PageBody(ctx context.Context, id int64) ([]byte, error) {
 	return out, nil
 }
 
+// rankWindow and titleWindow are the SQLite archive's (archive.Search):
+// above rankWindow matches, only the rankWindow most recently archived ones
+// (the window grows to four times Offset+Limit for deep pages) and up to
+// titleWindow more recent ones with a match in the title are ranked.
+const (
+	rankWindow  = 1000
+	titleWindow = 200
+)
+
 // Search returns the articles whose latest version matches query, best
 // first, with the filters of opts (author, editor, tag, site, date range,
-// limit, offset, highlight marks: as the SQLite archive's Search; Exhaustive
-// has no effect, every match is ranked). The query is websearch_to_tsquery's:
-// words (all required), "quoted phrases", OR, and -word to exclude; FTS5's
-// prefix*, NEAR and column filters are not supported. Case and accents are
-// folded. An empty query lists the filtered articles, newest published first.
-// Snippets come from ts_headline on the returned rows only. Scores are
-// ts_rank_cd (title weighing 10, authors 5, body 1) negated: lower is
-// better, as in the SQLite archive.
+// limit, offset, highlight marks: as the SQLite archive's Search). The
+// query is websearch_to_tsquery's: words (all required), "quoted phrases",
+// OR, and -word to exclude; FTS5's prefix*, NEAR and column filters are not
+// supported. Case and accents are folded. An empty query lists the filtered
+// articles, newest published first. Snippets come from ts_headline on the
+// returned rows only. Scores are ts_rank_cd (title weighing 10, authors 5,
+// body 1) negated: lower is better, as in the SQLite archive.
+//
+// Which matches are ranked is the SQLite archive's rule: all of them when
+// the query (with its filters) matches at most 1,000 articles (or four
+// times Offset+Limit), else the 1,000 most recently archived matches plus
+// the up to 200 most recently archived matches below them whose title
+// matches; opts.Exhaustive ranks every match.
 func (db *DB) Search(ctx context.Context, query string, opts archive.SearchOptions) ([]archive.SearchHit, error) {
+	return db.search(ctx, query, opts, rankWindow, titleWindow)
+}
+
+// search is Search with the window sizes as parameters (tests make them
+// small).
+func (db *DB) search(ctx context.Context, query string, opts archive.SearchOptions, rankW, titleW int) ([]archive.SearchHit, error) {
 	query = strings.TrimSpace(query)
 	limit := opts.Limit
 	if limit <= 0 {
@@ -112,9 +132,13 @@ func (db *DB) Search(ctx context.Context, query string, opts archive.SearchOptio
 	if hs == "" && he == "" {
 		hs, he = "[", "]"
 	}
-	filters, args := filterSQL(opts, 1)
-	var q string
+	var (
+		q    string
+		args []any
+	)
 	if query == "" {
+		var filters string
+		filters, args = filterSQL(opts, 1)
 		q = `SELECT a.id, v.id, a.canonical_url, a.site_name, v.title, v.authors, v.published_at,
 			CASE WHEN v.description <> '' THEN v.description ELSE left(v.record ->> 'body_text', 200) END, 0::real
 			FROM articles a JOIN versions v ON v.id = a.latest_version_id
@@ -123,13 +147,41 @@ func (db *DB) Search(ctx context.Context, query string, opts archive.SearchOptio
 			LIMIT $` + strconv.Itoa(len(args)+1) + ` OFFSET $` + strconv.Itoa(len(args)+2)
 		args = append(args, limit, offset)
 	} else {
+		// The candidates come from article_search alone (its heap rows are
+		// short: migration 0007); articles and versions are joined only for
+		// the filters that read them (site; dates), author, editor and tag
+		// are looked up by version id.
+		filters, fargs := filterOn(opts, 1, "s.version_id")
+		args = fargs
+		from := ` FROM article_search s`
+		if opts.Site != "" {
+			from += ` JOIN articles a ON a.id = s.article_id`
+		}
+		if !opts.Since.IsZero() || !opts.Until.IsZero() {
+			from += ` JOIN versions v ON v.id = s.version_id`
+		}
 		n := len(args)
 		p := func(k int) string { return "$" + strconv.Itoa(n+k) }
+		// cut: the version id of the window-th most recent match (0: rank
+		// every match); titles: recent title matches below it, unfiltered,
+		// as the SQLite archive's titleMatches (the filters apply when
+		// ranking).
+		cut := `SELECT 0::bigint`
+		if !opts.Exhaustive {
+			cut = `SELECT s.version_id` + from + `, q WHERE s.document @@ q.q` + filters + `
+				ORDER BY s.version_id DESC OFFSET ` + p(6) + ` LIMIT 1`
+		}
 		q = `WITH q AS (SELECT websearch_to_tsquery('newsarchive', ` + p(1) + `) AS q),
+		cut AS (SELECT coalesce((` + cut + `), 0) AS cut),
+		titles AS (
+			SELECT s.version_id FROM article_search s, q, cut
+			WHERE cut.cut > 0 AND s.title @@ q.q AND s.version_id < cut.cut
+			ORDER BY s.version_id DESC LIMIT ` + p(5) + `
+		),
 		top AS (
-			SELECT s.article_id, s.version_id, ts_rank_cd('{0.1, 0, 0.5, 1.0}', s.document, q.q) AS score
-			FROM article_search s JOIN articles a ON a.id = s.article_id JOIN versions v ON v.id = s.version_id, q
+			SELECT s.article_id, s.version_id, ts_rank_cd('{0.1, 0, 0.5, 1.0}', s.document, q.q) AS score` + from + `, q, cut
 			WHERE s.document @@ q.q` + filters + `
+				AND (s.version_id >= cut.cut OR s.version_id IN (SELECT version_id FROM titles))
 			ORDER BY score DESC, s.article_id LIMIT ` + p(2) + ` OFFSET ` + p(3) + `
 		)
 		SELECT a.id, v.id, a.canonical_url, a.site_name, v.title, v.authors, v.published_at,
@@ -138,7 +190,10 @@ func (db *DB) Search(ctx context.Context, query string, opts archive.SearchOptio
 		FROM top JOIN articles a ON a.id = top.article_id JOIN versions v ON v.id = top.version_id, q
 		ORDER BY top.score DESC, a.id`
 		args = append(args, query, limit, offset,
-			"StartSel="+headlineOpt(hs)+", StopSel="+headlineOpt(he)+", MaxFragments=1, MaxWords=20, MinWords=5")
+			"StartSel="+headlineOpt(hs)+", StopSel="+headlineOpt(he)+", MaxFragments=1, MaxWords=20, MinWords=5", titleW)
+		if !opts.Exhaustive {
+			args = append(args, max(rankW, 4*(offset+limit))-1)
+		}
 	}
 	rows, err := db.pool.Query(ctx, q, args...)
 	if err != nil {
@@ -206,6 +261,12 @@ func checkSearch(query string, opts archive.SearchOptions, limit, offset int) er
 // filters (case-insensitive names, a site by name or by its canonical URL's
 // host, dates read by newsarchive_time as julianday reads them).
 func filterSQL(opts archive.SearchOptions, first int) (string, []any) {
+	return filterOn(opts, first, "v.id")
+}
+
+// filterOn is filterSQL with the author, editor and tag filters on the
+// version id expression vid.
+func filterOn(opts archive.SearchOptions, first int, vid string) (string, []any) {
 	var (
 		q    strings.Builder
 		args []any
@@ -216,16 +277,16 @@ func filterSQL(opts archive.SearchOptions, first int) (string, []any) {
 	}
 	if opts.Author != "" {
 		q.WriteString(` AND EXISTS (SELECT 1 FROM version_authors va JOIN authors au ON au.id = va.author_id
-			WHERE va.version_id = v.id AND lower(au.name) = lower(` + arg(strings.TrimSpace(opts.Author)) + `))`)
+			WHERE va.version_id = ` + vid + ` AND lower(au.name) = lower(` + arg(strings.TrimSpace(opts.Author)) + `))`)
 	}
 	if opts.Editor != "" {
 		ed := arg(strings.TrimPrefix(strings.TrimSpace(opts.Editor), "@"))
 		q.WriteString(` AND EXISTS (SELECT 1 FROM version_editors ve JOIN editors e ON e.id = ve.editor_id
-			WHERE ve.version_id = v.id AND (e.key = lower(` + ed + `) OR lower(e.name) = lower(` + ed + `)))`)
+			WHERE ve.version_id = ` + vid + ` AND (e.key = lower(` + ed + `) OR lower(e.name) = lower(` + ed + `)))`)
 	}
 	if opts.Tag != "" {
 		q.WriteString(` AND EXISTS (SELECT 1 FROM version_tags vt JOIN tags t ON t.id = vt.tag_id
-			WHERE vt.version_id = v.id AND lower(t.name) = lower(` + arg(strings.TrimSpace(opts.Tag)) + `))`)
+			WHERE vt.version_id = ` + vid + ` AND lower(t.name) = lower(` + arg(strings.TrimSpace(opts.Tag)) + `))`)
 	}
 	if opts.Site != "" {
 		site := strings.TrimSpace(opts.Site)

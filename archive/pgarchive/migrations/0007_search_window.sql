@@ -1,0 +1,20 @@
+-- 0007_search_window: what Search needs to rank a window of recent matches
+-- as the SQLite archive does (archive.Search: the 1,000 most recently
+-- archived matches plus up to 200 recent title matches below them) instead
+-- of every match.
+--
+-- title: the title's lexemes of document (its weight-A positions), kept by
+-- PostgreSQL itself (a generated column: the commit path writes document
+-- only), with a GIN index of its own: FTS5's "{title} : (query)" of the
+-- title window, answered without reading any document.
+--
+-- toast_tuple_target = 128: a document too big to stay in the row (over
+-- ~2 KB) is compressed and moved out to the TOAST table, leaving the heap rows
+-- short, so that finding the window's edge (the version ids of every match)
+-- reads a small heap; only the ranked window's documents are read.
+--
+-- Adding a stored generated column rewrites the table once (about a minute
+-- at a million articles); searches wait for it.
+ALTER TABLE article_search SET (toast_tuple_target = 128);
+ALTER TABLE article_search ADD COLUMN title tsvector GENERATED ALWAYS AS (ts_filter(document, '{a}')) STORED;
+CREATE INDEX article_search_title ON article_search USING gin (title);
