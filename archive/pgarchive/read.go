@@ -162,40 +162,49 @@ func (db *DB) search(ctx context.Context, query string, opts archive.SearchOptio
 		}
 		n := len(args)
 		p := func(k int) string { return "$" + strconv.Itoa(n+k) }
-		// cut: the version id of the window-th most recent match (0: rank
-		// every match); titles: recent title matches below it, unfiltered,
-		// as the SQLite archive's titleMatches (the filters apply when
-		// ranking).
-		cut := `SELECT 0::bigint`
-		if !opts.Exhaustive {
-			cut = `SELECT s.version_id` + from + `, q WHERE s.document @@ q.q` + filters + `
-				ORDER BY s.version_id DESC OFFSET ` + p(6) + ` LIMIT 1`
+		// The query is written out (not a CTE) wherever it is used, so
+		// that the planner sees it as a constant and estimates its matches.
+		tsq := `websearch_to_tsquery('newsarchive', ` + p(1) + `)`
+		var top string
+		if opts.Exhaustive {
+			top = `SELECT s.article_id, s.version_id, ts_rank_cd('{0.1, 0, 0.5, 1.0}', s.document, ` + tsq + `) AS score` + from + `
+				WHERE s.document @@ ` + tsq + filters + `
+				ORDER BY score DESC, s.article_id LIMIT ` + p(2) + ` OFFSET ` + p(3)
+		} else {
+			// m: every match (version and article id only: the index
+			// and the short heap rows), filtered; cut: the version id of
+			// the window-th most recent (0: rank them all); titles: recent
+			// title matches below it, unfiltered, as the SQLite archive's
+			// titleMatches (the filters apply when ranking); only then are
+			// the ranked window's documents read.
+			top = `WITH m AS MATERIALIZED (SELECT s.article_id, s.version_id` + from + `
+					WHERE s.document @@ ` + tsq + filters + `),
+				cut AS (SELECT coalesce((SELECT version_id FROM m ORDER BY version_id DESC OFFSET ` + p(6) + ` LIMIT 1), 0) AS cut),
+				titles AS (SELECT s.version_id FROM article_search s, cut
+					WHERE cut.cut > 0 AND s.title @@ ` + tsq + ` AND s.version_id < cut.cut
+					ORDER BY s.version_id DESC LIMIT ` + p(5) + `)
+				SELECT m.article_id, m.version_id, ts_rank_cd('{0.1, 0, 0.5, 1.0}', s.document, ` + tsq + `) AS score
+				FROM m JOIN article_search s ON s.article_id = m.article_id, cut
+				WHERE m.version_id >= cut.cut OR m.version_id IN (SELECT version_id FROM titles)
+				ORDER BY score DESC, m.article_id LIMIT ` + p(2) + ` OFFSET ` + p(3)
 		}
-		q = `WITH q AS (SELECT websearch_to_tsquery('newsarchive', ` + p(1) + `) AS q),
-		cut AS (SELECT coalesce((` + cut + `), 0) AS cut),
-		titles AS (
-			SELECT s.version_id FROM article_search s, q, cut
-			WHERE cut.cut > 0 AND s.title @@ q.q AND s.version_id < cut.cut
-			ORDER BY s.version_id DESC LIMIT ` + p(5) + `
-		),
-		top AS (
-			SELECT s.article_id, s.version_id, ts_rank_cd('{0.1, 0, 0.5, 1.0}', s.document, q.q) AS score` + from + `, q, cut
-			WHERE s.document @@ q.q` + filters + `
-				AND (s.version_id >= cut.cut OR s.version_id IN (SELECT version_id FROM titles))
-			ORDER BY score DESC, s.article_id LIMIT ` + p(2) + ` OFFSET ` + p(3) + `
-		)
+		// Snippets of the returned page only.
+		q = `WITH top AS MATERIALIZED (` + top + `)
 		SELECT a.id, v.id, a.canonical_url, a.site_name, v.title, v.authors, v.published_at,
-			ts_headline('newsarchive', v.record ->> 'body_text', q.q, ` + p(4) + `),
+			ts_headline('newsarchive', v.record ->> 'body_text', ` + tsq + `, ` + p(4) + `),
 			top.score
-		FROM top JOIN articles a ON a.id = top.article_id JOIN versions v ON v.id = top.version_id, q
+		FROM top JOIN articles a ON a.id = top.article_id JOIN versions v ON v.id = top.version_id
 		ORDER BY top.score DESC, a.id`
 		args = append(args, query, limit, offset,
-			"StartSel="+headlineOpt(hs)+", StopSel="+headlineOpt(he)+", MaxFragments=1, MaxWords=20, MinWords=5", titleW)
+			"StartSel="+headlineOpt(hs)+", StopSel="+headlineOpt(he)+", MaxFragments=1, MaxWords=20, MinWords=5")
 		if !opts.Exhaustive {
-			args = append(args, max(rankW, 4*(offset+limit))-1)
+			args = append(args, titleW, max(rankW, 4*(offset+limit))-1)
 		}
 	}
-	rows, err := db.pool.Query(ctx, q, args...)
+	// QueryExecModeExec: an unnamed statement, planned with the query's
+	// own words each time (a cached generic plan would guess how many
+	// articles they match).
+	rows, err := db.pool.Query(ctx, q, append([]any{pgx.QueryExecModeExec}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("pgarchive: search %q: %w", query, err)
 	}
