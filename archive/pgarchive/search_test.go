@@ -9,6 +9,7 @@ import (
 
 	"github.com/newsarchive/newsarchive/archive"
 	"github.com/newsarchive/newsarchive/extract"
+	"github.com/newsarchive/newsarchive/internal/pgtest"
 )
 
 // windowCorpus commits 12 articles mentioning "battery", oldest first:
@@ -16,9 +17,15 @@ import (
 // even ones are by Eva Fox, odd ones by Bob Roe.
 func windowCorpus(t *testing.T, db *DB) {
 	t.Helper()
+	windowCorpusFrom(t, db, 0, 12)
+}
+
+// windowCorpusFrom commits n articles of windowCorpus from the first.
+func windowCorpusFrom(t *testing.T, db *DB, first, n int) {
+	t.Helper()
 	ctx := context.Background()
 	t0 := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
-	for i := range 12 {
+	for i := first; i < first+n; i++ {
 		title := fmt.Sprintf("Report %d", i)
 		if i == 1 {
 			title = "Battery battery battery" // old, strong title match
@@ -116,5 +123,52 @@ func TestSearchRankWindow(t *testing.T) {
 	}
 	if len(got) != 2 || got[0] == "Battery battery battery" || got[1] == "Battery battery battery" {
 		t.Errorf("window 8 without titles, first two: %v, want reports 4–11 only", got)
+	}
+}
+
+// TestMigrateSearchWindow: migration 0007 upgrades an archive written
+// before it (the same archive with 0007 undone): every search row gets its
+// title lexemes, and the title window works on the rows written before.
+func TestMigrateSearchWindow(t *testing.T) {
+	ctx := context.Background()
+	u := pgtest.DB(t)
+	db, err := Open(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	windowCorpus(t, db)
+	for _, stmt := range []string{
+		`DROP INDEX article_search_title`,
+		`ALTER TABLE article_search DROP COLUMN title`,
+		`ALTER TABLE article_search RESET (toast_tuple_target)`,
+		`DELETE FROM schema_migrations WHERE version = 7`,
+	} {
+		if _, err := db.pool.Exec(ctx, stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	db.Close()
+	if db, err = Open(ctx, u); err != nil {
+		t.Fatalf("reopen (migration 0007): %v", err)
+	}
+	defer db.Close()
+	var rows, titled int
+	var title string
+	if err := db.pool.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE title <> ''::tsvector),
+		max(title::text) FILTER (WHERE article_id = (SELECT id FROM articles WHERE canonical_url = 'https://example.com/n/1'))
+		FROM article_search`).Scan(&rows, &titled, &title); err != nil {
+		t.Fatal(err)
+	}
+	if rows != 12 || titled != 12 || title != "'battery':1A,2A,3A" {
+		t.Errorf("after 0007: %d rows, %d with a title, article 1's title %q", rows, titled, title)
+	}
+	hits, err := db.search(ctx, "battery", archive.SearchOptions{Limit: 1}, 3, 3)
+	if err != nil || len(hits) != 1 || hits[0].Title != "Battery battery battery" {
+		t.Errorf("title window after 0007: %v, %v", titles(hits), err)
+	}
+	// New rows get theirs from the commit path.
+	windowCorpusFrom(t, db, 12, 1)
+	if err := db.pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE title <> ''::tsvector) FROM article_search`).Scan(&titled); err != nil || titled != 13 {
+		t.Errorf("a row committed after 0007: %d titled, %v", titled, err)
 	}
 }

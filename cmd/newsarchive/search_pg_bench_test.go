@@ -32,7 +32,7 @@ import (
 )
 
 const (
-	benchPGCorpusVersion = "v1"
+	benchPGCorpusVersion = "v2" // v2: migration 0007 (title column, short heap rows)
 	benchPGCorpusSize    = 2_000
 )
 
