@@ -377,8 +377,9 @@ func BenchmarkSearch(b *testing.B) {
 	search(variants[2])
 }
 
-// reportLatency reports the p50 and p95 of lat (sorted in place).
-func reportLatency(b *testing.B, what string, lat []time.Duration) {
+// reportLatency reports the p50 and p95 of lat (sorted in place) and
+// returns the p95 in milliseconds.
+func reportLatency(b *testing.B, what string, lat []time.Duration) float64 {
 	b.Helper()
 	slices.Sort(lat)
 	p := func(q float64) float64 {
@@ -391,6 +392,7 @@ func reportLatency(b *testing.B, what string, lat []time.Duration) {
 	if os.Getenv("NEWSARCHIVE_BENCH_VERBOSE") != "" {
 		b.Logf("latencies: %v", lat)
 	}
+	return p(0.95)
 }
 
 // countingWriter counts the bytes written to it.
