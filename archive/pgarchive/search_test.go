@@ -141,6 +141,7 @@ func TestMigrateSearchWindow(t *testing.T) {
 		`DROP INDEX article_search_title`,
 		`ALTER TABLE article_search DROP COLUMN title`,
 		`ALTER TABLE article_search RESET (toast_tuple_target)`,
+		`ALTER INDEX article_search_document RESET (gin_pending_list_limit)`,
 		`DELETE FROM schema_migrations WHERE version = 7`,
 	} {
 		if _, err := db.pool.Exec(ctx, stmt); err != nil {
@@ -158,6 +159,10 @@ func TestMigrateSearchWindow(t *testing.T) {
 		max(title::text) FILTER (WHERE article_id = (SELECT id FROM articles WHERE canonical_url = 'https://example.com/n/1'))
 		FROM article_search`).Scan(&rows, &titled, &title); err != nil {
 		t.Fatal(err)
+	}
+	var opts string
+	if err := db.pool.QueryRow(ctx, `SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = 'article_search_document'`).Scan(&opts); err != nil || opts != "gin_pending_list_limit=256" {
+		t.Errorf("article_search_document options %q, %v", opts, err)
 	}
 	if rows != 12 || titled != 12 || title != "'battery':1A,2A,3A" {
 		t.Errorf("after 0007: %d rows, %d with a title, article 1's title %q", rows, titled, title)

@@ -18,3 +18,11 @@
 ALTER TABLE article_search SET (toast_tuple_target = 128);
 ALTER TABLE article_search ADD COLUMN title tsvector GENERATED ALWAYS AS (ts_filter(document, '{a}')) STORED;
 CREATE INDEX article_search_title ON article_search USING gin (title);
+
+-- gin_pending_list_limit = 256 kB (default 4 MB): new rows wait in a GIN
+-- index's pending list until it is full, and every search reads the whole
+-- list. At 100,000 articles, two common words took ~520 ms instead of 45 ms
+-- with a few MB pending; with at most 256 kB, 46–55 ms. Inserting a row
+-- costs ~1.0 ms of index work instead of 0.4 ms (fastupdate off: 1.8 ms).
+ALTER INDEX article_search_document SET (gin_pending_list_limit = 256);
+ALTER INDEX article_search_title SET (gin_pending_list_limit = 256);
