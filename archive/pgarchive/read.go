@@ -176,17 +176,21 @@ func (db *DB) search(ctx context.Context, query string, opts archive.SearchOptio
 			// the window-th most recent (0: rank them all); titles: recent
 			// title matches below it, unfiltered, as the SQLite archive's
 			// titleMatches (the filters apply when ranking); only then are
-			// the ranked window's documents read.
+			// the ranked window's documents read, by key (OFFSET 0 keeps
+			// the lateral lookup: not knowing how few rows the window
+			// keeps, the planner would merge-join the whole primary key).
 			top = `WITH m AS MATERIALIZED (SELECT s.article_id, s.version_id` + from + `
 					WHERE s.document @@ ` + tsq + filters + `),
 				cut AS (SELECT coalesce((SELECT version_id FROM m ORDER BY version_id DESC OFFSET ` + p(6) + ` LIMIT 1), 0) AS cut),
 				titles AS (SELECT s.version_id FROM article_search s, cut
 					WHERE cut.cut > 0 AND s.title @@ ` + tsq + ` AND s.version_id < cut.cut
 					ORDER BY s.version_id DESC LIMIT ` + p(5) + `)
-				SELECT m.article_id, m.version_id, ts_rank_cd('{0.1, 0, 0.5, 1.0}', s.document, ` + tsq + `) AS score
-				FROM m JOIN article_search s ON s.article_id = m.article_id, cut
+				SELECT m.article_id, m.version_id, r.score
+				FROM m CROSS JOIN cut CROSS JOIN LATERAL (
+					SELECT ts_rank_cd('{0.1, 0, 0.5, 1.0}', s.document, ` + tsq + `) AS score
+					FROM article_search s WHERE s.article_id = m.article_id OFFSET 0) r
 				WHERE m.version_id >= cut.cut OR m.version_id IN (SELECT version_id FROM titles)
-				ORDER BY score DESC, m.article_id LIMIT ` + p(2) + ` OFFSET ` + p(3)
+				ORDER BY r.score DESC, m.article_id LIMIT ` + p(2) + ` OFFSET ` + p(3)
 		}
 		// Snippets of the returned page only.
 		q = `WITH top AS MATERIALIZED (` + top + `)

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/newsarchive/newsarchive/archive"
 	"github.com/newsarchive/newsarchive/extract"
 	"github.com/newsarchive/newsarchive/internal/pgtest"
@@ -143,6 +145,7 @@ func TestMigrateSearchWindow(t *testing.T) {
 		`ALTER TABLE article_search RESET (toast_tuple_target)`,
 		`ALTER INDEX article_search_document RESET (gin_pending_list_limit)`,
 		`DELETE FROM schema_migrations WHERE version = 7`,
+		`DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET jit', current_database()); END $$`,
 	} {
 		if _, err := db.pool.Exec(ctx, stmt); err != nil {
 			t.Fatalf("%s: %v", stmt, err)
@@ -164,6 +167,15 @@ func TestMigrateSearchWindow(t *testing.T) {
 	if err := db.pool.QueryRow(ctx, `SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = 'article_search_document'`).Scan(&opts); err != nil || opts != "gin_pending_list_limit=256" {
 		t.Errorf("article_search_document options %q, %v", opts, err)
 	}
+	conn, err := pgx.Connect(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var jit string
+	if err := conn.QueryRow(ctx, `SHOW jit`).Scan(&jit); err != nil || jit != "off" {
+		t.Errorf("jit in a new session: %q, %v; want off", jit, err)
+	}
+	conn.Close(ctx)
 	if rows != 12 || titled != 12 || title != "'battery':1A,2A,3A" {
 		t.Errorf("after 0007: %d rows, %d with a title, article 1's title %q", rows, titled, title)
 	}
