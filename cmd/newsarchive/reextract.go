@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
 	"log/slog"
 	"os"
 	"runtime"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/newsarchive/newsarchive/archive"
+	"github.com/newsarchive/newsarchive/archive/pgarchive"
 	"github.com/newsarchive/newsarchive/extract"
 	"github.com/newsarchive/newsarchive/ingest"
 )
@@ -21,6 +23,7 @@ import (
 const reextractExamples = `  newsarchive reextract                       # every archived page, after upgrading newsarchive
   newsarchive reextract --site tesmanian.com --since 2024-01-01
   newsarchive reextract --json --quiet | jq .fields_changed
+  newsarchive reextract --db postgres://crawler@db.example/archive   # a fleet's archive
 
 Runs the current extractor over the raw pages already in the archive (the latest
 complete HTML capture of every URL), in parallel, without the network. A record
@@ -46,7 +49,7 @@ type reextractSummary struct {
 }
 
 func runReextract(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "reextract", "reextract [--db PATH] [--site S] [--since T] [--json]", reextractExamples)
+	fs := newFlagSet(e, "reextract", "reextract [--db PATH|URL] [--site S] [--since T] [--json]", reextractExamples)
 	db := fs.String("db", "", dbFlagHelp)
 	site := fs.String("site", "", "only pages of this host (and its subdomains) or site name")
 	since := fs.String("since", "", "only pages fetched at or after this date (2006-01-02) or time (RFC 3339)")
@@ -119,24 +122,54 @@ type reextracted struct {
 	err     error
 }
 
-// reextract re-runs ex over the archive's raw pages matching f.
-func reextract(ctx context.Context, logger *slog.Logger, db string, ex *extract.Extractor, f archive.ReextractFilter, workers int) (*reextractSummary, error) {
+// reextractStore is what re-extraction needs of an archive: the SQLite
+// archive (*archive.Store) or a PostgreSQL one (*pgarchive.DB).
+type reextractStore interface {
+	PagesForReextract(ctx context.Context, f archive.ReextractFilter) iter.Seq2[*archive.ReextractPage, error]
+	AddReextracted(ctx context.Context, rs []archive.Reextracted) ([]archive.CommitResult, error)
+}
+
+// openReextractStore opens the archive db for re-extraction: a SQLite file
+// (which must exist) under the archive's lock, or a postgres:// URL (no
+// lock: the new versions are written as a crawler worker's commits are, so
+// crawlers may run meanwhile).
+func openReextractStore(ctx context.Context, db string) (reextractStore, func(), error) {
+	if isPostgres(db) {
+		pg, err := pgarchive.Open(ctx, db)
+		if err != nil {
+			return nil, nil, fmt.Errorf("open archive: %w", err)
+		}
+		return pg, pg.Close, nil
+	}
 	// Before the lock, which would create a missing archive.
 	if _, err := os.Stat(db); err != nil {
-		return nil, fmt.Errorf("open archive: %w", err)
+		return nil, nil, fmt.Errorf("open archive: %w", err)
 	}
 	unlock, err := lockArchive(db)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	defer unlock()
 	store, err := archive.Open(ctx, db)
 	if err != nil {
-		return nil, fmt.Errorf("open archive: %w", err)
+		unlock()
+		return nil, nil, fmt.Errorf("open archive: %w", err)
 	}
-	defer store.Close()
+	return store, func() { store.Close(); unlock() }, nil
+}
+
+// reextract re-runs ex over the archive's raw pages matching f.
+func reextract(ctx context.Context, logger *slog.Logger, db string, ex *extract.Extractor, f archive.ReextractFilter, workers int) (*reextractSummary, error) {
+	store, closeStore, err := openReextractStore(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	defer closeStore()
 	start := time.Now()
-	sum := &reextractSummary{DB: db, ExtractorVersion: extract.Version, FieldsChanged: map[string]int{}}
+	name := db
+	if isPostgres(db) {
+		name = redactURL(db)
+	}
+	sum := &reextractSummary{DB: name, ExtractorVersion: extract.Version, FieldsChanged: map[string]int{}}
 
 	// written are the counts of the records written; the writer's
 	// goroutine alone updates them until it is closed.

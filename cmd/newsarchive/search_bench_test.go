@@ -266,8 +266,15 @@ func benchQueries(b *testing.B, s *archive.Store, c *benchCorpus) map[string][]s
 	if err != nil {
 		b.Fatal(err)
 	}
+	return benchQueriesFrom(b, c.words, total, func(w string) (int, error) { return s.MatchCount(ctx, w) })
+}
+
+// benchQueriesFrom picks the queries of benchQueries from words by their
+// document frequency: matches(w) articles of total.
+func benchQueriesFrom(b *testing.B, words []string, total int, matches func(w string) (int, error)) map[string][]string {
+	b.Helper()
 	df := func(w string) float64 {
-		n, err := s.MatchCount(ctx, w)
+		n, err := matches(w)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -275,13 +282,13 @@ func benchQueries(b *testing.B, s *archive.Store, c *benchCorpus) map[string][]s
 	}
 	var common, rare []string
 	for rank := 20; rank < 2000 && len(common) < 8; rank++ {
-		if f := df(c.words[rank]); f >= 0.4 && f <= 0.6 {
-			common = append(common, c.words[rank])
+		if f := df(words[rank]); f >= 0.4 && f <= 0.6 {
+			common = append(common, words[rank])
 		}
 	}
-	for rank := 3000; rank < len(c.words) && len(rare) < 8; rank += 97 {
-		if f := df(c.words[rank]); f >= 0.002 && f <= 0.01 {
-			rare = append(rare, c.words[rank])
+	for rank := 3000; rank < len(words) && len(rare) < 8; rank += 97 {
+		if f := df(words[rank]); f >= 0.002 && f <= 0.01 {
+			rare = append(rare, words[rank])
 		}
 	}
 	if len(common) < 4 || len(rare) < 4 {
@@ -370,8 +377,9 @@ func BenchmarkSearch(b *testing.B) {
 	search(variants[2])
 }
 
-// reportLatency reports the p50 and p95 of lat (sorted in place).
-func reportLatency(b *testing.B, what string, lat []time.Duration) {
+// reportLatency reports the p50 and p95 of lat (sorted in place) and
+// returns the p95 in milliseconds.
+func reportLatency(b *testing.B, what string, lat []time.Duration) float64 {
 	b.Helper()
 	slices.Sort(lat)
 	p := func(q float64) float64 {
@@ -384,6 +392,7 @@ func reportLatency(b *testing.B, what string, lat []time.Duration) {
 	if os.Getenv("NEWSARCHIVE_BENCH_VERBOSE") != "" {
 		b.Logf("latencies: %v", lat)
 	}
+	return p(0.95)
 }
 
 // countingWriter counts the bytes written to it.
