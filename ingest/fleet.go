@@ -539,4 +539,3 @@ func (s *FleetStore) PreviousCapture(ctx context.Context, u string) (archive.Cap
 	})
 	return r, ok, err
 }
-

@@ -392,4 +392,3 @@ func (db *DB) Retryable(err error) bool {
 		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) ||
 		pgconn.Timeout(err)
 }
-
