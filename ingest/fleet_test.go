@@ -219,4 +219,3 @@ func TestFleetStaleLease(t *testing.T) {
 		t.Errorf("host still leased after the last commit (%v)", err)
 	}
 }
-
