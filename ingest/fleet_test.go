@@ -219,3 +219,34 @@ func TestFleetStaleLease(t *testing.T) {
 		t.Errorf("host still leased after the last commit (%v)", err)
 	}
 }
+
+// TestFleetCrawlDelayOutlivesLease: a host whose robots.txt asks for a
+// Crawl-delay rests that long after the worker releases it, though the
+// crawl's --delay is 0: the next worker to claim it keeps the gap.
+func TestFleetCrawlDelayOutlivesLease(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/robots.txt":
+			fmt.Fprint(w, "User-agent: *\nCrawl-delay: 3\n")
+		case "/":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprint(w, `<!doctype html><html><head><title>Home</title></head><body><p>Nothing to follow.</p></body></html>`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	s := openFleetArchive(t, pgtest.DB(t), "w1")
+	defer s.close(t)
+	res, _, err := crawlOnce(t, s, testExtractor(t), []string{srv.URL + "/"})
+	if err != nil || res.Status != archive.RunFinished {
+		t.Fatalf("crawl: %s, %v", res.Status, err)
+	}
+	var rest float64
+	if err := s.pool.QueryRow(context.Background(), `SELECT extract(epoch FROM max(next_fetch_at) - now()) FROM fleet_hosts`).Scan(&rest); err != nil {
+		t.Fatal(err)
+	}
+	if rest < 1 {
+		t.Errorf("host rests %.2fs after its last lease, want about the 3s Crawl-delay", rest)
+	}
+}
