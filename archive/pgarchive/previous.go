@@ -51,4 +51,3 @@ func (db *DB) Previous(ctx context.Context, url string) (*archive.Previous, bool
 	}
 	return &p, true, nil
 }
-
