@@ -187,11 +187,23 @@ var errNothingReady = errors.New("nothing ready")
 // checkLease locks l's host row and fails with ErrStaleLease unless l is the
 // host's current lease.
 func checkLease(ctx context.Context, tx pgx.Tx, l frontier.Lease) error {
+	return checkLeaseLock(ctx, tx, l, "FOR NO KEY UPDATE")
+}
+
+// checkLeaseShared is checkLease with a share lock, for a transaction that
+// does not update the host row (a page commit): commits under one lease run
+// side by side, while a claim taking the host over, a renewal or a release
+// (FOR NO KEY UPDATE) waits for them, and they for it.
+func checkLeaseShared(ctx context.Context, tx pgx.Tx, l frontier.Lease) error {
+	return checkLeaseLock(ctx, tx, l, "FOR SHARE")
+}
+
+func checkLeaseLock(ctx context.Context, tx pgx.Tx, l frontier.Lease, lock string) error {
 	var (
 		token  int64
 		leased bool
 	)
-	err := tx.QueryRow(ctx, `SELECT lease_token, lease_expires IS NOT NULL FROM fleet_hosts WHERE host = $1 FOR NO KEY UPDATE`,
+	err := tx.QueryRow(ctx, `SELECT lease_token, lease_expires IS NOT NULL FROM fleet_hosts WHERE host = $1 `+lock,
 		l.Host).Scan(&token, &leased)
 	if errors.Is(err, pgx.ErrNoRows) || err == nil && (token != l.Token || !leased) {
 		return fmt.Errorf("host %s token %d: %w", l.Host, l.Token, frontier.ErrStaleLease)
@@ -242,6 +254,16 @@ func complete(ctx context.Context, tx pgx.Tx, l frontier.Lease, results []fronti
 		notBefores[i] = timeOrNil(r.NotBefore)
 		links = append(links, r.Links...)
 	}
+	// The links first, the URLs' own rows last: a page's commit that
+	// updated its URL and then waited to insert a link another commit had
+	// just inserted, while that commit waited on the updated row (its own
+	// link to this page), deadlocked. Now an enqueue never waits on a row
+	// its waiter will update after it.
+	if len(links) > 0 {
+		if _, err := enqueue(ctx, tx, links); err != nil {
+			return err
+		}
+	}
 	tag, err := tx.Exec(ctx, `UPDATE fleet_urls u
 		SET state = r.state, reason = r.reason, detail = r.detail, not_before = r.not_before, lease_token = 0, updated_at = now()
 		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS r (url, state, reason, detail, not_before)
@@ -253,11 +275,6 @@ func complete(ctx context.Context, tx pgx.Tx, l frontier.Lease, results []fronti
 	if int(tag.RowsAffected()) != n {
 		return fmt.Errorf("%d of %d URLs not in flight under host %s token %d: %w",
 			n-int(tag.RowsAffected()), n, l.Host, l.Token, frontier.ErrStaleLease)
-	}
-	if len(links) > 0 {
-		if _, err := enqueue(ctx, tx, links); err != nil {
-			return err
-		}
 	}
 	return nil
 }
