@@ -1,9 +1,5 @@
 package pgarchive
 
-// MERGE NOTE: branch pgread adds the same DB.Previous (reader.go). When both
-// are merged, delete this file's Previous and keep previousSQL (used by
-// PreviousCapture in runs.go) or inline it there.
-
 import (
 	"context"
 	"encoding/json"

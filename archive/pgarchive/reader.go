@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -180,38 +179,6 @@ func (db *DB) Page(ctx context.Context, id int64) (*archive.Page, error) {
 		}
 	}
 	return &p, nil
-}
-
-// Previous returns the latest 2xx capture whose requested or final URL is
-// url, truncated captures and 304s left out (as the SQLite archive's
-// Previous); ok is false when there is none.
-func (db *DB) Previous(ctx context.Context, url string) (prev *archive.Previous, ok bool, err error) {
-	var (
-		p       archive.Previous
-		headers []byte
-		body    []byte
-	)
-	err = db.pool.QueryRow(ctx, `SELECT id, status, fetched_at, headers, content_type, body FROM pages
-		WHERE (url = $1 OR final_url = $1) AND status BETWEEN 200 AND 299 AND NOT truncated AND NOT not_modified
-		ORDER BY id DESC LIMIT 1`, url).Scan(&p.PageID, &p.Status, &p.FetchedAt, &headers, &p.ContentType, &body)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, fmt.Errorf("pgarchive: previous %s: %w", url, err)
-	}
-	p.FetchedAt = p.FetchedAt.UTC()
-	var h http.Header
-	if err := json.Unmarshal(headers, &h); err != nil {
-		return nil, false, fmt.Errorf("pgarchive: previous %s: headers: %w", url, err)
-	}
-	p.ETag, p.LastModified = h.Get("Etag"), h.Get("Last-Modified")
-	if body != nil {
-		if p.Body, err = db.dec.DecodeAll(body, nil); err != nil {
-			return nil, false, fmt.Errorf("pgarchive: previous %s: %w", url, err)
-		}
-	}
-	return &p, true, nil
 }
 
 // selection returns the FROM and WHERE of the articles a query and filters
