@@ -296,7 +296,7 @@ func (s *MultiSite) listing(k, n int) string {
 
 func multiTitle(i int) string {
 	w := func(n int) string { return genWords[n%len(genWords)] }
-	return fmt.Sprintf("Story %d: %s %s %s", i, w(i*7+1), w(i*13+5), w(i*31+11))
+	return fmt.Sprintf("Story %d %s %s %s", i, w(i*7+1), w(i*13+5), w(i*31+11))
 }
 
 // related returns the articles article i links to: the next one (on the

@@ -1,0 +1,462 @@
+package main
+
+// The multi-process proof of issue 15: real `newsarchive crawl --db
+// postgres://…` workers (this test binary re-executed as the command) crawl a
+// news site served by three loopback hosts, and the site's own request log and
+// the PostgreSQL archive show the fleet's guarantees: every article fetched and
+// archived once, per-host politeness across the whole fleet, a killed worker's
+// URLs taken over after its lease expires, and a crash of the server survived.
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/newsarchive/newsarchive/internal/pgtest"
+	"github.com/newsarchive/newsarchive/internal/testsite"
+)
+
+// The fleet's politeness settings in these tests. The server's latency is
+// larger than the delay, so requests to one host would overlap beyond
+// fleetParallelism if nothing held them back.
+const (
+	fleetDelay       = 25 * time.Millisecond
+	fleetParallelism = 2
+	fleetLatency     = 60 * time.Millisecond
+	fleetLeaseTTL    = 2 * time.Second
+	// fleetSlack is how much closer than --delay two starts may look to the
+	// server: the time from the client starting a request to the server's
+	// handler seeing it varies by a few milliseconds on a loaded machine.
+	fleetSlack = 3 * time.Millisecond
+	// fleetTimeout bounds one scenario's crawl.
+	fleetTimeout = 90 * time.Second
+)
+
+// fleetWorker is one `newsarchive crawl --db postgres://…` child process.
+type fleetWorker struct {
+	name   string
+	cmd    *exec.Cmd
+	stderr *lockedBuffer
+	stdout *lockedBuffer
+	done   chan struct{}
+	err    error // set when done is closed
+}
+
+// fleetUA is the User-Agent a worker sends: its name is the contact, so the
+// site's log tells the workers apart.
+func fleetUA(name string) string { return userAgent(name + "@fleet.test") }
+
+// startFleetWorker starts a worker on db crawling the site's seeds.
+func startFleetWorker(t *testing.T, db, name string, site *testsite.MultiSite) *fleetWorker {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"crawl", "--db", db, "--worker", name, "--contact", name + "@fleet.test",
+		"--delay", fleetDelay.String(), "--parallelism", fmt.Sprint(fleetParallelism),
+		"--lease-ttl", fleetLeaseTTL.String()}
+	args = append(args, site.Seeds()...)
+	w := &fleetWorker{name: name, cmd: exec.Command(exe, args...), stderr: &lockedBuffer{}, stdout: &lockedBuffer{}, done: make(chan struct{})}
+	w.cmd.Env = append(os.Environ(), "NEWSARCHIVE_TEST_MAIN=1")
+	w.cmd.Stderr, w.cmd.Stdout = w.stderr, w.stdout
+	if err := w.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		w.err = w.cmd.Wait()
+		close(w.done)
+	}()
+	t.Cleanup(func() {
+		select {
+		case <-w.done:
+		default:
+			_ = w.cmd.Process.Kill()
+			<-w.done
+		}
+		if t.Failed() {
+			t.Logf("worker %s (%v) stderr (tail):\n%s\nstdout:\n%s", name, w.err, tailLines(w.stderr.String(), 40), w.stdout.String())
+		}
+	})
+	return w
+}
+
+// wait waits for the worker to exit and returns its exit code (-1: killed
+// by a signal or not started).
+func (w *fleetWorker) wait(t *testing.T, deadline time.Time) int {
+	t.Helper()
+	select {
+	case <-w.done:
+	case <-time.After(time.Until(deadline)):
+		_ = w.cmd.Process.Signal(syscall.SIGQUIT) // a goroutine dump on stderr
+		select {
+		case <-w.done:
+		case <-time.After(5 * time.Second):
+			_ = w.cmd.Process.Kill()
+			<-w.done
+		}
+		t.Errorf("worker %s still running after %v; stopped it", w.name, fleetTimeout)
+	}
+	return w.cmd.ProcessState.ExitCode()
+}
+
+func tailLines(s string, lines int) string {
+	l := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(l) > lines {
+		l = l[len(l)-lines:]
+	}
+	return strings.Join(l, "\n")
+}
+
+// fleetArchive is what the PostgreSQL archive holds after a fleet crawl.
+type fleetArchive struct {
+	articles   int
+	versions   int
+	live       int            // frontier URLs queued or in flight
+	pagesByURL map[string]int // article URL -> raw pages stored
+	byWorker   map[string]int // pages stored per worker
+}
+
+func readFleetArchive(t *testing.T, db string, site *testsite.MultiSite) fleetArchive {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var a fleetArchive
+	for q, dst := range map[string]*int{
+		`SELECT count(*) FROM articles`: &a.articles,
+		`SELECT count(*) FROM versions`: &a.versions,
+		`SELECT count(*) FROM fleet_urls WHERE state IN ('queued', 'in_flight')`: &a.live,
+	} {
+		if err := conn.QueryRow(ctx, q).Scan(dst); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	a.pagesByURL = map[string]int{}
+	for _, u := range site.ArticleURLs() {
+		a.pagesByURL[u] = 0
+	}
+	a.byWorker = map[string]int{}
+	rows, err := conn.Query(ctx, `SELECT url, worker FROM pages`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var u, w string
+		if err := rows.Scan(&u, &w); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := a.pagesByURL[u]; ok {
+			a.pagesByURL[u]++
+		}
+		a.byWorker[w]++
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// checkArchivedOnce: every article is one article with one version and one
+// raw page, and nothing is left queued or in flight.
+func checkArchivedOnce(t *testing.T, a fleetArchive, site *testsite.MultiSite) {
+	t.Helper()
+	if a.articles != site.Articles() || a.versions != site.Articles() {
+		t.Errorf("archive holds %d articles and %d versions, want %d of each", a.articles, a.versions, site.Articles())
+	}
+	var bad []string
+	for u, n := range a.pagesByURL {
+		if n != 1 {
+			bad = append(bad, fmt.Sprintf("%s stored %d times", u, n))
+		}
+	}
+	slices.Sort(bad)
+	if len(bad) > 0 {
+		t.Errorf("%d articles not stored exactly once, e.g. %v", len(bad), bad[:min(5, len(bad))])
+	}
+	if a.live != 0 {
+		t.Errorf("%d frontier URLs left queued or in flight", a.live)
+	}
+}
+
+// checkPolite: per host, never more than --parallelism requests at once and
+// no two starts closer than --delay, whichever workers sent them.
+func checkPolite(t *testing.T, log []testsite.MultiRequest) {
+	t.Helper()
+	if bad := testsite.CheckPoliteness(log, fleetParallelism, fleetDelay, fleetSlack); len(bad) > 0 {
+		t.Errorf("%d politeness violations across the fleet, e.g.:\n%s", len(bad), strings.Join(bad[:min(10, len(bad))], "\n"))
+	}
+	for _, h := range hostsOf(log) {
+		var reqs []testsite.MultiRequest
+		for _, r := range log {
+			if r.Host == h {
+				reqs = append(reqs, r)
+			}
+		}
+		n, _ := testsite.MaxConcurrent(reqs)
+		t.Logf("host %s: %d requests, at most %d at once", h, len(reqs), n)
+	}
+}
+
+func hostsOf(log []testsite.MultiRequest) []string {
+	var hs []string
+	for _, r := range log {
+		if !slices.Contains(hs, r.Host) {
+			hs = append(hs, r.Host)
+		}
+	}
+	slices.Sort(hs)
+	return hs
+}
+
+// articleFetchesBy counts the article fetches per worker name (from the
+// User-Agent); unknown agents count under their User-Agent.
+func articleFetchesBy(site *testsite.MultiSite, log []testsite.MultiRequest, names []string) map[string]int {
+	byUA := site.ByUserAgent(log)
+	out := map[string]int{}
+	for ua, n := range byUA {
+		key := ua
+		for _, name := range names {
+			if ua == fleetUA(name) {
+				key = name
+			}
+		}
+		out[key] += n
+	}
+	return out
+}
+
+func fleetSite(t *testing.T) *testsite.MultiSite {
+	return testsite.StartMultiHost(t, testsite.MultiOptions{Hosts: 3, Articles: 300, Latency: fleetLatency})
+}
+
+// TestFleetThreeWorkers runs three crawl workers on one PostgreSQL database
+// and the same seeds, then kills one with SIGKILL mid-crawl, then crashes the
+// server (pg_ctl restart -m immediate) mid-crawl.
+func TestFleetThreeWorkers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: three crawler processes")
+	}
+	names := []string{"w1", "w2", "w3"}
+
+	t.Run("together", func(t *testing.T) {
+		db := pgtest.DB(t)
+		site := fleetSite(t)
+		start := time.Now()
+		var workers []*fleetWorker
+		for _, n := range names {
+			workers = append(workers, startFleetWorker(t, db, n, site))
+		}
+		deadline := start.Add(fleetTimeout)
+		for _, w := range workers {
+			if code := w.wait(t, deadline); code != 0 {
+				t.Errorf("worker %s exited %d, want 0 (frontier empty)", w.name, code)
+			}
+		}
+		t.Logf("three workers crawled %d articles in %v", site.Articles(), time.Since(start).Round(time.Millisecond))
+		log := site.Requests()
+		if bad := site.CheckOnce(log); len(bad) > 0 {
+			t.Errorf("%d articles not fetched exactly once, e.g.:\n%s", len(bad), strings.Join(bad[:min(10, len(bad))], "\n"))
+		}
+		checkPolite(t, log)
+		by := articleFetchesBy(site, log, names)
+		t.Logf("article fetches per worker (site log): %v", by)
+		a := readFleetArchive(t, db, site)
+		t.Logf("raw pages stored per worker (archive): %v", a.byWorker)
+		for _, n := range names {
+			if by[n] == 0 || a.byWorker[n] == 0 {
+				t.Errorf("worker %s fetched %d articles and stored %d pages, want some of each", n, by[n], a.byWorker[n])
+			}
+		}
+		checkArchivedOnce(t, a, site)
+	})
+
+	t.Run("kill9", func(t *testing.T) {
+		db := pgtest.DB(t)
+		site := fleetSite(t)
+		start := time.Now()
+		var workers []*fleetWorker
+		for _, n := range names {
+			workers = append(workers, startFleetWorker(t, db, n, site))
+		}
+		victim := workers[0]
+		conn, err := pgx.Connect(t.Context(), db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(context.Background())
+		// Kill w1 once it has fetched some articles and holds a lease with
+		// URLs in flight: those are the URLs the others must take over.
+		var held []string
+		deadline := start.Add(fleetTimeout)
+		for time.Now().Before(deadline) {
+			if articleFetchesBy(site, site.Requests(), names)[victim.name] >= 20 {
+				held = inFlightUnder(t, conn, victim.name)
+				if len(held) > 0 {
+					break
+				}
+			}
+			select {
+			case <-victim.done:
+				t.Fatalf("worker %s exited (%v) before it could be killed", victim.name, victim.err)
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+		if len(held) == 0 {
+			t.Fatalf("worker %s never held a lease with URLs in flight after 20 articles", victim.name)
+		}
+		if err := victim.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		killedAt := time.Now()
+		<-victim.done
+		// What it held just before the kill (it may have claimed more since).
+		held = union(held, inFlightUnder(t, conn, victim.name))
+		t.Logf("killed %s at %v holding %d URLs in flight, e.g. %v", victim.name, killedAt.Sub(start).Round(time.Millisecond), len(held), held[:min(3, len(held))])
+		for _, w := range workers[1:] {
+			if code := w.wait(t, deadline); code != 0 {
+				t.Errorf("worker %s exited %d, want 0", w.name, code)
+			}
+		}
+		t.Logf("crawl ended %v after the kill", time.Since(killedAt).Round(time.Millisecond))
+		log := site.Requests()
+		checkPolite(t, log)
+		// Each held URL was fetched again, by a survivor, after the kill, and
+		// no sooner than the lease could have expired.
+		var notTaken []string
+		for _, u := range held {
+			pu, err := url.Parse(u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ok := false
+			for _, r := range log {
+				if r.Host == pu.Host && r.Path == pu.RequestURI() && r.UserAgent != fleetUA(victim.name) && r.Start.After(killedAt) {
+					ok = true
+				}
+			}
+			if !ok {
+				notTaken = append(notTaken, u)
+			}
+		}
+		if len(notTaken) > 0 {
+			t.Errorf("%d of the %d URLs %s held were not fetched again by another worker after the kill: %v", len(notTaken), len(held), victim.name, notTaken)
+		}
+		// Duplicate fetches of articles only where w1's fetch was cut short.
+		dups := 0
+		for _, line := range site.CheckOnce(log) {
+			if strings.Contains(line, "never fetched") {
+				t.Errorf("article %s", line)
+			} else {
+				dups++
+			}
+		}
+		t.Logf("%d articles fetched twice (the killed worker's unfinished fetches)", dups)
+		a := readFleetArchive(t, db, site)
+		t.Logf("raw pages stored per worker (archive): %v", a.byWorker)
+		checkArchivedOnce(t, a, site)
+	})
+
+	t.Run("pgrestart", func(t *testing.T) {
+		cluster := pgtest.Cluster(t)
+		db := clusterDB(t, cluster.URL, "fleet")
+		site := fleetSite(t)
+		start := time.Now()
+		var workers []*fleetWorker
+		for _, n := range names {
+			workers = append(workers, startFleetWorker(t, db, n, site))
+		}
+		deadline := start.Add(fleetTimeout)
+		for len(site.Requests()) < site.Articles()/3 && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		restartAt := time.Now()
+		if err := cluster.Restart("immediate"); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("PostgreSQL restarted (immediate) at %v after %d requests, down for %v",
+			restartAt.Sub(start).Round(time.Millisecond), len(site.Requests()), time.Since(restartAt).Round(time.Millisecond))
+		for _, w := range workers {
+			if code := w.wait(t, deadline); code != 0 {
+				t.Errorf("worker %s exited %d after the PostgreSQL restart, want 0 (reconnect and finish)", w.name, code)
+			}
+		}
+		log := site.Requests()
+		checkPolite(t, log)
+		refetched := 0
+		for _, line := range site.CheckOnce(log) {
+			if strings.Contains(line, "never fetched") {
+				t.Errorf("article %s", line)
+			} else {
+				refetched++
+			}
+		}
+		t.Logf("%d articles fetched twice (commits the crash cut short)", refetched)
+		a := readFleetArchive(t, db, site)
+		t.Logf("raw pages stored per worker (archive): %v", a.byWorker)
+		checkArchivedOnce(t, a, site)
+		if t.Failed() {
+			t.Logf("PostgreSQL server log (tail):\n%s", tailLines(cluster.ServerLog(), 30))
+		}
+	})
+}
+
+// inFlightUnder returns the URLs in flight under the leases worker holds.
+func inFlightUnder(t *testing.T, conn *pgx.Conn, worker string) []string {
+	t.Helper()
+	rows, err := conn.Query(t.Context(), `
+		SELECT u.url FROM fleet_urls u JOIN fleet_hosts h ON h.host = u.host AND h.lease_token = u.lease_token
+		WHERE u.state = 'in_flight' AND h.leased_by = $1 ORDER BY u.url`, worker)
+	if err != nil {
+		t.Fatal(err)
+	}
+	urls, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return urls
+}
+
+func union(a, b []string) []string {
+	out := slices.Clone(a)
+	for _, s := range b {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// clusterDB creates database name on a private cluster and returns its URL.
+func clusterDB(t *testing.T, admin, name string) string {
+	t.Helper()
+	conn, err := pgx.Connect(t.Context(), admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(t.Context(), "CREATE DATABASE "+name+" TEMPLATE template0 ENCODING 'UTF8'"); err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
