@@ -410,6 +410,23 @@ func CheckPoliteness(log []MultiRequest, parallelism int, delay, slack time.Dura
 	return bad
 }
 
+// MinStartGap returns the shortest time between the starts of two requests
+// of log (0 with fewer than two).
+func MinStartGap(log []MultiRequest) time.Duration {
+	starts := make([]time.Time, len(log))
+	for k, r := range log {
+		starts[k] = r.Start
+	}
+	slices.SortFunc(starts, time.Time.Compare)
+	var best time.Duration
+	for k := 1; k < len(starts); k++ {
+		if gap := starts[k].Sub(starts[k-1]); k == 1 || gap < best {
+			best = gap
+		}
+	}
+	return best
+}
+
 // MaxConcurrent returns the largest number of requests of log in progress at
 // one moment, and the first moment it was reached. A request that ends at the
 // instant another starts does not overlap it.
