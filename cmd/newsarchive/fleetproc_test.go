@@ -140,8 +140,8 @@ func readFleetArchive(t *testing.T, db string, site *testsite.MultiSite) fleetAr
 	defer conn.Close(context.Background())
 	var a fleetArchive
 	for q, dst := range map[string]*int{
-		`SELECT count(*) FROM articles`: &a.articles,
-		`SELECT count(*) FROM versions`: &a.versions,
+		`SELECT count(*) FROM articles`:                                          &a.articles,
+		`SELECT count(*) FROM versions`:                                          &a.versions,
 		`SELECT count(*) FROM fleet_urls WHERE state IN ('queued', 'in_flight')`: &a.live,
 	} {
 		if err := conn.QueryRow(ctx, q).Scan(dst); err != nil {
