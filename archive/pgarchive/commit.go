@@ -53,7 +53,7 @@ func (db *DB) CommitPage(ctx context.Context, l frontier.Lease, c PageCommit) (a
 		if err := checkLease(ctx, tx, l); err != nil {
 			return err
 		}
-		if err := writePage(ctx, tx, l, &c, &p, &r); err != nil {
+		if err := writePage(ctx, tx, l, &c, &p, &r, true); err != nil {
 			return err
 		}
 		return complete(ctx, tx, l, []frontier.Result{c.Result})
@@ -112,7 +112,9 @@ func (db *DB) prepare(c *PageCommit, p *prepared) error {
 	return nil
 }
 
-func writePage(ctx context.Context, tx pgx.Tx, l frontier.Lease, c *PageCommit, p *prepared, r *archive.CommitResult) error {
+// writePage writes c's page and record; leased says c comes with a lease
+// (its redirect target is then marked done in the frontier).
+func writePage(ctx context.Context, tx pgx.Tx, l frontier.Lease, c *PageCommit, p *prepared, r *archive.CommitResult, leased bool) error {
 	pg := c.Page
 	if pg == nil {
 		return nil
@@ -128,7 +130,7 @@ func writePage(ctx context.Context, tx pgx.Tx, l frontier.Lease, c *PageCommit, 
 	if err := insertPage(ctx, tx, l, pg, p, c.ExtractError, r); err != nil {
 		return err
 	}
-	if finalURL != c.Result.URL {
+	if leased && finalURL != c.Result.URL {
 		// The redirect's target is archived with this page: no worker
 		// fetches it again.
 		if _, err := enqueue(ctx, tx, []frontier.Entry{{URL: finalURL, Via: c.Result.URL}}); err != nil {
