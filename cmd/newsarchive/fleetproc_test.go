@@ -61,14 +61,20 @@ func fleetUA(name string) string { return userAgent(name + "@fleet.test") }
 // startFleetWorker starts a worker on db crawling the site's seeds.
 func startFleetWorker(t *testing.T, db, name string, site *testsite.MultiSite) *fleetWorker {
 	t.Helper()
+	args := []string{"crawl", "--db", db, "--worker", name, "--contact", name + "@fleet.test",
+		"--delay", fleetDelay.String(), "--parallelism", fmt.Sprint(fleetParallelism),
+		"--lease-ttl", fleetLeaseTTL.String()}
+	return startChild(t, name, append(args, site.Seeds()...))
+}
+
+// startChild starts this binary as the newsarchive command with args; it is
+// killed, if still running, when t ends, and its output logged if t failed.
+func startChild(t testing.TB, name string, args []string) *fleetWorker {
+	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	args := []string{"crawl", "--db", db, "--worker", name, "--contact", name + "@fleet.test",
-		"--delay", fleetDelay.String(), "--parallelism", fmt.Sprint(fleetParallelism),
-		"--lease-ttl", fleetLeaseTTL.String()}
-	args = append(args, site.Seeds()...)
 	w := &fleetWorker{name: name, cmd: exec.Command(exe, args...), stderr: &lockedBuffer{}, stdout: &lockedBuffer{}, done: make(chan struct{})}
 	w.cmd.Env = append(os.Environ(), "NEWSARCHIVE_TEST_MAIN=1")
 	w.cmd.Stderr, w.cmd.Stdout = w.stderr, w.stdout
@@ -95,7 +101,7 @@ func startFleetWorker(t *testing.T, db, name string, site *testsite.MultiSite) *
 
 // wait waits for the worker to exit and returns its exit code (-1: killed
 // by a signal or not started).
-func (w *fleetWorker) wait(t *testing.T, deadline time.Time) int {
+func (w *fleetWorker) wait(t testing.TB, deadline time.Time) int {
 	t.Helper()
 	select {
 	case <-w.done:
@@ -107,7 +113,7 @@ func (w *fleetWorker) wait(t *testing.T, deadline time.Time) int {
 			_ = w.cmd.Process.Kill()
 			<-w.done
 		}
-		t.Errorf("worker %s still running after %v; stopped it", w.name, fleetTimeout)
+		t.Errorf("worker %s still running at its deadline; stopped it", w.name)
 	}
 	return w.cmd.ProcessState.ExitCode()
 }
