@@ -385,29 +385,66 @@ func (s *MultiSite) CheckOnce(log []MultiRequest) []string {
 // by a few milliseconds on a loaded machine. It returns one line per
 // violation.
 func CheckPoliteness(log []MultiRequest, parallelism int, delay, slack time.Duration) []string {
-	byHost := map[string][]MultiRequest{}
-	for _, r := range log {
-		byHost[r.Host] = append(byHost[r.Host], r)
-	}
-	hosts := make([]string, 0, len(byHost))
-	for h := range byHost {
-		hosts = append(hosts, h)
-	}
-	sort.Strings(hosts)
 	var bad []string
-	for _, h := range hosts {
-		reqs := byHost[h]
-		sort.Slice(reqs, func(a, b int) bool { return reqs[a].Start.Before(reqs[b].Start) })
-		for k := 1; k < len(reqs); k++ {
-			if gap := reqs[k].Start.Sub(reqs[k-1].Start); gap < delay-slack {
-				bad = append(bad, fmt.Sprintf("%s: %s started %v after %s (delay %v)", h, reqs[k].Path, gap, reqs[k-1].Path, delay))
-			}
-		}
-		if n, at := MaxConcurrent(reqs); n > parallelism {
+	for _, g := range ShortGaps(log, delay-slack) {
+		bad = append(bad, g.String(delay))
+	}
+	for _, h := range hostsIn(log) {
+		if n, at := MaxConcurrent(ofHost(log, h)); n > parallelism {
 			bad = append(bad, fmt.Sprintf("%s: %d requests at once at %s (parallelism %d)", h, n, at.Format("15:04:05.000000"), parallelism))
 		}
 	}
 	return bad
+}
+
+// Gap is two successive starts of requests to one host.
+type Gap struct {
+	Prev, Next MultiRequest
+}
+
+// Len is the time between the two starts.
+func (g Gap) Len() time.Duration { return g.Next.Start.Sub(g.Prev.Start) }
+
+// String describes the gap as a violation of delay.
+func (g Gap) String(delay time.Duration) string {
+	return fmt.Sprintf("%s: %s started %v after %s (delay %v)", g.Next.Host, g.Next.Path, g.Len(), g.Prev.Path, delay)
+}
+
+// ShortGaps returns, host by host, every pair of successive request starts
+// closer than min.
+func ShortGaps(log []MultiRequest, min time.Duration) []Gap {
+	var out []Gap
+	for _, h := range hostsIn(log) {
+		reqs := ofHost(log, h)
+		sort.SliceStable(reqs, func(a, b int) bool { return reqs[a].Start.Before(reqs[b].Start) })
+		for k := 1; k < len(reqs); k++ {
+			if g := (Gap{reqs[k-1], reqs[k]}); g.Len() < min {
+				out = append(out, g)
+			}
+		}
+	}
+	return out
+}
+
+func hostsIn(log []MultiRequest) []string {
+	var hosts []string
+	for _, r := range log {
+		if !slices.Contains(hosts, r.Host) {
+			hosts = append(hosts, r.Host)
+		}
+	}
+	sort.Strings(hosts)
+	return hosts
+}
+
+func ofHost(log []MultiRequest, host string) []MultiRequest {
+	var out []MultiRequest
+	for _, r := range log {
+		if r.Host == host {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // MinStartGap returns the shortest time between the starts of two requests
