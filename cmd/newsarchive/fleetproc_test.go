@@ -59,12 +59,18 @@ type fleetWorker struct {
 // site's log tells the workers apart.
 func fleetUA(name string) string { return userAgent(name + "@fleet.test") }
 
-// startFleetWorker starts a worker on db crawling the site's seeds.
+// startFleetWorker starts a worker on db crawling the site's seeds, with
+// --lease-ttl fleetLeaseTTL.
 func startFleetWorker(t *testing.T, db, name string, site *testsite.MultiSite) *fleetWorker {
+	t.Helper()
+	return startFleetWorkerTTL(t, db, name, site, fleetLeaseTTL)
+}
+
+func startFleetWorkerTTL(t *testing.T, db, name string, site *testsite.MultiSite, ttl time.Duration) *fleetWorker {
 	t.Helper()
 	args := []string{"crawl", "--db", db, "--worker", name, "--contact", name + "@fleet.test",
 		"--delay", fleetDelay.String(), "--parallelism", fmt.Sprint(fleetParallelism),
-		"--lease-ttl", fleetLeaseTTL.String()}
+		"--lease-ttl", ttl.String()}
 	return startChild(t, name, append(args, site.Seeds()...))
 }
 
@@ -386,6 +392,11 @@ func TestFleetThreeWorkers(t *testing.T) {
 			for _, r := range log {
 				if r.Host == pu.Host && r.Path == pu.RequestURI() && r.UserAgent != fleetUA(victim.name) && r.Start.After(killedAt) {
 					ok = true
+					// The lease is renewed every TTL/3, so it expires at least
+					// 2/3 TTL after the kill; none may take it over sooner.
+					if early := r.Start.Sub(killedAt); early < fleetLeaseTTL/2 {
+						t.Errorf("%s taken over %v after the kill, before %s's lease (TTL %v) could expire", u, early, victim.name, fleetLeaseTTL)
+					}
 				}
 			}
 			if !ok {
@@ -395,16 +406,47 @@ func TestFleetThreeWorkers(t *testing.T) {
 		if len(notTaken) > 0 {
 			t.Errorf("%d of the %d URLs %s held were not fetched again by another worker after the kill: %v", len(notTaken), len(held), victim.name, notTaken)
 		}
-		// Duplicate fetches of articles only where w1's fetch was cut short.
-		dups := 0
-		for _, line := range site.CheckOnce(log) {
-			if strings.Contains(line, "never fetched") {
-				t.Errorf("article %s", line)
-			} else {
-				dups++
+		dups := checkRefetches(t, site, log, fleetUA(victim.name))
+		t.Logf("%d articles fetched twice (the killed worker's unfinished fetches)", dups)
+		a := readFleetArchive(t, db, site)
+		t.Logf("raw pages stored per worker (archive): %v", a.byWorker)
+		checkArchivedOnce(t, a, site)
+	})
+
+	t.Run("interrupt", func(t *testing.T) {
+		// Ctrl-C hands the worker's leases back: with a lease TTL far longer
+		// than the crawl, the others can finish its URLs only that way.
+		const ttl = 5 * time.Minute
+		db := pgtest.DB(t)
+		site := fleetSite(t)
+		start := time.Now()
+		var workers []*fleetWorker
+		for _, n := range names {
+			workers = append(workers, startFleetWorkerTTL(t, db, n, site, ttl))
+		}
+		victim := workers[0]
+		deadline := start.Add(fleetTimeout)
+		for articleFetchesBy(site, site.Requests(), names)[victim.name] < 20 && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond)
+		}
+		if err := victim.cmd.Process.Signal(os.Interrupt); err != nil {
+			t.Fatal(err)
+		}
+		stoppedAt := time.Now()
+		if code := victim.wait(t, deadline); code != exitInterrupted {
+			t.Errorf("interrupted worker exited %d, want %d", code, exitInterrupted)
+		}
+		t.Logf("%s stopped in %v", victim.name, time.Since(stoppedAt).Round(time.Millisecond))
+		for _, w := range workers[1:] {
+			if code := w.wait(t, deadline); code != 0 {
+				t.Errorf("worker %s exited %d, want 0", w.name, code)
 			}
 		}
-		t.Logf("%d articles fetched twice (the killed worker's unfinished fetches)", dups)
+		t.Logf("crawl ended %v after the interrupt (lease TTL %v)", time.Since(stoppedAt).Round(time.Millisecond), ttl)
+		log := site.Requests()
+		checkPolite(t, log)
+		dups := checkRefetches(t, site, log, fleetUA(victim.name))
+		t.Logf("%d articles fetched twice (fetches the interrupt cut short)", dups)
 		a := readFleetArchive(t, db, site)
 		t.Logf("raw pages stored per worker (archive): %v", a.byWorker)
 		checkArchivedOnce(t, a, site)
@@ -452,6 +494,38 @@ func TestFleetThreeWorkers(t *testing.T) {
 			t.Logf("PostgreSQL server log (tail):\n%s", tailLines(cluster.ServerLog(), 30))
 		}
 	})
+}
+
+// checkRefetches checks that every article was fetched, and fetched twice
+// only where the first fetch was cut short by victim's end (the User-Agent
+// of the worker killed or interrupted): no article is fetched more than once
+// by the others. It returns how many articles were fetched again.
+func checkRefetches(t *testing.T, site *testsite.MultiSite, log []testsite.MultiRequest, victimUA string) int {
+	t.Helper()
+	byVictim, byOthers := map[string]int{}, map[string]int{}
+	for _, r := range log {
+		if r.Method != "GET" || !site.IsArticle(r.Path) {
+			continue
+		}
+		u := "http://" + r.Host + r.Path
+		if r.UserAgent == victimUA {
+			byVictim[u]++
+		} else {
+			byOthers[u]++
+		}
+	}
+	again := 0
+	for _, u := range site.ArticleURLs() {
+		switch v, o := byVictim[u], byOthers[u]; {
+		case v+o == 0:
+			t.Errorf("%s never fetched", u)
+		case v > 1 || o > 1:
+			t.Errorf("%s fetched %d times by the stopped worker and %d times by the others, want at most once each", u, v, o)
+		case v == 1 && o == 1:
+			again++
+		}
+	}
+	return again
 }
 
 // inFlightUnder returns the URLs in flight under the leases worker holds.
