@@ -59,18 +59,26 @@ type fleetWorker struct {
 // site's log tells the workers apart.
 func fleetUA(name string) string { return userAgent(name + "@fleet.test") }
 
+// fleetCapacity is the --workers of each worker process (when crawl has the
+// flag): one host's --parallelism, so one worker cannot fetch the whole
+// three-host site at full speed by itself and the fleet has work for all
+// three. Without a cap, a worker that can fetch every host at once keeps
+// re-claiming them as it releases them, and the others may find none ready.
+const fleetCapacity = fleetParallelism
+
 // startFleetWorker starts a worker on db crawling the site's seeds, with
 // --lease-ttl fleetLeaseTTL.
-func startFleetWorker(t *testing.T, db, name string, site *testsite.MultiSite) *fleetWorker {
+func startFleetWorker(t *testing.T, db, name string, site *testsite.MultiSite, extra []string) *fleetWorker {
 	t.Helper()
-	return startFleetWorkerTTL(t, db, name, site, fleetLeaseTTL)
+	return startFleetWorkerTTL(t, db, name, site, fleetLeaseTTL, extra)
 }
 
-func startFleetWorkerTTL(t *testing.T, db, name string, site *testsite.MultiSite, ttl time.Duration) *fleetWorker {
+func startFleetWorkerTTL(t *testing.T, db, name string, site *testsite.MultiSite, ttl time.Duration, extra []string) *fleetWorker {
 	t.Helper()
 	args := []string{"crawl", "--db", db, "--worker", name, "--contact", name + "@fleet.test",
 		"--delay", fleetDelay.String(), "--parallelism", fmt.Sprint(fleetParallelism),
 		"--lease-ttl", ttl.String()}
+	args = append(args, extra...)
 	return startChild(t, name, append(args, site.Seeds()...))
 }
 
@@ -297,6 +305,12 @@ func TestFleetThreeWorkers(t *testing.T) {
 		t.Skip("-short: three crawler processes")
 	}
 	names := []string{"w1", "w2", "w3"}
+	var extra []string
+	if crawlHasFlag(t, "workers") {
+		extra = []string{"--workers", fmt.Sprint(fleetCapacity)}
+	} else {
+		t.Logf("crawl has no --workers flag: each worker runs its default concurrency and may take every host")
+	}
 
 	t.Run("together", func(t *testing.T) {
 		db := pgtest.DB(t)
@@ -304,7 +318,7 @@ func TestFleetThreeWorkers(t *testing.T) {
 		start := time.Now()
 		var workers []*fleetWorker
 		for _, n := range names {
-			workers = append(workers, startFleetWorker(t, db, n, site))
+			workers = append(workers, startFleetWorker(t, db, n, site, extra))
 		}
 		deadline := start.Add(fleetTimeout)
 		for _, w := range workers {
@@ -336,7 +350,7 @@ func TestFleetThreeWorkers(t *testing.T) {
 		start := time.Now()
 		var workers []*fleetWorker
 		for _, n := range names {
-			workers = append(workers, startFleetWorker(t, db, n, site))
+			workers = append(workers, startFleetWorker(t, db, n, site, extra))
 		}
 		victim := workers[0]
 		conn, err := pgx.Connect(t.Context(), db)
@@ -422,7 +436,7 @@ func TestFleetThreeWorkers(t *testing.T) {
 		start := time.Now()
 		var workers []*fleetWorker
 		for _, n := range names {
-			workers = append(workers, startFleetWorkerTTL(t, db, n, site, ttl))
+			workers = append(workers, startFleetWorkerTTL(t, db, n, site, ttl, extra))
 		}
 		victim := workers[0]
 		deadline := start.Add(fleetTimeout)
@@ -459,7 +473,7 @@ func TestFleetThreeWorkers(t *testing.T) {
 		start := time.Now()
 		var workers []*fleetWorker
 		for _, n := range names {
-			workers = append(workers, startFleetWorker(t, db, n, site))
+			workers = append(workers, startFleetWorker(t, db, n, site, extra))
 		}
 		deadline := start.Add(fleetTimeout)
 		for len(site.Requests()) < site.Articles()/3 && time.Now().Before(deadline) {
