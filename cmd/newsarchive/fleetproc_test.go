@@ -352,32 +352,15 @@ func TestFleetThreeWorkers(t *testing.T) {
 		for _, n := range names {
 			workers = append(workers, startFleetWorker(t, db, n, site, extra))
 		}
-		victim := workers[0]
 		conn, err := pgx.Connect(t.Context(), db)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer conn.Close(context.Background())
-		// Kill w1 once it has fetched some articles and holds a lease with
-		// URLs in flight: those are the URLs the others must take over.
-		var held []string
+		// Kill a worker once it has fetched some articles and holds a lease
+		// with URLs in flight: those are the URLs the others must take over.
 		deadline := start.Add(fleetTimeout)
-		for time.Now().Before(deadline) {
-			if articleFetchesBy(site, site.Requests(), names)[victim.name] >= 20 {
-				held = inFlightUnder(t, conn, victim.name)
-				if len(held) > 0 {
-					break
-				}
-			}
-			select {
-			case <-victim.done:
-				t.Fatalf("worker %s exited (%v) before it could be killed", victim.name, victim.err)
-			case <-time.After(5 * time.Millisecond):
-			}
-		}
-		if len(held) == 0 {
-			t.Fatalf("worker %s never held a lease with URLs in flight after 20 articles", victim.name)
-		}
+		victim, held := pickVictim(t, site, workers, names, conn, deadline)
 		if err := victim.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 			t.Fatal(err)
 		}
@@ -386,7 +369,10 @@ func TestFleetThreeWorkers(t *testing.T) {
 		// What it held just before the kill (it may have claimed more since).
 		held = union(held, inFlightUnder(t, conn, victim.name))
 		t.Logf("killed %s at %v holding %d URLs in flight, e.g. %v", victim.name, killedAt.Sub(start).Round(time.Millisecond), len(held), held[:min(3, len(held))])
-		for _, w := range workers[1:] {
+		for _, w := range workers {
+			if w == victim {
+				continue
+			}
 			if code := w.wait(t, deadline); code != 0 {
 				t.Errorf("worker %s exited %d, want 0", w.name, code)
 			}
@@ -438,11 +424,13 @@ func TestFleetThreeWorkers(t *testing.T) {
 		for _, n := range names {
 			workers = append(workers, startFleetWorkerTTL(t, db, n, site, ttl, extra))
 		}
-		victim := workers[0]
-		deadline := start.Add(fleetTimeout)
-		for articleFetchesBy(site, site.Requests(), names)[victim.name] < 20 && time.Now().Before(deadline) {
-			time.Sleep(5 * time.Millisecond)
+		conn, err := pgx.Connect(t.Context(), db)
+		if err != nil {
+			t.Fatal(err)
 		}
+		defer conn.Close(context.Background())
+		deadline := start.Add(fleetTimeout)
+		victim, held := pickVictim(t, site, workers, names, conn, deadline)
 		if err := victim.cmd.Process.Signal(os.Interrupt); err != nil {
 			t.Fatal(err)
 		}
@@ -451,7 +439,14 @@ func TestFleetThreeWorkers(t *testing.T) {
 			t.Errorf("interrupted worker exited %d, want %d", code, exitInterrupted)
 		}
 		t.Logf("%s stopped in %v", victim.name, time.Since(stoppedAt).Round(time.Millisecond))
-		for _, w := range workers[1:] {
+		t.Logf("%s held %d URLs in flight when interrupted", victim.name, len(held))
+		if n := len(inFlightUnder(t, conn, victim.name)); n != 0 {
+			t.Errorf("%s exited with %d URLs still in flight under its leases, want all handed back", victim.name, n)
+		}
+		for _, w := range workers {
+			if w == victim {
+				continue
+			}
 			if code := w.wait(t, deadline); code != 0 {
 				t.Errorf("worker %s exited %d, want 0", w.name, code)
 			}
@@ -540,6 +535,36 @@ func checkRefetches(t *testing.T, site *testsite.MultiSite, log []testsite.Multi
 		}
 	}
 	return again
+}
+
+// pickVictim waits for a running worker that has fetched a few articles and
+// holds a lease with URLs in flight, and returns it with those URLs.
+func pickVictim(t *testing.T, site *testsite.MultiSite, workers []*fleetWorker, names []string, conn *pgx.Conn, deadline time.Time) (*fleetWorker, []string) {
+	t.Helper()
+	const minArticles = 8
+	for time.Now().Before(deadline) {
+		by := articleFetchesBy(site, site.Requests(), names)
+		running := 0
+		for _, w := range workers {
+			select {
+			case <-w.done:
+				continue
+			default:
+			}
+			running++
+			if by[w.name] >= minArticles {
+				if held := inFlightUnder(t, conn, w.name); len(held) > 0 {
+					return w, held
+				}
+			}
+		}
+		if running == 0 {
+			t.Fatalf("every worker exited before one could be stopped mid-crawl")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("no worker held a lease with URLs in flight after %d articles", minArticles)
+	return nil, nil
 }
 
 // inFlightUnder returns the URLs in flight under the leases worker holds.
