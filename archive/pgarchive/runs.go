@@ -56,10 +56,19 @@ func (db *DB) StartRun(ctx context.Context, worker, kind string, seeds, requeue 
 			return err
 		}
 		if kind == RunCrawl {
-			// A restarted worker's old leases: expired now, so that a claim
-			// (this worker's or another's) takes them over at once.
-			if _, err := tx.Exec(ctx, `UPDATE fleet_hosts SET lease_expires = now()
-				WHERE leased_by = $1 AND lease_expires > now()`, worker); err != nil {
+			// A restarted worker's old leases are handed back: their URLs
+			// in flight are queued again at once. Host rows are locked
+			// first, in host order, as every fleet transaction does.
+			if _, err := tx.Exec(ctx, `WITH h AS (
+					SELECT host FROM fleet_hosts WHERE leased_by = $1 AND lease_expires IS NOT NULL
+					ORDER BY host FOR NO KEY UPDATE
+				), released AS (
+					UPDATE fleet_hosts SET lease_expires = NULL, leased_by = '' FROM h WHERE fleet_hosts.host = h.host
+					RETURNING fleet_hosts.host
+				)
+				UPDATE fleet_urls u SET state = 'queued', reason = $2, lease_token = 0, updated_at = now()
+				FROM released WHERE u.host = released.host AND u.state = 'in_flight'`,
+				worker, string(frontier.ReasonInterrupted)); err != nil {
 				return err
 			}
 			err := tx.QueryRow(ctx, `SELECT id FROM runs WHERE kind = 'crawl' AND status <> 'finished'

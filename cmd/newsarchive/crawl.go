@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/newsarchive/newsarchive/archive"
 	"github.com/newsarchive/newsarchive/extract"
+	"github.com/newsarchive/newsarchive/frontier"
 	"github.com/newsarchive/newsarchive/ingest"
 	"github.com/newsarchive/newsarchive/scraper"
 )
@@ -45,6 +47,13 @@ type crawlOptions struct {
 	// noOptimize keeps the run's finish from merging the search index
 	// after a large crawl (--no-optimize).
 	noOptimize bool
+	// worker names this process in a PostgreSQL fleet (--worker), and
+	// leaseTTL is how long its host leases last unless renewed.
+	worker   string
+	leaseTTL time.Duration
+	// fleetCounts, set on PostgreSQL, gives the fleet's totals for the
+	// progress line and the summary.
+	fleetCounts func(context.Context) (map[frontier.State]int, error)
 }
 
 // defaultMaxParse is --max-parse by default: a 4 MiB prefix holds the
@@ -57,9 +66,17 @@ const crawlMemoryLimit = 160 << 20
 const crawlExamples = `  newsarchive crawl https://www.tesmanian.com/blogs/tesmanian-blog
   newsarchive crawl --db tesmanian.db --contact mailto:me@example.org --max-pages 500 https://www.tesmanian.com/
   newsarchive crawl --json --quiet --delay 0 http://127.0.0.1:8080/   # loopback copy, no delay
+  newsarchive crawl --db postgres://archive@db.example.org/news --worker crawler-3 https://www.example.org/
 Run the same command again to resume an interrupted crawl; once a crawl has
 finished, running it again re-crawls with conditional requests (ETag /
 If-Modified-Since) and stores a new version of each article that changed.
+
+With --db postgres://… (or NEWSARCHIVE_DB) the crawl is a worker of a fleet:
+the same command on several machines joins one run and shares one frontier;
+a host is fetched by one worker at a time (--parallelism and --delay hold
+across the fleet). A worker exits when the fleet has nothing queued or in
+flight. On a finished fleet archive a new crawl queues the seeds, sitemaps and
+feeds again to find new links; URLs already archived are not fetched again.
 `
 
 func runCrawl(ctx context.Context, e *env, args []string) error {
@@ -109,8 +126,13 @@ func parseCrawlFlags(e *env, args []string) (*crawlOptions, error) {
 	var requisites optionalBool
 	fs.Var(&requisites, "page-requisites", "also fetch the stylesheets, images, icons and fonts of every page, from any host (default: on with --warc; --page-requisites=false turns them off)")
 	noOptimize := fs.Bool("no-optimize", false, "do not merge the search index after a large crawl (it rewrites the whole index: minutes at a million articles)")
+	worker := fs.String("worker", "", "PostgreSQL only: this worker's name in leases, pages, runs and logs (default host-pid)")
+	leaseTTL := fs.Duration("lease-ttl", defaultLeaseTTL, "PostgreSQL only: a host lease lapses this long after its last renewal (renewed every third of it); a dead worker's hosts go back to the fleet then")
 	if err := parseFlags(e, fs, args); err != nil {
 		return nil, err
+	}
+	if *leaseTTL < 300*time.Millisecond {
+		return nil, usagef("--lease-ttl must be at least 300ms")
 	}
 	if *warcMax <= 0 {
 		return nil, usagef("--warc-max-size must be > 0")
@@ -136,6 +158,7 @@ func parseCrawlFlags(e *env, args []string) (*crawlOptions, error) {
 
 		warcDir: *warcDir, warcMaxSize: *warcMax,
 		maxParse: *ff.maxParse, noOptimize: *noOptimize,
+		worker: cmp.Or(*worker, defaultWorker()), leaseTTL: *leaseTTL,
 	}, nil
 }
 
@@ -167,6 +190,13 @@ type crawlSummary struct {
 	TrapTemplates []trapTemplate `json:"trap_templates"`
 	Seconds       float64        `json:"seconds"`
 	PagesPerSec   float64        `json:"pages_per_second"`
+	// Worker, Fleet and DroppedStale are set on PostgreSQL: this worker's
+	// name, the fleet frontier's totals at the end, and the pages this
+	// worker fetched but did not store because its lease had been taken
+	// over (another worker stores them).
+	Worker       string       `json:"worker,omitempty"`
+	Fleet        *fleetTotals `json:"fleet,omitempty"`
+	DroppedStale int64        `json:"dropped_stale_lease,omitempty"`
 }
 
 // trapTemplate is a URL pattern trap defence cut, with its skipped URLs.
@@ -180,11 +210,12 @@ type trapTemplate struct {
 // lock: what crawl and watch both start with. closeArchive closes the
 // store and releases the lock.
 func openForFetching(ctx context.Context, db string, maxParse int64) (ex *extract.Extractor, store *archive.Store, closeArchive func(), err error) {
-	ex, err = extract.Default()
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("load extraction rules: %w", err)
+	if isPostgres(db) {
+		return nil, nil, nil, errors.New("watch does not run on PostgreSQL yet: crawl and import do (watch a SQLite archive, then newsarchive copy it)")
 	}
-	ex = ex.WithMaxParse(int(min(maxParse, math.MaxInt32)))
+	if ex, err = loadExtractor(maxParse); err != nil {
+		return nil, nil, nil, err
+	}
 	unlock, err := lockArchive(db)
 	if err != nil {
 		return nil, nil, nil, err
@@ -197,16 +228,57 @@ func openForFetching(ctx context.Context, db string, maxParse int64) (ex *extrac
 	return ex, store, func() { store.Close(); unlock() }, nil
 }
 
-// crawl runs one crawl (or resumes one) into opts.db.
+// loadExtractor loads the extraction rules, parsing at most maxParse bytes
+// of a page.
+func loadExtractor(maxParse int64) (*extract.Extractor, error) {
+	ex, err := extract.Default()
+	if err != nil {
+		return nil, fmt.Errorf("load extraction rules: %w", err)
+	}
+	return ex.WithMaxParse(int(min(maxParse, math.MaxInt32))), nil
+}
+
+// crawl runs one crawl (or resumes one) into opts.db: a SQLite file, or a
+// PostgreSQL database as a worker of the fleet.
 func crawl(ctx context.Context, e *env, logger *slog.Logger, opts *crawlOptions) (*crawlSummary, error) {
 	if opts.cfg.UserAgent == "" {
 		opts.cfg.UserAgent = userAgent(opts.cfg.Contact)
 	}
-	ex, store, closeArchive, err := openForFetching(ctx, opts.db, opts.maxParse)
-	if err != nil {
-		return nil, err
+	var (
+		ex    *extract.Extractor
+		store ingest.Store
+		fleet *ingest.FleetStore
+		err   error
+	)
+	if isPostgres(opts.db) {
+		if ex, err = loadExtractor(opts.maxParse); err != nil {
+			return nil, err
+		}
+		logger = logger.With("worker", opts.worker)
+		var closeStore func()
+		fleet, closeStore, err = openFleetStore(ctx, opts.db, fleetSettings{
+			worker: opts.worker, leaseTTL: opts.leaseTTL, delay: opts.cfg.Delay,
+			perLease: max(16, 4*opts.cfg.Parallelism),
+		}, logger)
+		if err != nil {
+			return nil, err
+		}
+		defer closeStore()
+		store = fleet
+		opts.fleetCounts = fleet.FleetCounts
+	} else {
+		var (
+			sqlite       *archive.Store
+			closeArchive func()
+		)
+		ex, sqlite, closeArchive, err = openForFetching(ctx, opts.db, opts.maxParse)
+		if err != nil {
+			return nil, err
+		}
+		defer closeArchive()
+		store = sqlite
 	}
-	defer closeArchive()
+	dbName := redactURL(opts.db)
 
 	settings := map[string]any{
 		"parallelism": opts.cfg.Parallelism, "delay": opts.cfg.Delay.String(),
@@ -220,10 +292,13 @@ func crawl(ctx context.Context, e *env, logger *slog.Logger, opts *crawlOptions)
 	if err != nil {
 		return nil, err
 	}
-	if run.Resumed {
+	switch {
+	case fleet != nil && run.Resumed:
+		logger.Info("joined the fleet's crawl", "run", run.ID, "db", dbName)
+	case run.Resumed:
 		logger.Info("resuming interrupted crawl", "run", run.ID)
-	} else {
-		logger.Info("crawl started", "run", run.ID, "db", opts.db)
+	default:
+		logger.Info("crawl started", "run", run.ID, "db", dbName)
 	}
 	if opts.warcDir != "" { // crawl --warc
 		rec, err := ingest.NewWARCRecorder(ingest.WARCOptions{
@@ -254,7 +329,7 @@ func crawl(ctx context.Context, e *env, logger *slog.Logger, opts *crawlOptions)
 	counts := run.Counts()
 	sum := &crawlSummary{
 		Outcomes: counts.Outcomes, Reasons: counts.Reasons,
-		DB: opts.db, RunID: run.ID, Resumed: run.Resumed,
+		DB: dbName, RunID: run.ID, Resumed: run.Resumed,
 		Interrupted: res.Interrupted || ctx.Err() != nil,
 		Pages:       counts.Pages, Requisites: counts.Requisites, Articles: counts.Articles,
 		NewArticles: counts.NewArticles, NewVersions: counts.NewVersions,
@@ -271,8 +346,20 @@ func crawl(ctx context.Context, e *env, logger *slog.Logger, opts *crawlOptions)
 		sum.TrapTemplates = append(sum.TrapTemplates, trapTemplate{Template: c.Key, Skipped: c.N})
 	}
 	// Record the outcome even when interrupted: the run stays resumable.
+	// On PostgreSQL, Finish first hands back the leases still held.
 	if ferr := run.Finish(ctx, res.Status, counts.RunCounts()); ferr != nil && runErr == nil {
 		runErr = ferr
+	}
+	if fleet != nil {
+		sum.Worker, sum.DroppedStale = opts.worker, fleet.Dropped()
+		if c, err := fleet.FleetCounts(context.WithoutCancel(ctx)); err == nil {
+			t := fleetTotalsOf(c)
+			sum.Fleet = &t
+			logger.Info("worker finished", "status", res.Status, "pages", counts.Pages, "articles", counts.Articles,
+				"fleet_done", t.Done, "fleet_queued", t.Queued, "fleet_in_flight", t.InFlight, "fleet_failed", t.Failed)
+		} else {
+			logger.Warn("fleet totals", "err", err)
+		}
 	}
 	if runErr != nil && !errors.Is(runErr, context.Canceled) {
 		return sum, runErr
@@ -311,6 +398,12 @@ func printCrawlSummary(w io.Writer, s *crawlSummary, asJSON bool) {
 	}
 	if s.ExtractFail > 0 {
 		fmt.Fprintf(w, "  extraction failures: %d (raw pages kept)\n", s.ExtractFail)
+	}
+	if s.Fleet != nil {
+		fmt.Fprintf(w, "  worker:    %s; %s\n", s.Worker, s.Fleet)
+	}
+	if s.DroppedStale > 0 {
+		fmt.Fprintf(w, "  dropped:   %d fetched pages whose lease another worker had taken over\n", s.DroppedStale)
 	}
 	fmt.Fprintf(w, "  archive:   %s (run %d)\n", s.DB, s.RunID)
 }

@@ -42,7 +42,7 @@ func benchImportBomb(ctx context.Context, args map[string]string) (crawlbench.Re
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	m := crawlbench.StartMeter()
 	sum, err := importWARCs(ctx, logger, filepath.Join(dir, "a.db"), []string{args[benchArgWARC]}, runtime.GOMAXPROCS(0),
-		scraper.DefaultConfig().MaxBodyBytes, false)
+		scraper.DefaultConfig().MaxBodyBytes, false, "")
 	if err != nil {
 		return crawlbench.Result{}, err
 	}

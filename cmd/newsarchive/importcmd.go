@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,7 +17,6 @@ import (
 	"time"
 
 	"github.com/newsarchive/newsarchive/archive"
-	"github.com/newsarchive/newsarchive/extract"
 	"github.com/newsarchive/newsarchive/ingest"
 	"github.com/newsarchive/newsarchive/scraper"
 	"github.com/newsarchive/newsarchive/warc"
@@ -99,6 +99,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	quiet := fs.Bool("quiet", false, "only warnings in the log")
 	asJSON := fs.Bool("json", false, "print the summary as JSON (logs as JSON on stderr)")
 	noOptimize := fs.Bool("no-optimize", false, "do not merge the search index after a large import (it rewrites the whole index: minutes at a million articles)")
+	worker := fs.String("worker", "", "PostgreSQL only: the name stored with the imported pages and the run (default host-pid)")
 	if err := parseFlags(e, fs, args); err != nil {
 		return err
 	}
@@ -109,7 +110,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		return usagef("--workers and --max-body must be > 0")
 	}
 	logger := newLogger(e, *quiet, *asJSON)
-	sum, err := importWARCs(ctx, logger, dbPath(e, *db), fs.Args(), *workers, *maxBody, *noOptimize)
+	sum, err := importWARCs(ctx, logger, dbPath(e, *db), fs.Args(), *workers, *maxBody, *noOptimize, cmp.Or(*worker, defaultWorker()))
 	if sum != nil {
 		printImportSummary(e.stdout, sum, *asJSON)
 	}
@@ -135,29 +136,43 @@ func runImport(ctx context.Context, e *env, args []string) error {
 // importWARCs imports files into the archive db through the crawl's own
 // pipeline (ingest): one run, its results fed by Run.Submit. noOptimize
 // keeps Run.Finish from merging the search index after a large import.
-func importWARCs(ctx context.Context, logger *slog.Logger, db string, files []string, workers int, maxBody int64, noOptimize bool) (*importSummary, error) {
-	ex, err := extract.Default()
-	if err != nil {
-		return nil, fmt.Errorf("load extraction rules: %w", err)
-	}
+// On PostgreSQL the import is a run of its own, named worker, committed
+// page by page without touching the fleet frontier, so it may run while a
+// fleet crawls.
+func importWARCs(ctx context.Context, logger *slog.Logger, db string, files []string, workers int, maxBody int64, noOptimize bool, worker string) (*importSummary, error) {
 	// As crawl does by default: a huge page costs a bounded DOM (the raw
 	// page is still archived whole).
-	ex = ex.WithMaxParse(defaultMaxParse)
-	unlock, err := lockArchive(db)
+	ex, err := loadExtractor(defaultMaxParse)
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
-	store, err := archive.Open(ctx, db)
-	if err != nil {
-		return nil, fmt.Errorf("open archive: %w", err)
+	var store ingest.Store
+	if isPostgres(db) {
+		fs, closeStore, err := openFleetStore(ctx, db, fleetSettings{worker: worker, imports: true}, logger)
+		if err != nil {
+			return nil, err
+		}
+		defer closeStore()
+		store = fs
+	} else {
+		unlock, err := lockArchive(db)
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
+		sqlite, err := archive.Open(ctx, db)
+		if err != nil {
+			return nil, fmt.Errorf("open archive: %w", err)
+		}
+		defer sqlite.Close()
+		if last, ok, err := ingest.LatestUnfinished(ctx, sqlite); err != nil {
+			return nil, err
+		} else if ok {
+			return nil, fmt.Errorf("run %d of %s did not finish (%s); resume it with crawl before importing", last.ID, db, last.Status)
+		}
+		store = sqlite
 	}
-	defer store.Close()
-	if last, ok, err := ingest.LatestUnfinished(ctx, store); err != nil {
-		return nil, err
-	} else if ok {
-		return nil, fmt.Errorf("run %d of %s did not finish (%s); resume it with crawl before importing", last.ID, db, last.Status)
-	}
+	db = redactURL(db)
 	abs := make([]string, len(files))
 	for i, f := range files {
 		if abs[i], err = filepath.Abs(f); err != nil {
@@ -247,7 +262,7 @@ type importer struct {
 // read reads every file in order and sends the responses to jobs; revisits
 // whose original comes later are resolved at the end, against the files
 // read and then against the archive.
-func (imp *importer) read(ctx context.Context, store *archive.Store, files []string, maxBody int64, jobs chan<- importJob, stop func() bool) error {
+func (imp *importer) read(ctx context.Context, store ingest.Store, files []string, maxBody int64, jobs chan<- importJob, stop func() bool) error {
 	idx := warc.NewIndex()
 	type later struct {
 		ur     *warc.UnresolvedRevisit
@@ -326,7 +341,7 @@ func (imp *importer) read(ctx context.Context, store *archive.Store, files []str
 
 // resolveFromArchive completes a revisit from the latest complete capture
 // of its original URL already in the archive (a previous crawl or import).
-func (imp *importer) resolveFromArchive(ctx context.Context, store *archive.Store, ur *warc.UnresolvedRevisit) bool {
+func (imp *importer) resolveFromArchive(ctx context.Context, store ingest.Store, ur *warc.UnresolvedRevisit) bool {
 	urls := []string{ur.RefersToURL}
 	if c, err := scraper.Canonicalize(ur.RefersToURL); err == nil && c != ur.RefersToURL {
 		urls = append(urls, c)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -33,6 +34,10 @@ func startProgress(e *env, logger *slog.Logger, opts *crawlOptions, c *scraper.C
 		defer wg.Done()
 		t := time.NewTicker(interval)
 		defer t.Stop()
+		var (
+			fleet   fleetTotals
+			fleetAt time.Time
+		)
 		for {
 			select {
 			case <-done:
@@ -47,10 +52,27 @@ func startProgress(e *env, logger *slog.Logger, opts *crawlOptions, c *scraper.C
 				if el > 0 {
 					rate = float64(p.Fetched) / el
 				}
-				if opts.progress {
+				if opts.fleetCounts != nil && (!opts.progress || time.Since(fleetAt) >= 2*time.Second) {
+					// The fleet's totals (PostgreSQL): one query every
+					// two seconds at most.
+					qctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+					if c, err := opts.fleetCounts(qctx); err == nil {
+						fleet, fleetAt = fleetTotalsOf(c), time.Now()
+					}
+					cancel()
+				}
+				switch {
+				case opts.progress && opts.fleetCounts != nil:
+					e.term.setStatus(fmt.Sprintf("%s fetched %d · articles %d · errors %d · %.1f pages/s · fleet done %d · queued %d · in flight %d",
+						spinner(el), p.Fetched, run.Counts().Articles, p.Failed, rate, fleet.Done, fleet.Queued, fleet.InFlight))
+				case opts.progress:
 					e.term.setStatus(fmt.Sprintf("%s fetched %d · articles %d · queue %d · errors %d · %.1f pages/s",
 						spinner(el), p.Fetched, run.Counts().Articles, p.Queued, p.Failed, rate))
-				} else {
+				case opts.fleetCounts != nil:
+					logger.Info("crawl progress", "fetched", p.Fetched, "articles", run.Counts().Articles,
+						"errors", p.Failed, "pages_per_second", fmt.Sprintf("%.1f", rate),
+						"fleet_done", fleet.Done, "fleet_queued", fleet.Queued, "fleet_in_flight", fleet.InFlight)
+				default:
 					logger.Info("crawl progress", "fetched", p.Fetched, "articles", run.Counts().Articles,
 						"queue", p.Queued, "errors", p.Failed, "pages_per_second", fmt.Sprintf("%.1f", rate))
 				}

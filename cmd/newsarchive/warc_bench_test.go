@@ -124,7 +124,7 @@ func BenchmarkImport(b *testing.B) {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	b.ResetTimer()
 	for i := range b.N {
-		sum, err := importWARCs(context.Background(), logger, filepath.Join(dir, fmt.Sprintf("import-%d.db", i)), files, 2*runtime.GOMAXPROCS(0), 16<<20, false)
+		sum, err := importWARCs(context.Background(), logger, filepath.Join(dir, fmt.Sprintf("import-%d.db", i)), files, 2*runtime.GOMAXPROCS(0), 16<<20, false, "")
 		if err != nil {
 			b.Fatal(err)
 		}
