@@ -59,6 +59,7 @@ type fleetBenchRun struct {
 	raw       int64         // compressed raw bytes of the article pages
 	stored    int           // articles in the archive
 	perWorker map[string]int
+	timeline  []int // requests started in each second of the window
 }
 
 func (r fleetBenchRun) pagesPerSec() float64 {
@@ -80,7 +81,7 @@ func (r fleetBenchRun) String() string {
 	if len(r.perWorker) > 1 {
 		s += fmt.Sprintf(", articles per worker %v", r.perWorker)
 	}
-	return s
+	return s + fmt.Sprintf("; requests per second %v", r.timeline)
 }
 
 func envInt(tb testing.TB, name string, def int) int {
@@ -202,6 +203,10 @@ func runFleetProcs(b *testing.B, site *testsite.MultiSite, label string, names [
 		}
 	}
 	r.window = last.Sub(first)
+	r.timeline = make([]int, int(r.window/time.Second)+1)
+	for _, q := range log {
+		r.timeline[int(q.Start.Sub(first)/time.Second)]++
+	}
 	return r
 }
 
