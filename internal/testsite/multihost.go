@@ -30,6 +30,10 @@ type MultiOptions struct {
 	Latency time.Duration
 	// Paragraphs is the number of body paragraphs per article (default 3).
 	Paragraphs int
+	// PadTo pads each article with the generated site's head styles and
+	// script noise to about this many bytes, as real pages carry (0: no
+	// padding, pages of a few KB).
+	PadTo int
 }
 
 // MultiRequest is one request a MultiSite received.
@@ -333,7 +337,14 @@ func (s *MultiSite) article(i int) string {
 	for _, j := range s.related(i) {
 		fmt.Fprintf(&b, "<li><a href=\"%s\">%s</a></li>\n", s.ArticleURL(j), multiTitle(j))
 	}
-	b.WriteString("</ul></aside></main></body></html>\n")
+	b.WriteString("</ul></aside></main>\n")
+	if s.opts.PadTo > 0 {
+		b.WriteString(genHeadNoise)
+		for b.Len() < s.opts.PadTo {
+			b.WriteString(genScriptNoise)
+		}
+	}
+	b.WriteString("</body></html>\n")
 	return b.String()
 }
 

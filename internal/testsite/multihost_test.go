@@ -90,6 +90,10 @@ func TestMultiHostPoliteCrawl(t *testing.T) {
 	if body := getMulti(t, s.ArticleURL(0)); !strings.Contains(body, `href="`+s.ArticleURL(1)+`"`) || !strings.Contains(body, `"NewsArticle"`) {
 		t.Errorf("article 0 does not link to article 1 on the next host, or is no NewsArticle:\n%s", body)
 	}
+	padded := StartMultiHost(t, MultiOptions{Hosts: 1, Articles: 2, PadTo: 50 << 10})
+	if body := getMulti(t, padded.ArticleURL(1)); len(body) < 50<<10 || len(body) > 52<<10 || !strings.HasSuffix(body, "</body></html>\n") {
+		t.Errorf("article padded to 50 KB: %d bytes", len(body))
+	}
 	s.Reset()
 	const delay = 20 * time.Millisecond
 	found := crawlMulti(t, s, delay)
