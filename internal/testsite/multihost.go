@@ -30,9 +30,9 @@ type MultiOptions struct {
 	Latency time.Duration
 	// Paragraphs is the number of body paragraphs per article (default 3).
 	Paragraphs int
-	// PadTo pads each article with the generated site's head styles and
-	// script noise to about this many bytes, as real pages carry (0: no
-	// padding, pages of a few KB).
+	// PadTo pads each article with the generated site's head styles,
+	// script noise and comments of random words to about this many bytes,
+	// as real pages carry (0: no padding, pages of a few KB).
 	PadTo int
 }
 
@@ -339,9 +339,13 @@ func (s *MultiSite) article(i int) string {
 	}
 	b.WriteString("</ul></aside></main>\n")
 	if s.opts.PadTo > 0 {
+		// Script noise compresses to almost nothing when repeated; the
+		// comments of random words between keep the page about as
+		// compressible as the generated site's (100 KB to 20-30 KB).
 		b.WriteString(genHeadNoise)
 		for b.Len() < s.opts.PadTo {
 			b.WriteString(genScriptNoise)
+			fmt.Fprintf(&b, "<!-- %s -->\n", paragraph(r, 250))
 		}
 	}
 	b.WriteString("</body></html>\n")

@@ -91,7 +91,7 @@ func TestMultiHostPoliteCrawl(t *testing.T) {
 		t.Errorf("article 0 does not link to article 1 on the next host, or is no NewsArticle:\n%s", body)
 	}
 	padded := StartMultiHost(t, MultiOptions{Hosts: 1, Articles: 2, PadTo: 50 << 10})
-	if body := getMulti(t, padded.ArticleURL(1)); len(body) < 50<<10 || len(body) > 52<<10 || !strings.HasSuffix(body, "</body></html>\n") {
+	if body := getMulti(t, padded.ArticleURL(1)); len(body) < 50<<10 || len(body) > 54<<10 || !strings.HasSuffix(body, "</body></html>\n") {
 		t.Errorf("article padded to 50 KB: %d bytes", len(body))
 	}
 	s.Reset()
