@@ -138,15 +138,20 @@ type fleetArchive struct {
 	pool *pgxpool.Pool
 }
 
-// openFleetArchive opens the database at url as worker.
-func openFleetArchive(t *testing.T, url, worker string) *fleetArchive {
+// openFleetArchive opens the database at url as worker; set, when given,
+// changes the store's options.
+func openFleetArchive(t *testing.T, url, worker string, set ...func(*FleetOptions)) *fleetArchive {
 	t.Helper()
 	ctx := context.Background()
 	db, err := pgarchive.Open(ctx, url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fs, err := NewFleetStore(FleetOptions{Fleet: db.Fleet(), Archive: db, Worker: worker})
+	o := FleetOptions{Fleet: db.Fleet(), Archive: db, Worker: worker}
+	for _, f := range set {
+		f(&o)
+	}
+	fs, err := NewFleetStore(o)
 	if err != nil {
 		t.Fatal(err)
 	}

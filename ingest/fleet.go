@@ -102,6 +102,8 @@ type FleetStore struct {
 	lastReap time.Time
 	dropped  int64
 
+	hostDelay func(host string) time.Duration // the crawler's per-host gap; nil: Delay
+
 	stopRenew chan struct{}
 	renewDone chan struct{}
 	closeOnce sync.Once
@@ -146,6 +148,14 @@ func NewFleetStore(o FleetOptions) (*FleetStore, error) {
 	}
 	go s.renewLoop()
 	return s, nil
+}
+
+// setHostDelay makes releases rest a host for the crawler's own gap to it
+// (Crawl-delay, slowing down after errors), not only Delay.
+func (s *FleetStore) setHostDelay(f func(host string) time.Duration) {
+	s.mu.Lock()
+	s.hostDelay = f
+	s.mu.Unlock()
 }
 
 // Worker returns the worker's name.
@@ -432,6 +442,9 @@ func (s *FleetStore) committed(ctx context.Context, h *heldLease, c archive.Capt
 		delete(s.byHost, h.l.Host)
 	}
 	lost := h.lost
+	if done && s.hostDelay != nil {
+		h.pace.CrawlDelay = s.hostDelay(h.l.Host)
+	}
 	s.mu.Unlock()
 	if done && !lost {
 		s.release(ctx, h)

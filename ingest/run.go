@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/newsarchive/newsarchive/archive"
 	"github.com/newsarchive/newsarchive/extract"
@@ -118,6 +119,11 @@ func (r *Run) Crawler(cfg scraper.Config, logger *slog.Logger) (*scraper.Crawler
 	c, err := scraper.New(cfg, &runFrontier{store: r.p.Store, runID: r.ID}, sk, &history{store: r.p.Store}, logger)
 	if err != nil {
 		return nil, fmt.Errorf("new crawler: %w", err)
+	}
+	if fs, ok := r.p.Store.(interface {
+		setHostDelay(func(string) time.Duration)
+	}); ok {
+		fs.setHostDelay(c.HostDelay) // a FleetStore: Crawl-delay and slow-downs outlive the lease
 	}
 	return c, nil
 }

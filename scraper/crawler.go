@@ -220,6 +220,12 @@ func (p *progressCounters) reset() {
 	}
 }
 
+// HostDelay returns the gap the crawler keeps between two requests to host
+// (host[:port], lowercased, as frontier.HostOf gives it): Delay, raised by
+// the host's robots.txt Crawl-delay and by slowing down after errors. A fleet
+// worker passes it on when it hands the host to the fleet.
+func (c *Crawler) HostDelay(host string) time.Duration { return c.sched.hostDelay(host) }
+
 // Progress returns live counters of the current (or last) Run.
 func (c *Crawler) Progress() Progress {
 	p := &c.prog

@@ -397,7 +397,7 @@ func (db *DB) Retryable(err error) bool {
 	}
 	var ce *pgconn.ConnectError
 	var ne net.Error
-	return pgconn.SafeToRetry(err) || errors.As(err, &ce) || errors.As(err, &ne) ||
+	return pgconn.SafeToRetry(err) || errors.Is(err, pgconn.ErrConnClosed) || errors.As(err, &ce) || errors.As(err, &ne) ||
 		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) ||
 		pgconn.Timeout(err)
 }

@@ -228,6 +228,18 @@ func openForFetching(ctx context.Context, db string, maxParse int64) (ex *extrac
 	return ex, store, func() { store.Close(); unlock() }, nil
 }
 
+// perLease is how many URLs a worker claims with one host's lease. Without
+// a delay, few (twice --parallelism, at least 4): a worker then spreads
+// over as many hosts as its requests can serve, and leaves the others to the
+// fleet. With a delay, a host's pace is bounded by it, and a longer lease
+// (16 URLs) spends less of it on handing the host over.
+func perLease(cfg scraper.Config) int {
+	if cfg.Delay > 0 {
+		return 16
+	}
+	return max(4, 2*cfg.Parallelism)
+}
+
 // loadExtractor loads the extraction rules, parsing at most maxParse bytes
 // of a page.
 func loadExtractor(maxParse int64) (*extract.Extractor, error) {
@@ -258,7 +270,7 @@ func crawl(ctx context.Context, e *env, logger *slog.Logger, opts *crawlOptions)
 		var closeStore func()
 		fleet, closeStore, err = openFleetStore(ctx, opts.db, fleetSettings{
 			worker: opts.worker, leaseTTL: opts.leaseTTL, delay: opts.cfg.Delay,
-			perLease: max(16, 4*opts.cfg.Parallelism),
+			perLease: perLease(opts.cfg),
 		}, logger)
 		if err != nil {
 			return nil, err
