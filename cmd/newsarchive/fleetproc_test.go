@@ -227,8 +227,11 @@ func checkArchivedOnce(t *testing.T, a fleetArchive, site *testsite.MultiSite) {
 // moments they reach the wire: on a loaded machine a goroutine descheduled
 // for a few tens of milliseconds sends its request late, just before or
 // after the next one (a single SQLite crawl shows 0–3 such gaps in ~320
-// requests, some under 1 ms; TestMultiHostSingleCrawl). Those are logged
-// and allowed up to 2% of a worker's requests; more fail.
+// requests, some under 1 ms, and 14 under -race with the machine loaded;
+// TestMultiHostSingleCrawl). Those are logged and allowed up to 10% of a
+// worker's requests: a worker that ignored --delay would start about half
+// of its requests early (the server's latency is over twice the delay, so
+// both of a host's slots would start together).
 func checkPolite(t *testing.T, log []testsite.MultiRequest) {
 	t.Helper()
 	for _, h := range hostsOf(log) {
@@ -259,7 +262,7 @@ func checkPolite(t *testing.T, log []testsite.MultiRequest) {
 		t.Logf("within one worker (%s): %s", g.Next.UserAgent, g.String(fleetDelay))
 	}
 	for ua, n := range same {
-		if n > max(2, byUA[ua]/50) {
+		if n > max(2, byUA[ua]/10) {
 			t.Errorf("%s: %d of its %d requests started closer than --delay %v to its previous one on the host", ua, n, byUA[ua], fleetDelay)
 		}
 	}
