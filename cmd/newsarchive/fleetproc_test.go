@@ -335,6 +335,19 @@ func TestFleetThreeWorkers(t *testing.T) {
 			t.Errorf("%d articles not fetched exactly once, e.g.:\n%s", len(bad), strings.Join(bad[:min(10, len(bad))], "\n"))
 		}
 		checkPolite(t, log)
+		// robots.txt is cached in the fleet's shared table: one fetch per
+		// host, whichever worker made it.
+		robots := map[string]int{}
+		for _, r := range log {
+			if r.Path == "/robots.txt" {
+				robots[r.Host]++
+			}
+		}
+		for _, h := range site.HostPorts() {
+			if robots[h] != 1 {
+				t.Errorf("%s/robots.txt fetched %d times by the fleet, want once (shared cache)", h, robots[h])
+			}
+		}
 		by := articleFetchesBy(site, log, names)
 		t.Logf("article fetches per worker (site log): %v", by)
 		a := readFleetArchive(t, db, site)
