@@ -250,3 +250,108 @@ func TestFleetCrawlDelayOutlivesLease(t *testing.T) {
 		t.Errorf("host rests %.2fs after its last lease, want about the 3s Crawl-delay", rest)
 	}
 }
+
+// politeSite wraps a handler and records, per host, the most requests
+// running at once and the shortest gap between two request starts.
+type politeSite struct {
+	h       http.Handler
+	mu      sync.Mutex
+	running map[string]int
+	most    map[string]int
+	last    map[string]time.Time
+	gap     map[string]time.Duration
+}
+
+func (p *politeSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	now := time.Now()
+	p.mu.Lock()
+	host := r.Host
+	p.running[host]++
+	p.most[host] = max(p.most[host], p.running[host])
+	if l, ok := p.last[host]; ok {
+		if g, seen := p.gap[host]; !seen || now.Sub(l) < g {
+			p.gap[host] = now.Sub(l)
+		}
+	}
+	p.last[host] = now
+	p.mu.Unlock()
+	p.h.ServeHTTP(w, r)
+	p.mu.Lock()
+	p.running[host]--
+	p.mu.Unlock()
+}
+
+// TestFleetPoliteness: three workers crawling two hosts with --delay 100ms
+// and --parallelism 1 never request one host twice at once, and never start
+// two requests to it less than the delay apart, whichever workers make them.
+func TestFleetPoliteness(t *testing.T) {
+	url := pgtest.DB(t)
+	const delay = 100 * time.Millisecond
+	var seeds []string
+	var sites []*politeSite
+	for range 2 {
+		p := &politeSite{h: testsite.NewGenerated(testsite.GenOptions{Pages: 8, PerPage: 4, Latency: 5 * time.Millisecond}),
+			running: map[string]int{}, most: map[string]int{}, last: map[string]time.Time{}, gap: map[string]time.Duration{}}
+		srv := httptest.NewServer(p)
+		t.Cleanup(srv.Close)
+		sites = append(sites, p)
+		seeds = append(seeds, srv.URL+"/")
+	}
+	ex := testExtractor(t)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make([]error, 3)
+	pages := make([]int64, 3)
+	for i := range 3 {
+		s := openFleetArchive(t, url, fmt.Sprintf("w%d", i+1), func(o *FleetOptions) { o.PerLease = 3; o.Delay = delay })
+		defer s.close(t)
+		wg.Go(func() {
+			pl := &Pipeline{Store: s.FleetStore, Extractor: ex}
+			run, err := pl.Start(ctx, seeds, nil)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			cfg := crawlConfig()
+			cfg.Delay, cfg.Parallelism = delay, 1
+			c, err := run.Crawler(cfg, slog.New(slog.DiscardHandler))
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			res, err := run.Crawl(ctx, c, seeds, scraper.RunOptions{}, nil)
+			if ferr := run.Finish(ctx, res.Status, run.Counts().RunCounts()); err == nil {
+				err = ferr
+			}
+			errs[i], pages[i] = err, run.Counts().Pages
+		})
+	}
+	wg.Wait()
+	t.Logf("pages per worker: %v", pages)
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("worker %d: %v", i+1, err)
+		}
+	}
+	workersWithPages := 0
+	for _, n := range pages {
+		if n > 0 {
+			workersWithPages++
+		}
+	}
+	if workersWithPages < 2 {
+		t.Errorf("only %d workers fetched: the test does not show politeness across workers", workersWithPages)
+	}
+	for _, p := range sites {
+		for host, most := range p.most {
+			if most > 1 {
+				t.Errorf("%s: %d requests at once, want at most 1 (--parallelism)", host, most)
+			}
+			// The server sees a start a little after the client's; allow
+			// a few milliseconds of that jitter.
+			if g := p.gap[host]; g < delay-5*time.Millisecond {
+				t.Errorf("%s: two requests %v apart, want at least %v (--delay)", host, g, delay)
+			}
+		}
+	}
+}

@@ -110,6 +110,9 @@ func (s *Sink) flush(caps []archive.Capture) error {
 		return fmt.Errorf("commit %d results: %w", len(caps), err)
 	}
 	for i, r := range res {
+		if caps[i].Page != nil && r.PageID == 0 {
+			continue // dropped by a FleetStore: its lease was lost, another worker stores it
+		}
 		switch s.counts.add(caps[i], r) {
 		case "archived":
 			s.logger.Debug("article archived", "url", caps[i].Entry.URL, "article", r.ArticleID)
