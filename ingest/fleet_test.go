@@ -41,7 +41,13 @@ func TestFleetThreeWorkers(t *testing.T) {
 	stores := make([]*fleetArchive, len(workers))
 	for i, w := range workers {
 		// Few URLs per lease: many leases, hosts change hands.
-		stores[i] = openFleetArchive(t, url, w, func(o *FleetOptions) { o.PerLease = 4 })
+		// w1 commits three pages at a time.
+		stores[i] = openFleetArchive(t, url, w, func(o *FleetOptions) {
+			o.PerLease = 4
+			if i == 0 {
+				o.CommitConcurrency = 3
+			}
+		})
 		defer stores[i].close(t)
 	}
 	type outcome struct {

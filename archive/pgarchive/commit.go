@@ -50,7 +50,7 @@ func (db *DB) CommitPage(ctx context.Context, l frontier.Lease, c PageCommit) (a
 	}
 	err := db.inTx(ctx, "commit "+c.Result.URL, func(tx pgx.Tx) error {
 		r = archive.CommitResult{}
-		if err := checkLease(ctx, tx, l); err != nil {
+		if err := checkLeaseShared(ctx, tx, l); err != nil {
 			return err
 		}
 		if err := writePage(ctx, tx, l, &c, &p, &r, true); err != nil {

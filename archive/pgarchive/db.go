@@ -37,11 +37,18 @@ type DB struct {
 }
 
 // Open connects to the database at url (postgres://…; pgxpool's parameters
-// such as pool_max_conns apply) and applies pending migrations.
+// such as pool_max_conns apply; by default the pool holds up to 8
+// connections, or the CPU count if higher) and applies pending migrations.
 func Open(ctx context.Context, url string) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("pgarchive: open: %w", err)
+	}
+	if !strings.Contains(url, "pool_max_conns") {
+		// A crawl worker commits several pages at once besides claiming,
+		// renewing and looking up earlier captures: at least 8 connections
+		// (pgxpool's default is max(4, CPUs)).
+		cfg.MaxConns = max(cfg.MaxConns, 8)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

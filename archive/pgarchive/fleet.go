@@ -187,11 +187,23 @@ var errNothingReady = errors.New("nothing ready")
 // checkLease locks l's host row and fails with ErrStaleLease unless l is the
 // host's current lease.
 func checkLease(ctx context.Context, tx pgx.Tx, l frontier.Lease) error {
+	return checkLeaseLock(ctx, tx, l, "FOR NO KEY UPDATE")
+}
+
+// checkLeaseShared is checkLease with a share lock, for a transaction that
+// does not update the host row (a page commit): commits under one lease run
+// side by side, while a claim taking the host over, a renewal or a release
+// (FOR NO KEY UPDATE) waits for them, and they for it.
+func checkLeaseShared(ctx context.Context, tx pgx.Tx, l frontier.Lease) error {
+	return checkLeaseLock(ctx, tx, l, "FOR SHARE")
+}
+
+func checkLeaseLock(ctx context.Context, tx pgx.Tx, l frontier.Lease, lock string) error {
 	var (
 		token  int64
 		leased bool
 	)
-	err := tx.QueryRow(ctx, `SELECT lease_token, lease_expires IS NOT NULL FROM fleet_hosts WHERE host = $1 FOR NO KEY UPDATE`,
+	err := tx.QueryRow(ctx, `SELECT lease_token, lease_expires IS NOT NULL FROM fleet_hosts WHERE host = $1 `+lock,
 		l.Host).Scan(&token, &leased)
 	if errors.Is(err, pgx.ErrNoRows) || err == nil && (token != l.Token || !leased) {
 		return fmt.Errorf("host %s token %d: %w", l.Host, l.Token, frontier.ErrStaleLease)
