@@ -24,6 +24,7 @@ package main
 //
 //	NEWSARCHIVE_FLEET_BENCH_ARTICLES  articles on the site (default 2000)
 //	NEWSARCHIVE_FLEET_BENCH_WORKERS   --workers of every process (default 4)
+//	NEWSARCHIVE_FLEET_BENCH_PARALLELISM  --parallelism (default 2)
 //	NEWSARCHIVE_FLEET_BENCH_PAGE_KB   pad each article to this many KB, as
 //	                                  real pages are (default 0: pages of
 //	                                  about 6 KB, 2.3 KB compressed)
@@ -118,7 +119,8 @@ func BenchmarkFleetScaling(b *testing.B) {
 	pgtest.DB(b) // skips now (or fails under REQUIRE) without a server
 	site := testsite.StartMultiHost(b, testsite.MultiOptions{Hosts: fleetBenchHosts, Articles: articles,
 		Latency: fleetBenchLatency, PerPage: 50, Paragraphs: 8, PadTo: padKB << 10})
-	common := []string{"--delay", "0", "--parallelism", "2", "--quiet"}
+	par := envInt(b, "NEWSARCHIVE_FLEET_BENCH_PARALLELISM", 2)
+	common := []string{"--delay", "0", "--parallelism", strconv.Itoa(par), "--quiet"}
 	if crawlHasFlag(b, "workers") {
 		common = append(common, "--workers", strconv.Itoa(capacity))
 	} else {
