@@ -36,6 +36,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -65,7 +66,8 @@ type fleetBenchRun struct {
 	raw       int64         // compressed raw bytes of the article pages
 	stored    int           // articles in the archive
 	perWorker map[string]int
-	timeline  []int // requests started in each second of the window
+	timeline  []int    // requests started in each second of the window
+	spans     []string // per User-Agent: first and last request start in the window
 }
 
 func (r fleetBenchRun) pagesPerSec() float64 {
@@ -87,7 +89,7 @@ func (r fleetBenchRun) String() string {
 	if len(r.perWorker) > 1 {
 		s += fmt.Sprintf(", articles per worker %v", r.perWorker)
 	}
-	return s + fmt.Sprintf("; requests per second %v", r.timeline)
+	return s + fmt.Sprintf("; requests per second %v; per process first-last request %v", r.timeline, r.spans)
 }
 
 func envInt(tb testing.TB, name string, def int) int {
@@ -215,8 +217,26 @@ func runFleetProcs(b *testing.B, site *testsite.MultiSite, label string, names [
 	}
 	r.window = last.Sub(first)
 	r.timeline = make([]int, int(r.window/time.Second)+1)
+	firstBy, lastBy := map[string]time.Duration{}, map[string]time.Duration{}
+	var uas []string
 	for _, q := range log {
-		r.timeline[int(q.Start.Sub(first)/time.Second)]++
+		at := q.Start.Sub(first)
+		r.timeline[int(at/time.Second)]++
+		if f, ok := firstBy[q.UserAgent]; !ok || at < f {
+			if !ok {
+				uas = append(uas, q.UserAgent)
+			}
+			firstBy[q.UserAgent] = at
+		}
+		lastBy[q.UserAgent] = max(lastBy[q.UserAgent], at)
+	}
+	slices.Sort(uas)
+	for _, ua := range uas {
+		name := ua
+		if _, c, ok := strings.Cut(ua, "(+"); ok {
+			name = strings.TrimSuffix(strings.TrimSuffix(c, ")"), "@fleet.test")
+		}
+		r.spans = append(r.spans, fmt.Sprintf("%s %.1f-%.1fs", name, firstBy[ua].Seconds(), lastBy[ua].Seconds()))
 	}
 	return r
 }
