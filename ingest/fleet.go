@@ -63,6 +63,9 @@ type FleetOptions struct {
 	LeaseTTL time.Duration
 	// PerLease caps the URLs claimed with one host's lease (default 16).
 	PerLease int
+	// MaxLeases caps the hosts this worker holds at once (0: no cap; the
+	// crawler's own queue bounds them).
+	MaxLeases int
 	// Delay is the crawl's gap between requests to one host: a host rests
 	// at least this long after its lease is released, whoever claims it next.
 	Delay time.Duration
@@ -124,7 +127,10 @@ type heldLease struct {
 	lost bool
 }
 
-var _ Store = (*FleetStore)(nil)
+var (
+	_ Store               = (*FleetStore)(nil)
+	_ scraper.RobotsShare = (*FleetStore)(nil)
+)
 
 // NewFleetStore returns a store over o.Fleet and o.Archive and starts its
 // lease renewal; Close stops it.
@@ -320,6 +326,14 @@ func (s *FleetStore) Enqueue(ctx context.Context, _ int64, entries []archive.Que
 func (s *FleetStore) Claim(ctx context.Context, _ int64, n int, _ time.Time) ([]archive.QueueEntry, error) {
 	var out []archive.QueueEntry
 	for len(out) < n {
+		if s.opts.MaxLeases > 0 {
+			s.mu.Lock()
+			held := len(s.byHost)
+			s.mu.Unlock()
+			if held >= s.opts.MaxLeases {
+				break
+			}
+		}
 		var (
 			l  frontier.Lease
 			ok bool
@@ -556,6 +570,26 @@ func (s *FleetStore) renewLoop() {
 			}
 		}
 	}
+}
+
+// Robots implements scraper.RobotsShare: the fleet's cached robots.txt of
+// an origin.
+func (s *FleetStore) Robots(ctx context.Context, origin string) (frontier.Robots, bool, error) {
+	var (
+		r  frontier.Robots
+		ok bool
+	)
+	err := s.retry(ctx, "robots", func() error {
+		var err error
+		r, ok, err = s.fleet.Robots(ctx, origin)
+		return err
+	})
+	return r, ok, err
+}
+
+// PutRobots implements scraper.RobotsShare.
+func (s *FleetStore) PutRobots(ctx context.Context, origin string, r frontier.Robots) error {
+	return s.retry(ctx, "put robots", func() error { return s.fleet.PutRobots(ctx, origin, r) })
 }
 
 // Previous implements Store.

@@ -113,6 +113,9 @@ func (r *Run) Crawler(cfg scraper.Config, logger *slog.Logger) (*scraper.Crawler
 		cfg.RecordWire = true
 	}
 	sk := r.Sink()
+	if rs, ok := r.p.Store.(scraper.RobotsShare); ok && cfg.SharedRobots == nil {
+		cfg.SharedRobots = rs // a FleetStore: robots.txt fetched once for the fleet
+	}
 	if cfg.ParseHTML == nil {
 		cfg.ParseHTML = sk.ParseHTML // parse each page once
 	}

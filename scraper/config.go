@@ -110,6 +110,12 @@ type Config struct {
 	// clock sets it so robots.txt expires in that clock's time.
 	RobotsClock func() time.Time
 
+	// SharedRobots, when set, shares fetched robots.txt files with other
+	// crawlers (a fleet of workers): before fetching an origin's robots.txt
+	// the crawler reads it there, and uses it while it is fresh; a file it
+	// fetched itself is put there. Keys are origins (scheme://host[:port]).
+	SharedRobots RobotsShare
+
 	// ParseHTML, when set, is given every 2xx HTML response of a page entry
 	// (kind page) before its links are discovered, so that the page is
 	// parsed once: the caller parses it for its own use (the pipeline

@@ -214,6 +214,23 @@ func (s *scheduler) setCrawlDelay(host string, d time.Duration) {
 	s.mu.Unlock()
 }
 
+// restart marks that host's running task makes its request only now
+// (after a lookup that took time): the next start waits a full delay from
+// now, not from when the task was handed out.
+func (s *scheduler) restart(host string) {
+	s.mu.Lock()
+	hs := s.hostLocked(host)
+	hs.nextStart = later(hs.nextStart, s.now().Add(hs.delay))
+	s.mu.Unlock()
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
 // hostDelay returns host's current delay.
 func (s *scheduler) hostDelay(host string) time.Duration {
 	s.mu.Lock()

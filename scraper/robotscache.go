@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/newsarchive/newsarchive/frontier"
 )
 
 type robotsDecision int
@@ -133,10 +135,16 @@ func (rc *robotsCache) drainParked() []*task {
 // that waited for it.
 func (c *Crawler) runRobots(rs *runState, t *task) {
 	u := t.origin + "/robots.txt"
-	rs.robotsN.Add(1)
-	c.prog.inFlight.Add(1)
-	out := c.fetch.fetch(u, u, KindPage, t.origin, true, nil)
-	c.prog.inFlight.Add(-1)
+	out, shared := c.sharedRobots(rs, t.origin)
+	if !shared {
+		if c.cfg.SharedRobots != nil {
+			c.sched.restart(t.host) // the lookup took time: space from the request
+		}
+		rs.robotsN.Add(1)
+		c.prog.inFlight.Add(1)
+		out = c.fetch.fetch(u, u, KindPage, t.origin, true, nil)
+		c.prog.inFlight.Add(-1)
+	}
 	if rs.hard.Err() != nil {
 		c.sched.done(t, hostFeedback{noRequest: true})
 		return
@@ -168,16 +176,40 @@ func (c *Crawler) runRobots(rs *runState, t *task) {
 		// 3xx left unfollowed and 4xx: "unavailable", everything is allowed.
 	}
 	fb.failed = down
+	fb.noRequest = shared
 	parked, retryIn := c.robots.set(t.origin, policy, down, c.cfg.RobotsTTL, c.robotsBackoff, c.robotsNow())
+	if sr := c.cfg.SharedRobots; sr != nil && !shared {
+		r := frontier.Robots{Status: status, FetchedAt: now, Expires: now.Add(c.cfg.RobotsTTL)}
+		switch {
+		case down:
+			r.Status, r.Expires = max(status, 0), now.Add(retryIn)
+			if out.err != nil {
+				r.Status = 0
+			}
+		case policy != nil:
+			r.Body = out.resp.Body
+		case out.err != nil: // past the redirect limit: allow all, as a 4xx
+			r.Status = http.StatusNotFound
+		}
+		if err := sr.PutRobots(rs.hard, t.origin, r); err != nil {
+			c.log.Warn("robots not shared", logURL, u, logError, err)
+		}
+	}
 	if policy != nil {
 		if d := policy.CrawlDelay(); d > 0 {
 			c.sched.setCrawlDelay(t.host, d)
 		}
 	}
 	c.sched.done(t, fb)
-	if down {
+	switch {
+	case shared && down:
+		c.log.Info("robots unavailable (shared)", logURL, u, logDetail, why)
+	case shared:
+		c.log.Debug("robots from the fleet", logURL, u, logStatus, status, "crawl_delay", policy.CrawlDelay())
+		c.addSitemaps(rs, u, policy.Sitemaps())
+	case down:
 		c.log.Warn("robots unavailable", logURL, u, logReason, ReasonRobotsUnavail, logDetail, why, logWait, retryIn)
-	} else {
+	default:
 		c.log.Info("robots fetched", logURL, u, logStatus, status, "rules", len(policy.rulesOrNil()),
 			"crawl_delay", policy.CrawlDelay())
 		c.addSitemaps(rs, u, policy.Sitemaps())
@@ -185,6 +217,30 @@ func (c *Crawler) runRobots(rs *runState, t *task) {
 	for _, p := range parked {
 		c.dispatch(rs, p)
 	}
+}
+
+// sharedRobots reads origin's robots.txt from Config.SharedRobots: a fresh
+// copy stands for a fetch (a response with its status and body; status 0,
+// an unreachable origin, a network error). ok is false when there is none
+// to use.
+func (c *Crawler) sharedRobots(rs *runState, origin string) (out fetchOutcome, ok bool) {
+	sr := c.cfg.SharedRobots
+	if sr == nil {
+		return out, false
+	}
+	r, found, err := sr.Robots(rs.hard, origin)
+	if err != nil {
+		c.log.Warn("shared robots unreadable", logURL, origin+"/robots.txt", logError, err)
+		return out, false
+	}
+	if !found || !r.Fresh(time.Now()) {
+		return out, false
+	}
+	if r.Status == 0 {
+		return fetchOutcome{err: errors.New("unreachable (shared robots.txt cache)")}, true
+	}
+	u := origin + "/robots.txt"
+	return fetchOutcome{resp: &Response{URL: u, FinalURL: u, Status: r.Status, Body: r.Body, Header: http.Header{}}}, true
 }
 
 func (r *Robots) rulesOrNil() []robotsRule {

@@ -161,3 +161,12 @@ type Previous struct {
 	Body         []byte
 	ContentType  string
 }
+
+// RobotsShare is where crawlers share robots.txt files (frontier.Fleet's
+// robots cache). Robots returns a cached copy, ok false when there is none
+// (a stale one is returned: see frontier.Robots.Fresh); PutRobots replaces
+// it. Status 0 means the origin was unreachable.
+type RobotsShare interface {
+	Robots(ctx context.Context, origin string) (r frontier.Robots, ok bool, err error)
+	PutRobots(ctx context.Context, origin string, r frontier.Robots) error
+}
