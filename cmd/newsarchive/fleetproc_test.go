@@ -382,8 +382,14 @@ func TestFleetThreeWorkers(t *testing.T) {
 		}
 		killedAt := time.Now()
 		<-victim.done
-		// What it held just before the kill (it may have claimed more since).
-		held = union(held, inFlightUnder(t, conn, victim.name))
+		// What it held when it died: it may have committed some of the URLs
+		// seen before the kill, and claimed others since. Nobody takes them
+		// over before the lease expires, TTL later.
+		before := len(held)
+		held = inFlightUnder(t, conn, victim.name)
+		if len(held) == 0 {
+			t.Fatalf("%s held %d URLs in flight just before the kill and none at its death", victim.name, before)
+		}
 		t.Logf("killed %s at %v holding %d URLs in flight, e.g. %v", victim.name, killedAt.Sub(start).Round(time.Millisecond), len(held), held[:min(3, len(held))])
 		for _, w := range workers {
 			if w == victim {
@@ -597,17 +603,6 @@ func inFlightUnder(t *testing.T, conn *pgx.Conn, worker string) []string {
 		t.Fatal(err)
 	}
 	return urls
-}
-
-func union(a, b []string) []string {
-	out := slices.Clone(a)
-	for _, s := range b {
-		if !slices.Contains(out, s) {
-			out = append(out, s)
-		}
-	}
-	slices.Sort(out)
-	return out
 }
 
 // clusterDB creates database name on a private cluster and returns its URL.
