@@ -71,10 +71,10 @@ type FleetOptions struct {
 	Delay time.Duration
 	// CommitConcurrency is how many page transactions one Commit runs at
 	// once (default 1). Commits under one lease share its host row's lock.
-	// More was slower on a 2-core machine running the server too: one
-	// worker crawling six loopback hosts (20 ms latency, --delay 0) stored
-	// 139–154 pages/s with 1 and 42–55 with 4, and 96 against 125 on one
-	// host; concurrent commits wait for each other's uncommitted links.
+	// More did not help on a 2-core machine running the server too (its
+	// CPU bounds the commits): one worker crawling six loopback hosts
+	// (20 ms latency, --delay 0) stored 158–171 pages/s with 1 and 164–193
+	// with 4.
 	CommitConcurrency int
 	// RetryFor bounds how long an operation is retried while the database
 	// is unreachable (default 2 minutes); then the error stops the run.

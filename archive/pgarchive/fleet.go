@@ -254,6 +254,16 @@ func complete(ctx context.Context, tx pgx.Tx, l frontier.Lease, results []fronti
 		notBefores[i] = timeOrNil(r.NotBefore)
 		links = append(links, r.Links...)
 	}
+	// The links first, the URLs' own rows last: a page's commit that
+	// updated its URL and then waited to insert a link another commit had
+	// just inserted, while that commit waited on the updated row (its own
+	// link to this page), deadlocked. Now an enqueue never waits on a row
+	// its waiter will update after it.
+	if len(links) > 0 {
+		if _, err := enqueue(ctx, tx, links); err != nil {
+			return err
+		}
+	}
 	tag, err := tx.Exec(ctx, `UPDATE fleet_urls u
 		SET state = r.state, reason = r.reason, detail = r.detail, not_before = r.not_before, lease_token = 0, updated_at = now()
 		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS r (url, state, reason, detail, not_before)
@@ -265,11 +275,6 @@ func complete(ctx context.Context, tx pgx.Tx, l frontier.Lease, results []fronti
 	if int(tag.RowsAffected()) != n {
 		return fmt.Errorf("%d of %d URLs not in flight under host %s token %d: %w",
 			n-int(tag.RowsAffected()), n, l.Host, l.Token, frontier.ErrStaleLease)
-	}
-	if len(links) > 0 {
-		if _, err := enqueue(ctx, tx, links); err != nil {
-			return err
-		}
 	}
 	return nil
 }
