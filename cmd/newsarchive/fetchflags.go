@@ -27,6 +27,7 @@ func addFetchFlags(fs *flag.FlagSet, cfg *scraper.Config) *fetchFlags {
 	f := &fetchFlags{cfg: cfg}
 	f.db = fs.String("db", "", dbFlagHelp)
 	fs.IntVar(&cfg.Parallelism, "parallelism", cfg.Parallelism, "concurrent requests per host")
+	fs.IntVar(&cfg.Workers, "workers", cfg.Workers, "concurrent requests over all hosts (this process's share of a fleet; raised to --parallelism)")
 	fs.DurationVar(&cfg.Delay, "delay", cfg.Delay, "minimum delay between requests to one host (0 allowed; robots.txt Crawl-delay raises it)")
 	fs.IntVar(&cfg.MaxRedirects, "max-redirects", cfg.MaxRedirects, "redirects followed for one request; more, or a loop, fails it")
 	fs.IntVar(&cfg.MaxURLLength, "max-url-length", cfg.MaxURLLength, "longer URLs are skipped as traps")
