@@ -44,6 +44,7 @@ func TestFleetThreeWorkers(t *testing.T) {
 		// w1 commits three pages at a time.
 		stores[i] = openFleetArchive(t, url, w, func(o *FleetOptions) {
 			o.PerLease = 4
+			o.MaxLeases = 1 // as crawl: --workers 2 / --parallelism 2
 			if i == 0 {
 				o.CommitConcurrency = 3
 			}

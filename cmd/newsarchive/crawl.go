@@ -240,6 +240,17 @@ func perLease(cfg scraper.Config) int {
 	return max(4, 2*cfg.Parallelism)
 }
 
+// maxLeases is how many hosts a worker holds at once: as many as its
+// requests can serve (--workers over --parallelism, rounded up). A worker
+// holding more would keep hosts it cannot fetch yet from the rest of the
+// fleet (three workers on three hosts: one of them got none).
+func maxLeases(cfg scraper.Config) int {
+	if cfg.Workers <= 0 || cfg.Parallelism <= 0 {
+		return 0
+	}
+	return (cfg.Workers + cfg.Parallelism - 1) / cfg.Parallelism
+}
+
 // loadExtractor loads the extraction rules, parsing at most maxParse bytes
 // of a page.
 func loadExtractor(maxParse int64) (*extract.Extractor, error) {
@@ -270,7 +281,7 @@ func crawl(ctx context.Context, e *env, logger *slog.Logger, opts *crawlOptions)
 		var closeStore func()
 		fleet, closeStore, err = openFleetStore(ctx, opts.db, fleetSettings{
 			worker: opts.worker, leaseTTL: opts.leaseTTL, delay: opts.cfg.Delay,
-			perLease: perLease(opts.cfg),
+			perLease: perLease(opts.cfg), maxLeases: maxLeases(opts.cfg),
 		}, logger)
 		if err != nil {
 			return nil, err

@@ -28,11 +28,12 @@ func defaultWorker() string {
 
 // fleetSettings are how a crawl or import joins a PostgreSQL archive.
 type fleetSettings struct {
-	worker   string
-	leaseTTL time.Duration
-	perLease int
-	delay    time.Duration
-	imports  bool
+	worker    string
+	leaseTTL  time.Duration
+	perLease  int
+	maxLeases int
+	delay     time.Duration
+	imports   bool
 }
 
 // openFleetStore connects to the PostgreSQL archive at url (migrating it)
@@ -45,7 +46,7 @@ func openFleetStore(ctx context.Context, url string, fs fleetSettings, logger *s
 	}
 	store, err = ingest.NewFleetStore(ingest.FleetOptions{
 		Fleet: db.Fleet(), Archive: db, Worker: fs.worker, Import: fs.imports,
-		LeaseTTL: fs.leaseTTL, PerLease: fs.perLease, Delay: fs.delay, Logger: logger,
+		LeaseTTL: fs.leaseTTL, PerLease: fs.perLease, MaxLeases: fs.maxLeases, Delay: fs.delay, Logger: logger,
 	})
 	if err != nil {
 		db.Close()
