@@ -228,17 +228,10 @@ func openForFetching(ctx context.Context, db string, maxParse int64) (ex *extrac
 	return ex, store, func() { store.Close(); unlock() }, nil
 }
 
-// perLease is how many URLs a worker claims with one host's lease. Without
-// a delay, few (twice --parallelism, at least 4): a worker then spreads
-// over as many hosts as its requests can serve, and leaves the others to the
-// fleet. With a delay, a host's pace is bounded by it, and a longer lease
-// (16 URLs) spends less of it on handing the host over.
-func perLease(cfg scraper.Config) int {
-	if cfg.Delay > 0 {
-		return 16
-	}
-	return max(4, 2*cfg.Parallelism)
-}
+// perLease is how many URLs a worker claims with one host's lease: 16, so
+// that handing a host over (commit, release, claim) is paid once per 16
+// fetches. How many hosts a worker holds is maxLeases'.
+func perLease(scraper.Config) int { return 16 }
 
 // maxLeases is how many hosts a worker holds at once: as many as its
 // requests can serve (--workers over --parallelism, rounded up). A worker
