@@ -41,24 +41,13 @@ func (db *DB) CopyPages(ctx context.Context) iter.Seq2[*archive.PageCopy, error]
 				yield(nil, fmt.Errorf("pgarchive: copy pages: %w", err))
 				return
 			}
-			p.FetchedAt = p.FetchedAt.UTC()
 			p.Duration = time.Duration(durMS) * time.Millisecond
-			if err := json.Unmarshal(redirects, &p.Redirects); err != nil {
-				yield(nil, fmt.Errorf("pgarchive: page %d: redirects: %w", p.ID, err))
-				return
-			}
-			if err := json.Unmarshal(headers, &p.Header); err != nil {
-				yield(nil, fmt.Errorf("pgarchive: page %d: headers: %w", p.ID, err))
+			if err := db.decodePage(p, redirects, headers, body); err != nil {
+				yield(nil, err)
 				return
 			}
 			if len(p.Header) == 0 {
 				p.Header = nil
-			}
-			if body != nil {
-				if p.Body, err = db.dec.DecodeAll(body, nil); err != nil {
-					yield(nil, fmt.Errorf("pgarchive: page %d: %w", p.ID, err))
-					return
-				}
 			}
 			if !yield(&c, nil) {
 				return

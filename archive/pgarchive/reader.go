@@ -165,20 +165,31 @@ func (db *DB) Page(ctx context.Context, id int64) (*archive.Page, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pgarchive: page %d: %w", id, err)
 	}
-	p.FetchedAt = p.FetchedAt.UTC()
 	p.Duration = time.Duration(durMS) * time.Millisecond
-	if err := json.Unmarshal(redirects, &p.Redirects); err != nil {
-		return nil, fmt.Errorf("pgarchive: page %d: redirects: %w", id, err)
-	}
-	if err := json.Unmarshal(headers, &p.Header); err != nil {
-		return nil, fmt.Errorf("pgarchive: page %d: headers: %w", id, err)
-	}
-	if body != nil {
-		if p.Body, err = db.dec.DecodeAll(body, nil); err != nil {
-			return nil, fmt.Errorf("pgarchive: page %d: %w", id, err)
-		}
+	if err := db.decodePage(&p, redirects, headers, body); err != nil {
+		return nil, err
 	}
 	return &p, nil
+}
+
+// decodePage fills p from the stored forms of a pages row's columns: the
+// fetch time in UTC, the redirects and header from their JSON, the body from
+// its zstd frame (a NULL body stays nil).
+func (db *DB) decodePage(p *archive.Page, redirects, headers, body []byte) error {
+	p.FetchedAt = p.FetchedAt.UTC()
+	if err := json.Unmarshal(redirects, &p.Redirects); err != nil {
+		return fmt.Errorf("pgarchive: page %d: redirects: %w", p.ID, err)
+	}
+	if err := json.Unmarshal(headers, &p.Header); err != nil {
+		return fmt.Errorf("pgarchive: page %d: headers: %w", p.ID, err)
+	}
+	if body != nil {
+		var err error
+		if p.Body, err = db.dec.DecodeAll(body, nil); err != nil {
+			return fmt.Errorf("pgarchive: page %d: %w", p.ID, err)
+		}
+	}
+	return nil
 }
 
 // selection returns the FROM and WHERE of the articles a query and filters

@@ -63,17 +63,8 @@ func (db *DB) PagesForReextract(ctx context.Context, f archive.ReextractFilter) 
 				yield(nil, fmt.Errorf("pgarchive: pages for re-extraction: %w", err))
 				return
 			}
-			p.FetchedAt = p.FetchedAt.UTC()
-			if err := json.Unmarshal(redirects, &p.Redirects); err != nil {
-				yield(nil, fmt.Errorf("pgarchive: page %d: redirects: %w", p.ID, err))
-				return
-			}
-			if err := json.Unmarshal(headers, &p.Header); err != nil {
-				yield(nil, fmt.Errorf("pgarchive: page %d: headers: %w", p.ID, err))
-				return
-			}
-			if p.Body, err = db.dec.DecodeAll(body, nil); err != nil {
-				yield(nil, fmt.Errorf("pgarchive: page %d: %w", p.ID, err))
+			if err := db.decodePage(&p, redirects, headers, body); err != nil {
+				yield(nil, err)
 				return
 			}
 			rp := &archive.ReextractPage{Page: &p}
