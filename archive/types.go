@@ -55,6 +55,11 @@ type Capture struct {
 	// article was extracted. Commit updates trap_templates with it.
 	Template      string
 	TemplateYield bool
+	// YieldLinks are the links that made TemplateYield true (new to the
+	// crawler, under another template that is not cut). A store shared by
+	// several crawlers (PostgreSQL) counts the fetch as yielding only when
+	// one of them is new to its frontier too; empty: TemplateYield as is.
+	YieldLinks []string
 }
 
 // CommitResult reports what Commit did for one capture, in input order.
@@ -65,4 +70,8 @@ type CommitResult struct {
 	NewArticle bool // first time this canonical URL was archived
 	NewVersion bool // content differed from the latest version (includes NewArticle)
 	LinksAdded int
+	// TemplateCount is trap defence's shared count of the capture's
+	// Template after this fetch, set by a store that shares the counts of a
+	// run among its crawlers (PostgreSQL); zero otherwise.
+	TemplateCount TemplateStat
 }

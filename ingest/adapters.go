@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/newsarchive/newsarchive/archive"
 	"github.com/newsarchive/newsarchive/scraper"
 )
 
@@ -30,11 +31,45 @@ func (f *runFrontier) TemplateStats(ctx context.Context) ([]scraper.TemplateStat
 	if err != nil {
 		return nil, err
 	}
+	return scraperStats(ts), nil
+}
+
+// templateFeed is a Store whose trap-defence counts other crawlers share
+// (FleetStore).
+type templateFeed interface {
+	TemplateUpdates() []archive.TemplateStat
+}
+
+// sharedFrontier is a runFrontier over a templateFeed store: it is also a
+// scraper.TemplateFeed.
+type sharedFrontier struct {
+	*runFrontier
+	feed templateFeed
+}
+
+// TemplateUpdates implements scraper.TemplateFeed.
+func (f sharedFrontier) TemplateUpdates() []scraper.TemplateStat {
+	return scraperStats(f.feed.TemplateUpdates())
+}
+
+// newRunFrontier returns the scraper's frontier over store's run runID.
+func newRunFrontier(store Store, runID int64) scraper.Frontier {
+	f := &runFrontier{store: store, runID: runID}
+	if tf, ok := store.(templateFeed); ok {
+		return sharedFrontier{runFrontier: f, feed: tf}
+	}
+	return f
+}
+
+func scraperStats(ts []archive.TemplateStat) []scraper.TemplateStat {
+	if len(ts) == 0 {
+		return nil
+	}
 	out := make([]scraper.TemplateStat, len(ts))
 	for i, t := range ts {
 		out[i] = scraper.TemplateStat{Template: t.Template, Fetches: t.Fetches, SinceYield: t.SinceYield}
 	}
-	return out, nil
+	return out
 }
 
 func (f *runFrontier) Pending(ctx context.Context) (int, error) {

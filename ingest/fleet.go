@@ -32,13 +32,20 @@ type FleetArchive interface {
 	Runs(ctx context.Context) ([]archive.Run, error)
 	// Pending counts the whole fleet frontier's queued and in-flight URLs.
 	Pending(ctx context.Context) (queued, inFlight int, err error)
-	// CommitLeased stores one capture in one transaction under lease l,
-	// with its URL's new state and links; frontier.ErrStaleLease, storing
+	// CommitLeased stores one capture of run runID in one transaction
+	// under lease l, with its URL's new state and links and trap defence's
+	// counts of the run (the result's TemplateCount: the capture's
+	// template's counts after it); frontier.ErrStaleLease, storing
 	// nothing, when l is no longer the host's current lease.
-	CommitLeased(ctx context.Context, l frontier.Lease, c archive.Capture) (archive.CommitResult, error)
+	CommitLeased(ctx context.Context, runID int64, l frontier.Lease, c archive.Capture) (archive.CommitResult, error)
 	// CommitUnleased stores a capture that no lease covers (imports),
 	// touching no frontier row.
 	CommitUnleased(ctx context.Context, worker string, c archive.Capture) (archive.CommitResult, error)
+	// TemplateStats returns trap defence's counts of run runID, shared by
+	// its workers: those of host's templates, or all when host is "".
+	TemplateStats(ctx context.Context, runID int64, host string) ([]archive.TemplateStat, error)
+	// TrapTemplateCounts is Store's, for the whole fleet.
+	TrapTemplateCounts(ctx context.Context, runID int64) ([]archive.Count, error)
 	// Previous and PreviousCapture are Store's.
 	Previous(ctx context.Context, url string) (*archive.Previous, bool, error)
 	PreviousCapture(ctx context.Context, url string) (archive.CaptureRef, bool, error)
@@ -98,8 +105,12 @@ type FleetOptions struct {
 // worker never stores a duplicate. Operations are retried while the
 // database is unreachable (a restart), for up to RetryFor.
 //
-// The trap defence's template counters are not shared: each worker keeps
-// its own (TemplateStats and TrapTemplateCounts return nothing).
+// Trap defence's template counters are the run's, shared by its workers:
+// each commit counts its page's template in the archive (CommitLeased), and
+// the store hands the crawler the shared counts of a host's templates when
+// it leases the host and of a template after each commit
+// (TemplateUpdates), so a template is cut at the same count whichever
+// worker fetches its host.
 type FleetStore struct {
 	fleet frontier.Fleet
 	arch  FleetArchive
@@ -111,6 +122,7 @@ type FleetStore struct {
 	byHost   map[string]*heldLease
 	lastReap time.Time
 	dropped  int64
+	tmpl     []archive.TemplateStat // shared template counts not yet taken (TemplateUpdates)
 
 	hostDelay func(host string) time.Duration // the crawler's per-host gap; nil: Delay
 
@@ -323,7 +335,7 @@ func (s *FleetStore) Enqueue(ctx context.Context, _ int64, entries []archive.Que
 // Claim implements Store: it leases ready hosts, up to PerLease URLs each,
 // until it has n URLs or no host is ready. When none is, it reaps expired
 // leases (at most every LeaseTTL/3).
-func (s *FleetStore) Claim(ctx context.Context, _ int64, n int, _ time.Time) ([]archive.QueueEntry, error) {
+func (s *FleetStore) Claim(ctx context.Context, runID int64, n int, _ time.Time) ([]archive.QueueEntry, error) {
 	var out []archive.QueueEntry
 	for len(out) < n {
 		if s.opts.MaxLeases > 0 {
@@ -352,12 +364,31 @@ func (s *FleetStore) Claim(ctx context.Context, _ int64, n int, _ time.Time) ([]
 		if !ok {
 			break
 		}
+		// The host's templates as the fleet counted them: all its earlier
+		// leases are committed (a lease is released after its last commit).
+		var stats []archive.TemplateStat
+		if !s.opts.Import {
+			err = s.retry(ctx, "template stats", func() error {
+				var err error
+				stats, err = s.arch.TemplateStats(ctx, runID, l.Host)
+				return err
+			})
+			if err != nil {
+				// The lease expires by itself; its URLs are queued again then.
+				s.log.Warn("template stats of a leased host; the lease will expire", "host", l.Host, "err", err)
+				if len(out) > 0 {
+					return out, nil
+				}
+				return nil, err
+			}
+		}
 		h := &heldLease{l: l, left: len(l.Entries), pace: frontier.Pace{Delay: s.opts.Delay}}
 		s.mu.Lock()
 		s.byHost[l.Host] = h
 		for _, e := range l.Entries {
 			s.byURL[e.URL] = h
 		}
+		s.tmpl = append(s.tmpl, stats...)
 		s.mu.Unlock()
 		s.log.Debug("host leased", "host", l.Host, "token", l.Token, "urls", len(l.Entries))
 		out = append(out, l.Entries...)
@@ -393,14 +424,40 @@ func (s *FleetStore) PendingCount(ctx context.Context, _ int64) (int, int, error
 	return q, f, err
 }
 
-// TemplateStats implements Store: trap defence's counters are per worker.
-func (s *FleetStore) TemplateStats(context.Context, int64) ([]archive.TemplateStat, error) {
-	return nil, nil
+// TemplateStats implements Store: trap defence's counters of the run,
+// shared by its workers.
+func (s *FleetStore) TemplateStats(ctx context.Context, runID int64) ([]archive.TemplateStat, error) {
+	var stats []archive.TemplateStat
+	err := s.retry(ctx, "template stats", func() error {
+		var err error
+		stats, err = s.arch.TemplateStats(ctx, runID, "")
+		return err
+	})
+	return stats, err
 }
 
-// TrapTemplateCounts implements Store: trap defence's counters are per worker.
-func (s *FleetStore) TrapTemplateCounts(context.Context, int64) ([]archive.Count, error) {
-	return nil, nil
+// TrapTemplateCounts implements Store: the URLs every worker of the run
+// skipped, per template.
+func (s *FleetStore) TrapTemplateCounts(ctx context.Context, runID int64) ([]archive.Count, error) {
+	var c []archive.Count
+	err := s.retry(ctx, "trap templates", func() error {
+		var err error
+		c, err = s.arch.TrapTemplateCounts(ctx, runID)
+		return err
+	})
+	return c, err
+}
+
+// TemplateUpdates returns, oldest first, the shared template counts read
+// or written since the last call: a leased host's templates, and a
+// template's counts after each commit of a page under it (see
+// scraper.TemplateFeed).
+func (s *FleetStore) TemplateUpdates() []archive.TemplateStat {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.tmpl
+	s.tmpl = nil
+	return u
 }
 
 // Commit implements Store: each capture is one transaction under the lease
@@ -411,7 +468,7 @@ func (s *FleetStore) TrapTemplateCounts(context.Context, int64) ([]archive.Count
 // crawl's pace. A failed commit returns its error: the other captures may be
 // stored; the rest stay in flight under their lease until it is released or
 // expires.
-func (s *FleetStore) Commit(ctx context.Context, _ int64, caps []archive.Capture) ([]archive.CommitResult, error) {
+func (s *FleetStore) Commit(ctx context.Context, runID int64, caps []archive.Capture) ([]archive.CommitResult, error) {
 	results := make([]archive.CommitResult, len(caps))
 	errs := make([]error, len(caps))
 	sem := make(chan struct{}, s.opts.CommitConcurrency)
@@ -420,7 +477,7 @@ func (s *FleetStore) Commit(ctx context.Context, _ int64, caps []archive.Capture
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			results[i], errs[i] = s.commitOne(ctx, caps[i])
+			results[i], errs[i] = s.commitOne(ctx, runID, caps[i])
 		})
 	}
 	wg.Wait()
@@ -433,7 +490,7 @@ func (s *FleetStore) Commit(ctx context.Context, _ int64, caps []archive.Capture
 }
 
 // commitOne commits one capture (see Commit).
-func (s *FleetStore) commitOne(ctx context.Context, c archive.Capture) (archive.CommitResult, error) {
+func (s *FleetStore) commitOne(ctx context.Context, runID int64, c archive.Capture) (archive.CommitResult, error) {
 	s.mu.Lock()
 	h := s.byURL[c.Entry.URL]
 	lost := h != nil && h.lost
@@ -454,7 +511,7 @@ func (s *FleetStore) commitOne(ctx context.Context, c archive.Capture) (archive.
 	default:
 		err = s.retry(ctx, "commit", func() error {
 			var err error
-			r, err = s.arch.CommitLeased(ctx, h.l, c)
+			r, err = s.arch.CommitLeased(ctx, runID, h.l, c)
 			return err
 		})
 	}
@@ -472,15 +529,18 @@ func (s *FleetStore) commitOne(ctx context.Context, c archive.Capture) (archive.
 		return r, err
 	}
 	if h != nil {
-		s.committed(ctx, h, c)
+		s.committed(ctx, h, c, r.TemplateCount)
 	}
 	return r, nil
 }
 
 // committed accounts for one committed (or dropped) URL of h and releases
 // the host once all of them are.
-func (s *FleetStore) committed(ctx context.Context, h *heldLease, c archive.Capture) {
+func (s *FleetStore) committed(ctx context.Context, h *heldLease, c archive.Capture, tc archive.TemplateStat) {
 	s.mu.Lock()
+	if tc.Template != "" {
+		s.tmpl = append(s.tmpl, tc)
+	}
 	delete(s.byURL, c.Entry.URL)
 	paceOf(&h.pace, c)
 	h.left--

@@ -119,7 +119,7 @@ func (r *Run) Crawler(cfg scraper.Config, logger *slog.Logger) (*scraper.Crawler
 	if cfg.ParseHTML == nil {
 		cfg.ParseHTML = sk.ParseHTML // parse each page once
 	}
-	c, err := scraper.New(cfg, &runFrontier{store: r.p.Store, runID: r.ID}, sk, &history{store: r.p.Store}, logger)
+	c, err := scraper.New(cfg, newRunFrontier(r.p.Store, r.ID), sk, &history{store: r.p.Store}, logger)
 	if err != nil {
 		return nil, fmt.Errorf("new crawler: %w", err)
 	}

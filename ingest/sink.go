@@ -134,6 +134,7 @@ func (s *Sink) capture(r *scraper.Result) archive.Capture {
 		Links:         r.Links,
 		Template:      r.Template,
 		TemplateYield: r.Yield,
+		YieldLinks:    r.YieldLinks,
 	}
 	resp := r.Response
 	if resp == nil {

@@ -427,6 +427,7 @@ func (c *Crawler) dispatchLoop(rs *runState) {
 				return
 			}
 			claimed = len(entries)
+			c.syncTemplates()
 			for _, e := range entries {
 				rs.inMem.Add(1)
 				c.dispatch(rs, newTask(e))
@@ -538,6 +539,17 @@ func (c *Crawler) dispatch(rs *runState, t *task) {
 	c.sched.add(t)
 }
 
+// syncTemplates takes the shared template counts a TemplateFeed frontier
+// reported since the last call.
+func (c *Crawler) syncTemplates() {
+	if f, ok := c.frontier.(TemplateFeed); ok {
+		// Drained also with trap defence off: the feed does not pile up.
+		if u := f.TemplateUpdates(); len(u) > 0 && c.traps.on() {
+			c.traps.apply(u, false)
+		}
+	}
+}
+
 // skipTemplate skips e when trap defence cut its template; it reports
 // whether it did.
 func (c *Crawler) skipTemplate(rs *runState, e Entry) bool {
@@ -601,6 +613,7 @@ func (c *Crawler) runEntry(rs *runState, t *task) {
 		c.finish(rs, &Result{Entry: e, State: StateQueued, Reason: ReasonMaxPages})
 		return
 	}
+	c.syncTemplates()
 	if tmpl := c.traps.cut(e); tmpl != "" {
 		// Cut while it waited for its host: no request.
 		rs.attempts.Add(-1)
@@ -651,7 +664,12 @@ func (c *Crawler) runEntry(rs *runState, t *task) {
 	if r.State == StateDone && r.Response != nil && e.Kind == KindPage && c.traps.on() &&
 		!r.Response.NotModified && r.Response.Status >= 200 && r.Response.Status <= 299 {
 		r.Template = Template(e.URL)
-		r.Yield = c.traps.linksYield(r.Template, r.Links)
+		_, shared := c.frontier.(TemplateFeed)
+		yl := c.traps.linksYield(r.Template, r.Links, shared)
+		r.Yield = len(yl) > 0
+		if shared {
+			r.YieldLinks = yl
+		}
 	}
 	// Commit before the host's slot is freed: a sink that applies
 	// back-pressure (a full queue to the archive) then slows fetching, and

@@ -28,6 +28,19 @@ type TemplateSource interface {
 	TemplateStats(ctx context.Context) ([]TemplateStat, error)
 }
 
+// TemplateFeed is implemented by frontiers whose template yield state is
+// kept by a store that other crawlers write too (a fleet sharing one
+// frontier): TemplateUpdates returns, oldest first, the shared counts the
+// store read or wrote since the last call — those of a host's templates when
+// this crawler was given the host, those of a template after each of this
+// crawler's pages under it was committed. The crawler takes them as its own
+// (a template is cut when the shared count reaches the budget), so the
+// budget holds for the whole fleet, not per crawler. It drains them before
+// it dispatches claimed entries and before each fetch.
+type TemplateFeed interface {
+	TemplateUpdates() []TemplateStat
+}
+
 // TemplateCut is a template trap defence stopped expanding, with how many
 // URLs it skipped in the run.
 type TemplateCut struct {
@@ -70,13 +83,21 @@ func (tr *traps) on() bool { return tr != nil && tr.budget > 0 }
 
 // load restores durable state when a run starts.
 func (tr *traps) load(stats []TemplateStat) {
+	tr.apply(stats, true)
+}
+
+// apply takes stats as the templates' state (cutting or lifting the cut
+// by the budget); reset also zeroes their skip counts (a run's start).
+func (tr *traps) apply(stats []TemplateStat, reset bool) {
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
 	for _, s := range stats {
 		st := tr.state(s.Template)
 		st.fetches, st.since = s.Fetches, s.SinceYield
 		st.cut = st.since >= budgetFor(shapeOf(s.Template), tr.budget)
-		st.skipped = 0
+		if reset {
+			st.skipped = 0
+		}
 	}
 }
 
@@ -136,10 +157,12 @@ func (tr *traps) markListed(urls []Entry) {
 
 // linksYield reports whether the links of a page of template tmpl yield:
 // at least one was not seen before and belongs to another template that is
-// not cut. It records the links as seen.
-func (tr *traps) linksYield(tmpl string, links []Entry) bool {
+// not cut. It records the links as seen. With all set it returns every such
+// link (for a shared store to check, see Result.YieldLinks); otherwise the
+// first.
+func (tr *traps) linksYield(tmpl string, links []Entry, all bool) []string {
 	if !tr.on() {
-		return false
+		return nil
 	}
 	fresh := make([]string, 0, 8)
 	tr.mu.Lock()
@@ -155,7 +178,7 @@ func (tr *traps) linksYield(tmpl string, links []Entry) bool {
 		fresh = append(fresh, l.URL)
 	}
 	tr.mu.Unlock()
-	yield := false
+	var yield []string
 	for _, u := range fresh {
 		t := Template(u)
 		if t == tmpl {
@@ -166,8 +189,10 @@ func (tr *traps) linksYield(tmpl string, links []Entry) bool {
 		ok := st == nil || !st.cut
 		tr.mu.Unlock()
 		if ok {
-			yield = true
-			break
+			yield = append(yield, u)
+			if !all {
+				break
+			}
 		}
 	}
 	return yield

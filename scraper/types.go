@@ -111,6 +111,11 @@ type Result struct {
 	// counts the fetch with Yield || Article, in the same transaction.
 	Template string
 	Yield    bool
+	// YieldLinks are the links that made Yield true: new to this crawler,
+	// under another template that is not cut. A Sink whose counts are
+	// shared by several crawlers (TemplateFeed) counts the fetch as
+	// yielding only when one of them is new to the shared frontier too.
+	YieldLinks []string
 	// Article is set by the Sink's Commit when it recognised the response as
 	// an article; the crawler reads it after Commit returns (an article
 	// resets its template's budget).

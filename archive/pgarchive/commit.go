@@ -39,6 +39,12 @@ type PageCommit struct {
 // nothing, when l is no longer the host's current lease: a worker that comes
 // back after its lease was reaped cannot add a duplicate record.
 func (db *DB) CommitPage(ctx context.Context, l frontier.Lease, c PageCommit) (archive.CommitResult, error) {
+	return db.commitPage(ctx, l, c, nil)
+}
+
+// commitPage is CommitPage, also counting trap defence's templates with tc
+// (nil: none) in the same transaction.
+func (db *DB) commitPage(ctx context.Context, l frontier.Lease, c PageCommit, tc *templateCount) (archive.CommitResult, error) {
 	var r archive.CommitResult
 	if c.Article != nil && c.Article.IsArticle && c.Page == nil {
 		return r, fmt.Errorf("pgarchive: commit %s: article without page", c.Result.URL)
@@ -55,6 +61,13 @@ func (db *DB) CommitPage(ctx context.Context, l frontier.Lease, c PageCommit) (a
 		}
 		if err := writePage(ctx, tx, l, &c, &p, &r, true); err != nil {
 			return err
+		}
+		if tc != nil {
+			// Before complete: whether a link is new to the frontier is
+			// asked before it is enqueued.
+			if err := tc.count(ctx, tx, l.Host, &r); err != nil {
+				return fmt.Errorf("trap template: %w", err)
+			}
 		}
 		return complete(ctx, tx, l, []frontier.Result{c.Result})
 	})

@@ -305,11 +305,29 @@ func pageCommit(c archive.Capture) PageCommit {
 	return pc
 }
 
-// CommitLeased stores one capture of the pipeline (package ingest) under
-// lease l: CommitPage, with the capture's state, reason, retry time and
-// links as the URL's frontier result.
-func (db *DB) CommitLeased(ctx context.Context, l frontier.Lease, c archive.Capture) (archive.CommitResult, error) {
-	return db.CommitPage(ctx, l, pageCommit(c))
+// CommitLeased stores one capture of the pipeline (package ingest) of run
+// runID under lease l: CommitPage, with the capture's state, reason, retry
+// time and links as the URL's frontier result, and trap defence's counts
+// of the run (trap_templates) in the same transaction: the capture's
+// template fetched (result's TemplateCount: the counts after it), or the
+// template it was skipped under (reason trap_template).
+func (db *DB) CommitLeased(ctx context.Context, runID int64, l frontier.Lease, c archive.Capture) (archive.CommitResult, error) {
+	tc := &templateCount{run: runID, template: c.Template}
+	switch {
+	case c.Article != nil && c.Article.IsArticle:
+		tc.yield = true
+	case c.TemplateYield && len(c.YieldLinks) > 0:
+		tc.yieldLinks = c.YieldLinks // it yields if one is new to the fleet
+	default:
+		tc.yield = c.TemplateYield
+	}
+	if c.State == string(frontier.StateSkipped) && c.Reason == string(frontier.ReasonTrapTemplate) {
+		tc.skipped = c.Detail
+	}
+	if tc.template == "" && tc.skipped == "" {
+		tc = nil
+	}
+	return db.commitPage(ctx, l, pageCommit(c), tc)
 }
 
 // CommitUnleased stores a capture that no lease covers (a response read from
