@@ -14,20 +14,18 @@ package archive
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
-	"path"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
 	"modernc.org/sqlite"
+
+	"github.com/newsarchive/newsarchive/archive/migrations"
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
@@ -53,11 +51,6 @@ var (
 	// capture with an article but no page).
 	ErrInvalid = errors.New("invalid argument")
 )
-
-// migrationFiles holds the schema migrations, applied in file-name order.
-//
-//go:embed migrations/*.sql
-var migrationFiles embed.FS
 
 // Option configures Open.
 type Option func(*options)
@@ -374,49 +367,20 @@ func wrap(op string, err error) error {
 	return fmt.Errorf("archive: %s: %w", op, err)
 }
 
-// migration is one embedded schema file, NNNN_name.sql.
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-func migrations() ([]migration, error) {
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	sort.Strings(names)
-	var ms []migration
-	for _, n := range names {
-		base := path.Base(n)
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil {
-			return nil, fmt.Errorf("migration %s: name must be NNNN_name.sql", base)
-		}
-		b, err := migrationFiles.ReadFile(n)
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: strings.TrimSuffix(base, ".sql"), sql: string(b)})
-	}
-	return ms, nil
-}
-
+// latestMigration is the version of the newest SQLite migration.
 func latestMigration() int {
-	ms, err := migrations()
+	ms, err := migrations.SQLite()
 	if err != nil || len(ms) == 0 {
 		return 0
 	}
-	return ms[len(ms)-1].version
+	return ms[len(ms)-1].Version
 }
 
 // migrate applies, in order, each migration not yet recorded in
 // schema_migrations, each in its own transaction with its record, so a crash
 // leaves the schema at a migration boundary.
 func migrate(ctx context.Context, db *sql.DB) error {
-	ms, err := migrations()
+	ms, err := migrations.SQLite()
 	if err != nil {
 		return fmt.Errorf("archive: migrate: %w", err)
 	}
@@ -431,7 +395,7 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	if err := db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
 		return wrap("migrate", err)
 	}
-	if known := ms[len(ms)-1].version; current > known {
+	if known := ms[len(ms)-1].Version; current > known {
 		return fmt.Errorf("archive: migrate: %w (schema %d, known %d)", ErrSchemaTooNew, current, known)
 	}
 	for _, m := range ms {
@@ -442,35 +406,35 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
-func applyMigration(ctx context.Context, db *sql.DB, m migration) error {
+func applyMigration(ctx context.Context, db *sql.DB, m migrations.Migration) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return wrap("migrate "+m.name, err)
+		return wrap("migrate "+m.Name, err)
 	}
 	defer tx.Rollback()
 	// Checked inside the write transaction: two processes opening a new file
 	// at once apply each migration once.
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n); err != nil {
-		return wrap("migrate "+m.name, err)
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.Version).Scan(&n); err != nil {
+		return wrap("migrate "+m.Name, err)
 	}
 	if n > 0 {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-		return wrap("migrate "+m.name, err)
+	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+		return wrap("migrate "+m.Name, err)
 	}
-	if m.version == 3 {
+	if m.Version == 3 {
 		if err := migrateRecordsOnce(ctx, tx); err != nil {
-			return wrap("migrate "+m.name, err)
+			return wrap("migrate "+m.Name, err)
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-		m.version, m.name, fmtTime(time.Now())); err != nil {
-		return wrap("migrate "+m.name, err)
+		m.Version, m.Name, fmtTime(time.Now())); err != nil {
+		return wrap("migrate "+m.Name, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return wrap("migrate "+m.name, err)
+		return wrap("migrate "+m.Name, err)
 	}
 	return nil
 }

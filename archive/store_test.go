@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"database/sql"
 	"errors"
-	"io/fs"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/newsarchive/newsarchive/archive/migrations"
 	"github.com/newsarchive/newsarchive/extract"
 )
 
@@ -25,7 +25,7 @@ func TestOpenMigrationsIdempotent(t *testing.T) {
 		if err != nil {
 			t.Fatalf("reopen: %v", err)
 		}
-		files, err := fs.Glob(migrationFiles, "migrations/*.sql")
+		files, err := migrations.SQLite()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,12 +5,8 @@ package pgarchive
 
 import (
 	"context"
-	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
-	"path"
-	"strconv"
 	"strings"
 	"time"
 
@@ -18,12 +14,9 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/klauspost/compress/zstd"
-)
 
-// migrationFiles holds the schema migrations, applied in file-name order.
-//
-//go:embed migrations/*.sql
-var migrationFiles embed.FS
+	"github.com/newsarchive/newsarchive/archive/migrations"
+)
 
 // migrateLock is the advisory lock key that serialises migrations: workers
 // starting together on a new database apply each migration once.
@@ -82,20 +75,11 @@ func (db *DB) Close() {
 // migrate applies, in order, each migration not yet recorded in
 // schema_migrations, each in its own transaction with its record.
 func (db *DB) migrate(ctx context.Context) error {
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	ms, err := migrations.Postgres()
 	if err != nil {
 		return fmt.Errorf("pgarchive: migrate: %w", err)
 	}
-	for _, n := range names {
-		base := path.Base(n)
-		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
-		if err != nil {
-			return fmt.Errorf("pgarchive: migration %s: name must be NNNN_name.sql", base)
-		}
-		body, err := migrationFiles.ReadFile(n)
-		if err != nil {
-			return fmt.Errorf("pgarchive: migration %s: %w", base, err)
-		}
+	for _, m := range ms {
 		err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, migrateLock); err != nil {
 				return err
@@ -107,17 +91,17 @@ func (db *DB) migrate(ctx context.Context) error {
 				return err
 			}
 			var done bool
-			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)`, v).Scan(&done); err != nil || done {
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)`, m.Version).Scan(&done); err != nil || done {
 				return err
 			}
-			if _, err := tx.Exec(ctx, string(body)); err != nil {
+			if _, err := tx.Exec(ctx, m.SQL); err != nil {
 				return err
 			}
-			_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, v, strings.TrimSuffix(base, ".sql"))
+			_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name)
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("pgarchive: migrate %s: %w", base, err)
+			return fmt.Errorf("pgarchive: migrate %s: %w", m.Name, err)
 		}
 	}
 	return nil

@@ -3,10 +3,11 @@ package pgarchive
 import (
 	"context"
 	"fmt"
-	"io/fs"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/newsarchive/newsarchive/archive/migrations"
 )
 
 // OpenReader connects to the archive at url for reading only (the
@@ -23,14 +24,14 @@ func OpenReader(ctx context.Context, url string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pgarchive: open: %w", err)
 	}
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	ms, err := migrations.Postgres()
 	if err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("pgarchive: open: %w", err)
 	}
 	var applied int
 	err = pool.QueryRow(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&applied)
-	if err != nil || applied < len(names) {
+	if err != nil || applied < len(ms) {
 		// No archive here yet, or an older one: Open migrates it.
 		pool.Close()
 		return Open(ctx, url)

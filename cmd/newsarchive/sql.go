@@ -26,7 +26,7 @@ stops after --timeout (exit status 1) or at Ctrl-C (exit status 130); a value
 512 MiB, so a runaway query fails with a clear error instead of taking the
 machine.
 
-The schema is documented in archive/migrations/0001_init.sql; the same file opens
+The schema is documented in archive/migrations/sqlite/0001_init.sql; the same file opens
 as-is in the sqlite3 shell and in Datasette. Only reading is allowed: the
 database is opened read-only and any statement that would write, ATTACH another
 file or set a PRAGMA is refused (exit status 2). Text output is tab-separated
@@ -35,7 +35,7 @@ with a header line; --json prints one object per row (BLOBs as base64).
 On PostgreSQL (--db postgres://…) the statement runs in a READ ONLY transaction
 with a statement_timeout of --timeout; it must start with SELECT, WITH, VALUES,
 TABLE, EXPLAIN or SHOW. The dialect and schema are PostgreSQL's
-(archive/pgarchive/migrations; docs/fleet.md, "Querying with SQL"):
+(archive/migrations/postgres; docs/fleet.md, "Querying with SQL"):
   newsarchive sql --db postgres://reader@db/archive "SELECT record->>'title' FROM versions LIMIT 5"
 `
 
