@@ -1,6 +1,7 @@
 package migrations
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -60,6 +61,21 @@ func TestList(t *testing.T) {
 	} {
 		if ms, err := List(bad, "d"); err == nil {
 			t.Errorf("%v listed as %+v, want an error", bad, ms)
+		}
+	}
+}
+
+// TestNoStrayFiles: a schema file left where migrations used to live (this
+// directory's top, archive/pgarchive/migrations) would be embedded by no
+// one and never applied.
+func TestNoStrayFiles(t *testing.T) {
+	for _, pattern := range []string{"*.sql", "../pgarchive/migrations/*.sql"} {
+		stray, err := filepath.Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(stray) > 0 {
+			t.Errorf("schema files outside sqlite/ and postgres/, never applied: %v", stray)
 		}
 	}
 }
