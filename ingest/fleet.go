@@ -374,12 +374,9 @@ func (s *FleetStore) Claim(ctx context.Context, runID int64, n int, _ time.Time)
 				return err
 			})
 			if err != nil {
-				// The lease expires by itself; its URLs are queued again then.
-				s.log.Warn("template stats of a leased host; the lease will expire", "host", l.Host, "err", err)
-				if len(out) > 0 {
-					return out, nil
-				}
-				return nil, err
+				// The lease is used all the same: trap defence then goes
+				// on from this worker's own counts of the host.
+				s.log.Warn("trap template counts of a leased host not read", "host", l.Host, "err", err)
 			}
 		}
 		h := &heldLease{l: l, left: len(l.Entries), pace: frontier.Pace{Delay: s.opts.Delay}}
