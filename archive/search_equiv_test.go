@@ -116,21 +116,74 @@ func TestSearchSameAsReference(t *testing.T) {
 		{Exhaustive: true},
 		{HighlightStart: "\x01", HighlightEnd: "\x02"},
 	}
-	for _, window := range []int{0, 40} {
-		s.testRankWindow = window
-		for _, q := range queries {
-			for _, o := range opts {
-				got, gerr := s.Search(ctx, q, o)
-				want, werr := s.searchReference(ctx, q, o)
-				if fmt.Sprint(gerr) != fmt.Sprint(werr) {
-					t.Fatalf("window %d, %q %+v: error %v, reference %v", window, q, o, gerr, werr)
-				}
-				if !reflect.DeepEqual(got, want) {
-					t.Errorf("window %d, %q %+v:\n got %s\nwant %s", window, q, o, hitList(got), hitList(want))
+	compare := func(stage string) {
+		t.Helper()
+		for _, window := range []int{0, 40} {
+			s.testRankWindow = window
+			for _, q := range queries {
+				for _, o := range opts {
+					got, gerr := s.Search(ctx, q, o)
+					want, werr := s.searchReference(ctx, q, o)
+					if fmt.Sprint(gerr) != fmt.Sprint(werr) {
+						t.Fatalf("%s, window %d, %q %+v: error %v, reference %v", stage, window, q, o, gerr, werr)
+					}
+					if !reflect.DeepEqual(got, want) {
+						t.Errorf("%s, window %d, %q %+v:\n got %s\nwant %s", stage, window, q, o, hitList(got), hitList(want))
+					}
 				}
 			}
 		}
+		s.testRankWindow = 0
 	}
+	// Plain word queries rank with bm25_df once the term counts exist
+	// (and with bm25 before); the rest always with bm25.
+	usesCounts := func(q string) bool {
+		t.Helper()
+		_, ok, err := s.phraseHits(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	compare("no term counts")
+	if usesCounts(common[0] + " " + common[1]) {
+		t.Fatal("term counts used before they were built")
+	}
+	if err := s.OptimizeIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]bool{common[0] + " " + common[1]: true, common[1] + " " + rare[0]: true,
+		rare[2]: true, "müller " + common[0]: true, `"` + common[0] + " " + common[1] + `"`: false,
+		"w29*": false, "title:" + common[0]: false} {
+		if got := usesCounts(q); got != want {
+			t.Errorf("%q ranked with the term counts: %v, want %v", q, got, want)
+		}
+	}
+	compare("term counts built")
+	// New versions of 300 articles (their old text leaves the index) and
+	// 200 new articles, without rebuilding the counts.
+	caps = caps[:0]
+	for i := range 500 {
+		k := i
+		if i >= 300 {
+			k = n + i
+		}
+		u := fmt.Sprintf("https://news.example.com/a/%d", k)
+		if k%3 == 0 {
+			u = fmt.Sprintf("https://other.example/a/%d", k)
+		}
+		caps = append(caps, captureOf(u, newArticle(u, text(4+r.IntN(8)), withBody(text(40+r.IntN(300))),
+			withAuthors(authors[k%len(authors)]))))
+	}
+	commit(t, s, run, caps...)
+	added, gone, ok, err := s.TermDocsState(ctx)
+	if err != nil || !ok || added != 500 || gone != 300 {
+		t.Fatalf("term counts state: added %d gone %d ok %v err %v, want 500, 300, true", added, gone, ok, err)
+	}
+	if !usesCounts(common[0] + " " + common[1]) {
+		t.Fatal("term counts not used after new versions")
+	}
+	compare("versions replaced and added since the counts")
 }
 
 func hitList(hs []SearchHit) string {
