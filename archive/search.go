@@ -420,9 +420,16 @@ func (c *dateCache) put(k [2]string, v dateCount) {
 // lowest of them (0 when none).
 func (s *Store) titleMatches(ctx context.Context, query string, cut int64) (ids string, lowest int64, err error) {
 	var low sql.NullInt64
-	err = s.r.QueryRowContext(ctx, `SELECT json_group_array(rowid), min(rowid) FROM (SELECT rowid FROM articles_fts
-		WHERE articles_fts MATCH '{title} : (' || ? || ')' AND rowid < ? ORDER BY rowid DESC LIMIT ?)`,
-		query, cut, s.rankWindowOr(titleWindow)).Scan(&ids, &low)
+	// A plain query (no column filter) matches the title-only index's rows
+	// exactly where it matches the whole index's under {title}, and its
+	// doclists there are short.
+	q := `SELECT json_group_array(rowid), min(rowid) FROM (SELECT rowid FROM articles_fts
+		WHERE articles_fts MATCH '{title} : (' || ? || ')' AND rowid < ? ORDER BY rowid DESC LIMIT ?)`
+	if s.schema >= 6 && plainQuery(query) {
+		q = `SELECT json_group_array(rowid), min(rowid) FROM (SELECT rowid FROM articles_title_fts
+			WHERE articles_title_fts MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?)`
+	}
+	err = s.r.QueryRowContext(ctx, q, query, cut, s.rankWindowOr(titleWindow)).Scan(&ids, &low)
 	return ids, low.Int64, err
 }
 

@@ -186,6 +186,16 @@ func TestSearchSameAsReference(t *testing.T) {
 	compare("versions replaced and added since the counts")
 }
 
+// titleMatchesReference is titleMatches as it was before the title-only
+// index (migration 0006): the whole index under a column filter.
+func (s *Store) titleMatchesReference(ctx context.Context, query string, cut int64) (ids string, lowest int64, err error) {
+	var low sql.NullInt64
+	err = s.r.QueryRowContext(ctx, `SELECT json_group_array(rowid), min(rowid) FROM (SELECT rowid FROM articles_fts
+		WHERE articles_fts MATCH '{title} : (' || ? || ')' AND rowid < ? ORDER BY rowid DESC LIMIT ?)`,
+		query, cut, s.rankWindowOr(titleWindow)).Scan(&ids, &low)
+	return ids, low.Int64, err
+}
+
 func hitList(hs []SearchHit) string {
 	var b strings.Builder
 	for _, h := range hs {
@@ -250,7 +260,7 @@ func (s *Store) searchReference(ctx context.Context, query string, opts SearchOp
 		// Recent title matches below the window join it, scored with the whole
 		// query so their scores compare. A query that cannot be put under a
 		// column filter just goes without.
-		if titles, lowest, err := s.titleMatches(ctx, query, cut); err == nil && lowest > 0 {
+		if titles, lowest, err := s.titleMatchesReference(ctx, query, cut); err == nil && lowest > 0 {
 			ranked.WriteString(` AND articles_fts.rowid >= ?
 				AND (articles_fts.rowid >= ? OR articles_fts.rowid IN (SELECT value FROM json_each(?)))`)
 			args = append(args, lowest, cut, titles)

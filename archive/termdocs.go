@@ -92,7 +92,7 @@ func (s *Store) TermDocsState(ctx context.Context) (added, gone int64, ok bool, 
 // filter, prefix, initial-token or NEAR query (whose phrase counts differ
 // from a plain word's).
 func (s *Store) phraseHits(ctx context.Context, query string) (hits string, ok bool, err error) {
-	if !s.ftsRank || s.schema < 6 || strings.ContainsAny(query, ":*^") || strings.Contains(query, "NEAR") {
+	if !s.ftsRank || s.schema < 6 || !plainQuery(query) {
 		return "", false, nil
 	}
 	var upto sql.NullInt64
@@ -150,6 +150,13 @@ func (s *Store) termRows(ctx context.Context, term string, upto int64) (int64, e
 		(SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?1 AND rowid > ?2),
 		(SELECT count(*) FROM term_docs_gone WHERE term_docs_gone MATCH ?1)`, q, upto).Scan(&added, &gone)
 	return docs + added - gone, err
+}
+
+// plainQuery reports whether query has none of FTS5's column filters,
+// prefix or initial-token marks and no NEAR group (conservatively: the
+// characters anywhere, even inside a quoted phrase).
+func plainQuery(query string) bool {
+	return !strings.ContainsAny(query, ":*^") && !strings.Contains(query, "NEAR")
 }
 
 // checkFTSRank reports whether the read pool's connections carry bm25_df.

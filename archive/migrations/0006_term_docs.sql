@@ -1,4 +1,4 @@
--- 0006_term_docs: how many indexed versions hold each common word, so that
+-- 0006_term_docs: a title-only index, and how many indexed versions hold each common word, so that
 -- ranking need not count them per query (docs/search-scale.md, "Term counts").
 -- bm25 weighs each word by the number of rows of articles_fts that hold it;
 -- FTS5 counts them by walking the word's whole doclist once per query,
@@ -36,6 +36,18 @@ CREATE VIRTUAL TABLE term_docs_gone USING fts5 (
     tokenize = 'unicode61 remove_diacritics 2'
 );
 
+-- articles_title_fts: the titles of articles_fts's rows alone. Search takes
+-- the most recent title matches below its rank window from here: under a
+-- column filter, the whole index walked back through the body doclists of
+-- the query's words (24–60 ms for two common words at a million articles).
+CREATE VIRTUAL TABLE articles_title_fts USING fts5 (
+    title,
+    content = 'versions', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+INSERT INTO articles_title_fts (rowid, title)
+    SELECT v.id, v.title FROM articles a JOIN versions v ON v.id = a.latest_version_id;
+
 DROP TRIGGER articles_fts_latest;
 CREATE TRIGGER articles_fts_latest AFTER UPDATE OF latest_version_id ON articles
 WHEN new.latest_version_id IS NOT old.latest_version_id
@@ -44,6 +56,10 @@ BEGIN
         SELECT 'delete', id, title, body_text, authors FROM versions WHERE id = old.latest_version_id;
     INSERT INTO articles_fts (rowid, title, body_text, authors)
         SELECT id, title, body_text, authors FROM versions WHERE id = new.latest_version_id;
+    INSERT INTO articles_title_fts (articles_title_fts, rowid, title)
+        SELECT 'delete', id, title FROM versions WHERE id = old.latest_version_id;
+    INSERT INTO articles_title_fts (rowid, title)
+        SELECT id, title FROM versions WHERE id = new.latest_version_id;
     INSERT INTO term_docs_gone (rowid, title, body_text, authors)
         SELECT id, title, body_text, authors FROM versions
         WHERE id = old.latest_version_id AND id <= (SELECT upto FROM term_docs_state);
