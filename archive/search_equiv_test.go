@@ -116,21 +116,84 @@ func TestSearchSameAsReference(t *testing.T) {
 		{Exhaustive: true},
 		{HighlightStart: "\x01", HighlightEnd: "\x02"},
 	}
-	for _, window := range []int{0, 40} {
-		s.testRankWindow = window
-		for _, q := range queries {
-			for _, o := range opts {
-				got, gerr := s.Search(ctx, q, o)
-				want, werr := s.searchReference(ctx, q, o)
-				if fmt.Sprint(gerr) != fmt.Sprint(werr) {
-					t.Fatalf("window %d, %q %+v: error %v, reference %v", window, q, o, gerr, werr)
-				}
-				if !reflect.DeepEqual(got, want) {
-					t.Errorf("window %d, %q %+v:\n got %s\nwant %s", window, q, o, hitList(got), hitList(want))
+	compare := func(stage string) {
+		t.Helper()
+		for _, window := range []int{0, 40} {
+			s.testRankWindow = window
+			for _, q := range queries {
+				for _, o := range opts {
+					got, gerr := s.Search(ctx, q, o)
+					want, werr := s.searchReference(ctx, q, o)
+					if fmt.Sprint(gerr) != fmt.Sprint(werr) {
+						t.Fatalf("%s, window %d, %q %+v: error %v, reference %v", stage, window, q, o, gerr, werr)
+					}
+					if !reflect.DeepEqual(got, want) {
+						t.Errorf("%s, window %d, %q %+v:\n got %s\nwant %s", stage, window, q, o, hitList(got), hitList(want))
+					}
 				}
 			}
 		}
+		s.testRankWindow = 0
 	}
+	// Plain word queries rank with bm25_df once the term counts exist
+	// (and with bm25 before); the rest always with bm25.
+	usesCounts := func(q string) bool {
+		t.Helper()
+		_, ok, err := s.phraseHits(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	compare("no term counts")
+	if usesCounts(common[0] + " " + common[1]) {
+		t.Fatal("term counts used before they were built")
+	}
+	if err := s.OptimizeIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]bool{common[0] + " " + common[1]: true, common[1] + " " + rare[0]: true,
+		rare[2]: true, "müller " + common[0]: true, `"` + common[0] + " " + common[1] + `"`: false,
+		"w29*": false, "title:" + common[0]: false} {
+		if got := usesCounts(q); got != want {
+			t.Errorf("%q ranked with the term counts: %v, want %v", q, got, want)
+		}
+	}
+	compare("term counts built")
+	// New versions of 300 articles (their old text leaves the index) and
+	// 200 new articles, without rebuilding the counts.
+	caps = caps[:0]
+	for i := range 500 {
+		k := i
+		if i >= 300 {
+			k = n + i
+		}
+		u := fmt.Sprintf("https://news.example.com/a/%d", k)
+		if k%3 == 0 {
+			u = fmt.Sprintf("https://other.example/a/%d", k)
+		}
+		caps = append(caps, captureOf(u, newArticle(u, text(4+r.IntN(8)), withBody(text(40+r.IntN(300))),
+			withAuthors(authors[k%len(authors)]))))
+	}
+	commit(t, s, run, caps...)
+	added, gone, ok, err := s.TermDocsState(ctx)
+	if err != nil || !ok || added != 500 || gone != 300 {
+		t.Fatalf("term counts state: added %d gone %d ok %v err %v, want 500, 300, true", added, gone, ok, err)
+	}
+	if !usesCounts(common[0] + " " + common[1]) {
+		t.Fatal("term counts not used after new versions")
+	}
+	compare("versions replaced and added since the counts")
+}
+
+// titleMatchesReference is titleMatches as it was before the title-only
+// index (migration 0006): the whole index under a column filter.
+func (s *Store) titleMatchesReference(ctx context.Context, query string, cut int64) (ids string, lowest int64, err error) {
+	var low sql.NullInt64
+	err = s.r.QueryRowContext(ctx, `SELECT json_group_array(rowid), min(rowid) FROM (SELECT rowid FROM articles_fts
+		WHERE articles_fts MATCH '{title} : (' || ? || ')' AND rowid < ? ORDER BY rowid DESC LIMIT ?)`,
+		query, cut, s.rankWindowOr(titleWindow)).Scan(&ids, &low)
+	return ids, low.Int64, err
 }
 
 func hitList(hs []SearchHit) string {
@@ -197,7 +260,7 @@ func (s *Store) searchReference(ctx context.Context, query string, opts SearchOp
 		// Recent title matches below the window join it, scored with the whole
 		// query so their scores compare. A query that cannot be put under a
 		// column filter just goes without.
-		if titles, lowest, err := s.titleMatches(ctx, query, cut); err == nil && lowest > 0 {
+		if titles, lowest, err := s.titleMatchesReference(ctx, query, cut); err == nil && lowest > 0 {
 			ranked.WriteString(` AND articles_fts.rowid >= ?
 				AND (articles_fts.rowid >= ? OR articles_fts.rowid IN (SELECT value FROM json_each(?)))`)
 			args = append(args, lowest, cut, titles)

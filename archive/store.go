@@ -23,6 +23,8 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/newsarchive/newsarchive/internal/sqlitefts"
 	"modernc.org/sqlite"
 
 	"github.com/newsarchive/newsarchive/archive/migrations"
@@ -93,6 +95,7 @@ type Store struct {
 	dec      *zstd.Decoder
 	known    *knownURLs // frontier URLs of the current run (writer only)
 	schema   int        // migration version of the file (below the latest only when read-only)
+	ftsRank  bool       // the read connections carry bm25_df (package sqlitefts)
 
 	testRankWindow int // tests: overrides Search's rank and title windows
 
@@ -147,10 +150,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		"&_pragma=journal_size_limit(67108864)" +
 		"&_pragma=wal_autocheckpoint(8192)" +
 		"&_pragma=temp_store(MEMORY)"
-	w, err := sql.Open("sqlite", wdsn)
-	if err != nil {
-		return nil, wrap("open", err)
-	}
+	w := sql.OpenDB(sqlitefts.NewConnector(wdsn))
 	// One writer connection: SQLite allows one writer at a time anyway, and
 	// serialising in Go avoids busy waits between our own goroutines.
 	w.SetMaxOpenConns(1)
@@ -177,6 +177,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
+	var err error
 	if s.st, err = prepareStmts(ctx, w); err != nil {
 		s.Close()
 		return nil, err
@@ -246,10 +247,8 @@ func (s *Store) openReaders(ctx context.Context, dsn string, n int) error {
 	if n <= 0 {
 		n = max(4, 2*runtime.GOMAXPROCS(0))
 	}
-	r, err := sql.Open("sqlite", dsn)
-	if err != nil {
-		return wrap("open", err)
-	}
+	// The connections carry the ranking function of package sqlitefts.
+	r := sql.OpenDB(sqlitefts.NewConnector(dsn))
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	if err := r.PingContext(ctx); err != nil {
@@ -257,6 +256,7 @@ func (s *Store) openReaders(ctx context.Context, dsn string, n int) error {
 		return wrap("open "+s.path, err)
 	}
 	s.r = r
+	s.ftsRank = checkFTSRank(ctx, r)
 	return nil
 }
 
