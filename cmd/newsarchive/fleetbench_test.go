@@ -153,6 +153,10 @@ func BenchmarkFleetScaling(b *testing.B) {
 			})
 			r.perWorker = articleFetchesBy(site, site.Requests(), names)
 			pgSizes(b, db, &r)
+			if n == 1 {
+				// Printed, not logged: a benchmark's log keeps 10 lines.
+				fmt.Printf("PostgreSQL archive, one worker, table by table (as BenchmarkArchiveSize):\n%s", pgArchiveSizes(b, db).breakdown())
+			}
 			return r
 		}
 		runs = append(runs, sqliteRun())
