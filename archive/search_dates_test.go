@@ -268,3 +268,78 @@ func TestDateRangeConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeIndex: the segments commits leave beside an optimized index are
+// merged among themselves, the optimized one left as it was (its segment
+// id kept), and searches answer as before; both indexes stay sound.
+func TestMergeIndex(t *testing.T) {
+	ctx := context.Background()
+	s, path := openTest(t)
+	run := startRun(t, s)
+	r := rand.New(rand.NewPCG(4, 4))
+	add := func(from, n int) {
+		for i := from; i < from+n; i++ {
+			u := fmt.Sprintf("https://news.example.com/m/%d", i)
+			commit(t, s, run, captureOf(u, newArticle(u, genText(r, 5), withBody(genText(r, 80)))))
+		}
+	}
+	segments := func(tbl string) (n, largest int64) {
+		t.Helper()
+		err := s.r.QueryRowContext(ctx, `SELECT count(*), (SELECT segid FROM `+tbl+`_idx GROUP BY segid ORDER BY count(*) DESC, segid LIMIT 1)
+			FROM (SELECT DISTINCT segid FROM `+tbl+`_idx)`).Scan(&n, &largest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n, largest
+	}
+	add(0, 400)
+	if err := s.OptimizeIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, big := segments("articles_fts")
+	add(400, 40) // one commit each: one segment each, some automerged
+	n, _ := segments("articles_fts")
+	tn, _ := segments("articles_title_fts")
+	if n < 4 || tn < 4 {
+		t.Fatalf("%d and %d segments after 40 commits; the test needs more", n, tn)
+	}
+	var want [][]SearchHit
+	queries := []string{"electric", "battery supply", "texas OR berlin", `"solar roof"`}
+	for _, q := range queries {
+		hits, err := s.Search(ctx, q, SearchOptions{Limit: 30})
+		if err != nil || len(hits) == 0 {
+			t.Fatalf("Search %q = %d hits, %v", q, len(hits), err)
+		}
+		want = append(want, hits)
+	}
+	if err := s.MergeIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	after, big2 := segments("articles_fts")
+	tafter, _ := segments("articles_title_fts")
+	if after >= n || tafter >= tn || after > 3 {
+		t.Errorf("segments: articles_fts %d → %d, articles_title_fts %d → %d; want fewer (at most 3)", n, after, tn, tafter)
+	}
+	if big2 != big {
+		t.Errorf("the optimized segment %d was rewritten (largest now %d)", big, big2)
+	}
+	for i, q := range queries {
+		got, err := s.Search(ctx, q, SearchOptions{Limit: 30})
+		if err != nil || !reflect.DeepEqual(got, want[i]) {
+			t.Errorf("Search %q after merge = %s, %v; want %s", q, hitList(got), err, hitList(want[i]))
+		}
+	}
+	for _, tbl := range []string{"articles_fts", "articles_title_fts"} {
+		if _, err := s.w.ExecContext(ctx, `INSERT INTO `+tbl+` (`+tbl+`) VALUES ('integrity-check')`); err != nil {
+			t.Errorf("%s integrity-check: %v", tbl, err)
+		}
+	}
+	ro, err := OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if err := ro.MergeIndex(ctx); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("read-only MergeIndex = %v, want ErrReadOnly", err)
+	}
+}

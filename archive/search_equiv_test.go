@@ -111,6 +111,8 @@ func TestSearchSameAsReference(t *testing.T) {
 		{Since: year, Until: year.AddDate(1, 0, 0)},
 		{Since: year},
 		{Until: year, Author: "Lena Brandt"},
+		{Author: "JüRGEN MüLLER", Limit: 30, Offset: 10},
+		{Author: "Kristen Chen", Tag: vocab[101], Since: year},
 		{Limit: 50, Offset: 20},
 		{Limit: 5, Offset: 300},
 		{Exhaustive: true},

@@ -95,12 +95,8 @@ func (s *Store) phraseHits(ctx context.Context, query string) (hits string, ok b
 	if !s.ftsRank || s.schema < 6 || !plainQuery(query) {
 		return "", false, nil
 	}
-	var upto sql.NullInt64
-	err = s.r.QueryRowContext(ctx, `SELECT upto FROM term_docs_state WHERE id = 1`).Scan(&upto)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && !upto.Valid) {
-		return "", false, nil
-	}
-	if err != nil {
+	upto, ok, err := s.termDocsUpto(ctx)
+	if err != nil || !ok {
 		return "", false, err
 	}
 	var js string
@@ -120,13 +116,24 @@ func (s *Store) phraseHits(ctx context.Context, query string) (hits string, ok b
 		if len(p) != 1 {
 			return "", false, nil
 		}
-		n, err := s.termRows(ctx, p[0], upto.Int64)
+		n, err := s.termRows(ctx, p[0], upto)
 		if err != nil {
 			return "", false, err
 		}
 		counts[i] = strconv.FormatInt(n, 10)
 	}
 	return strings.Join(counts, " "), true, nil
+}
+
+// termDocsUpto returns term_docs_state's upto: the highest rowid the
+// counts of term_docs cover. ok is false when they are not usable.
+func (s *Store) termDocsUpto(ctx context.Context) (upto int64, ok bool, err error) {
+	var v sql.NullInt64
+	err = s.r.QueryRowContext(ctx, `SELECT upto FROM term_docs_state WHERE id = 1`).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	return v.Int64, err == nil && v.Valid, err
 }
 
 // termRows returns the number of rows of articles_fts holding the token

@@ -12,12 +12,13 @@ import (
 // so it pays only after a run that changed a large part of it: a crawl or
 // import that added at least MinVersions versions, or at least MinShare of
 // the articles indexed. Below both, a run's few segments cost a search less
-// than the rewrite would cost the run (FTS5's automerge keeps them in check),
-// and small runs (a watch round, a short crawl) never wait for it.
+// than the rewrite would cost the run, and small runs (a watch round, a
+// short crawl) never wait for it: Finish only merges the run's segments
+// among themselves (archive.Store.MergeIndex), leaving the large one be.
 //
 // The zero value is the default policy: MinVersions 10,000 and MinShare 0.2.
 type OptimizePolicy struct {
-	// Disabled turns optimizing off (crawl/import --no-optimize).
+	// Disabled turns optimizing and merging off (crawl/import --no-optimize).
 	Disabled bool
 	// MinVersions is the number of versions added by a run (new articles
 	// and new versions: each rewrites an index entry) from which Finish
@@ -50,6 +51,12 @@ const (
 type indexOptimizer interface {
 	CountArticles(ctx context.Context) (int, error)
 	OptimizeIndex(ctx context.Context) error
+}
+
+// indexMerger is the part of a store that merges a full-text index's small
+// segments among themselves (*archive.Store).
+type indexMerger interface {
+	MergeIndex(ctx context.Context) error
 }
 
 // shouldOptimize reports whether a run that added added versions to an
@@ -89,6 +96,17 @@ func (r *Run) optimize(ctx context.Context) error {
 		return fmt.Errorf("optimize index: %w", err)
 	}
 	if !r.p.Optimize.shouldOptimize(added, indexed) {
+		// The run's own segments, merged among themselves: cheap, and a
+		// search seeks its words in each segment.
+		m, ok := r.p.Store.(indexMerger)
+		if !ok {
+			return nil
+		}
+		start := time.Now()
+		if err := m.MergeIndex(ctx); err != nil {
+			return fmt.Errorf("merge index: %w", err)
+		}
+		r.log.Debug("search index segments merged", "took", time.Since(start).Round(time.Millisecond))
 		return nil
 	}
 	r.log.Info("optimizing the search index", "added_versions", added, "articles", indexed)

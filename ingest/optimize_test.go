@@ -74,8 +74,9 @@ func ftsSegments(t *testing.T, db *sql.DB) int {
 
 // TestFinishOptimizesAfterLargeRun: a run over the optimize threshold
 // leaves the full-text index in one segment, sound, and says so on the log;
-// the same run under the threshold, or with optimizing disabled, leaves the
-// segments its commits wrote.
+// the same run under the threshold merges its segments among themselves
+// (fewer, no optimize), and with optimizing disabled leaves the segments its
+// commits wrote.
 func TestFinishOptimizesAfterLargeRun(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
@@ -107,8 +108,9 @@ func TestFinishOptimizesAfterLargeRun(t *testing.T) {
 			if c := run.Counts(); c.NewArticles != 12 {
 				t.Fatalf("%d new articles, want 12", c.NewArticles)
 			}
-			if n := ftsSegments(t, db); n < 2 {
-				t.Fatalf("%d index segments before Finish; the test needs several", n)
+			before := ftsSegments(t, db)
+			if before < 2 {
+				t.Fatalf("%d index segments before Finish; the test needs several", before)
 			}
 			if err := run.Finish(ctx, archive.RunFinished, run.Counts().RunCounts()); err != nil {
 				t.Fatal(err)
@@ -118,8 +120,16 @@ func TestFinishOptimizesAfterLargeRun(t *testing.T) {
 			if tc.optimize && (n != 1 || !logged) {
 				t.Errorf("%d index segments after Finish (optimize logged: %v), want 1, logged\n%s", n, logged, logs.String())
 			}
-			if !tc.optimize && (n < 2 || logged) {
-				t.Errorf("%d index segments after Finish (optimize logged: %v): optimized a run it should not have", n, logged)
+			if !tc.optimize && logged {
+				t.Errorf("%d index segments after Finish: optimized a run it should not have", n)
+			}
+			// Under the threshold the run's segments are merged among
+			// themselves; disabled, they are left alone.
+			if !tc.optimize && tc.policy.Disabled && n != before {
+				t.Errorf("disabled: %d index segments after Finish, %d before", n, before)
+			}
+			if !tc.optimize && !tc.policy.Disabled && n >= before {
+				t.Errorf("small run: %d index segments after Finish, %d before: not merged", n, before)
 			}
 			if _, err := db.ExecContext(ctx, `INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')`); err != nil {
 				t.Errorf("integrity-check: %v", err)

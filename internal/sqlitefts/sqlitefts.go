@@ -5,7 +5,10 @@
 //     arithmetic in the same order, except that the number of rows each
 //     phrase matches (bm25's document frequency) is given in hits, a text
 //     of one integer per phrase separated by spaces, instead of being
-//     counted by walking the phrase's whole doclist once per query. That
+//     counted by walking the phrase's whole doclist once per query. When
+//     hits has fewer counts than the query has phrases, the phrases past
+//     them are not scored: a query "(q) AND {col}: x" ranks as q alone,
+//     x only filtering. That
 //     walk is what made two common words cost ~100 ms at a million
 //     articles whatever the number of rows ranked (docs/search-scale.md).
 //   - fts5_phrases(fts) returns the query's phrases as JSON, an array of
@@ -253,7 +256,7 @@ func bm25DF(tls *libc.TLS, pApi, pFts, pCtx uintptr, nVal int32, apVal uintptr) 
 	nWeights := nVal - 1
 	nPhrase := e.phraseCount()
 	fields := strings.Fields(hits)
-	if int32(len(fields)) != nPhrase {
+	if len(fields) == 0 || int32(len(fields)) > nPhrase {
 		resultError(tls, pCtx, fmt.Sprintf("bm25_df: %d row counts for %d phrases", len(fields), nPhrase))
 		return
 	}
@@ -291,6 +294,9 @@ func bm25DF(tls *libc.TLS, pApi, pFts, pCtx uintptr, nVal int32, apVal uintptr) 
 		rc = (*(*func(*libc.TLS, uintptr, int32, uintptr, uintptr, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{e.api.FxInst})))(tls, pFts, i, bp+4, bp+8, bp+12)
 		if rc == sqlite3.SQLITE_OK {
 			ip, ic := *(*int32)(ptr(bp + 4)), *(*int32)(ptr(bp + 8))
+			if int(ip) >= len(freq) {
+				continue // a phrase past the counts: a filter, not scored
+			}
 			w := float64(1)
 			if nWeights > ic {
 				w = sqlite3.Xsqlite3_value_double(tls, arg(ic))

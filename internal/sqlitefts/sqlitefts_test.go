@@ -182,7 +182,7 @@ func TestBM25DFSameAsBM25(t *testing.T) {
 func TestBM25DFErrors(t *testing.T) {
 	db := openTest(t)
 	fill(t, db, 100)
-	for _, arg := range []string{"", "1 2", "x", "-3"} {
+	for _, arg := range []string{"", "1 2", "x", "-3", " "} {
 		var s float64
 		err := db.QueryRow(`SELECT bm25_df(f, 10.0, ?) FROM f WHERE f MATCH 'wind' LIMIT 1`, arg).Scan(&s)
 		if err == nil || !strings.Contains(err.Error(), "bm25_df") {
@@ -191,5 +191,60 @@ func TestBM25DFErrors(t *testing.T) {
 	}
 	if err := db.QueryRow(`SELECT bm25_df(f) FROM f WHERE f MATCH 'wind' LIMIT 1`).Scan(new(float64)); err == nil {
 		t.Error("no counts: no error")
+	}
+}
+
+// TestBM25DFFilterPhrases: with counts for the first phrases only, the
+// phrases after them filter without being scored: "(q) AND authors: x"
+// gives each row it returns the score q alone gives it, and returns only
+// the rows of q that hold x in authors.
+func TestBM25DFFilterPhrases(t *testing.T) {
+	db := openTest(t)
+	fill(t, db, 3000)
+	for _, q := range []string{`wind solar`, `tesla`, `"wind solar" OR rain`} {
+		var js string
+		if err := db.QueryRow(`SELECT fts5_phrases(f) FROM f WHERE f MATCH ? LIMIT 1`, q).Scan(&js); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		var ph [][]string
+		json.Unmarshal([]byte(js), &ph)
+		hits := strings.TrimSpace(strings.Repeat("700 ", len(ph)))
+		alone := map[int64]float64{}
+		rows, err := db.Query(`SELECT rowid, bm25_df(f, 10.0, 1.0, 5.0, ?) FROM f
+			WHERE f MATCH ? AND rowid IN (SELECT rowid FROM f WHERE f MATCH 'authors: grid')`, hits, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var id int64
+			var sc float64
+			rows.Scan(&id, &sc)
+			alone[id] = sc
+		}
+		rows.Close()
+		rows, err = db.Query(`SELECT rowid, bm25_df(f, 10.0, 1.0, 5.0, ?) FROM f WHERE f MATCH ?`,
+			hits, "("+q+`) AND {authors}: "grid"`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for rows.Next() {
+			var id int64
+			var sc float64
+			if err := rows.Scan(&id, &sc); err != nil {
+				t.Fatal(err)
+			}
+			n++
+			if want, ok := alone[id]; !ok || want != sc {
+				t.Fatalf("%s row %d: filtered score %v, alone %v (found %v)", q, id, sc, want, ok)
+			}
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		rows.Close()
+		if n == 0 || n != len(alone) {
+			t.Fatalf("%s: %d filtered rows, %d rows of the query with grid in authors", q, n, len(alone))
+		}
 	}
 }
