@@ -24,7 +24,8 @@ func TestWarmSearch(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ro.Close()
-	want := []string{"articles_fts_data", "articles_fts_idx", "articles_fts_docsize", "versions_published_jd"}
+	want := []string{"articles_fts_data", "articles_fts_idx", "articles_fts_docsize",
+		"articles_title_fts_data", "articles_title_fts_idx", "term_docs", "versions_published_jd"}
 	for name, st := range map[string]*Store{"read-write": s, "read-only": ro} {
 		got, err := st.WarmSearch(ctx)
 		if err != nil || !reflect.DeepEqual(got, want) {
