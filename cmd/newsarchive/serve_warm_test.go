@@ -120,7 +120,7 @@ func TestServeWarmsInBackground(t *testing.T) {
 	if code := <-codec; code != 0 {
 		t.Errorf("serve exit %d:\n%s", code, errb2.String())
 	}
-	if logs := errb2.String(); !strings.Contains(logs, "warmed=articles_fts_data,articles_fts_idx,articles_fts_docsize,versions_published_jd") {
+	if logs := errb2.String(); !strings.Contains(logs, "warmed=articles_fts_data,articles_fts_idx,articles_fts_docsize,articles_title_fts_data,articles_title_fts_idx,term_docs,versions_published_jd") {
 		t.Errorf("warm-up log:\n%s", logs)
 	}
 }
