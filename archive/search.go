@@ -200,7 +200,7 @@ func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([
 		return nil, searchError(query, err)
 	} else if ok {
 		return s.searchSplit(ctx, query, opts, splitPlan{
-			match: query, hits: hits, from: from, join: join, filtersOn: filtersOn,
+			hits: hits, from: from, join: join, filtersOn: filtersOn,
 			author: authorID, authorName: opts.Author, limit: limit, offset: offset, hs: hs, he: he,
 		})
 	}

@@ -16,7 +16,6 @@ import (
 // splitPlan is what Search hands searchSplit for a query ranked with
 // bm25_df: the query's filters, already read.
 type splitPlan struct {
-	match      string // the query as FTS5 runs it
 	hits       string // bm25_df's row counts of the query's phrases
 	from       string // FROM articles_fts, joined to versions v and articles a when join
 	join       bool
@@ -42,11 +41,11 @@ type scored struct {
 //     (the old way found the window's edge, then walked it again to
 //     score it). With an author filter and a query expected to match many
 //     rows, the author's name joins the query as a phrase under
-//     {authors}: FTS5 then steps
-//     through the doclists to the author's rows itself instead of
-//     returning every match for a lookup in version_authors (see
-//     authorPrefilterMin). bm25_df does not score that phrase, and the
-//     exact filter still runs on what it lets through.
+//     {authors}: FTS5 then steps through the doclists to the author's
+//     rows itself instead of returning every match for a lookup in
+//     version_authors (see authorPrefilterMin). bm25_df does not score
+//     that phrase, and the exact filter still runs on what it lets
+//     through.
 //  2. When there are more, the recent title matches below them,
 //     filtered first by id (with a filter set, most leave before their
 //     index seek), each ranked by one seek per phrase. Merged by score,
@@ -54,7 +53,7 @@ type scored struct {
 //  3. The page's rows and snippets, in that order.
 func (s *Store) searchSplit(ctx context.Context, query string, opts SearchOptions, p splitPlan) ([]SearchHit, error) {
 	rank := `bm25_df(articles_fts, 10.0, 1.0, 5.0, ?)`
-	match := p.match
+	match := query
 	if phrase, ok := authorPhrase(p.authorName); ok && p.author > 0 {
 		est, err := s.expectedMatches(ctx, p.hits)
 		if err != nil {
@@ -95,7 +94,7 @@ func (s *Store) searchSplit(ctx context.Context, query string, opts SearchOption
 				js, _ := json.Marshal(titles)
 				rows, err := s.scoredRows(ctx, `SELECT rowid, `+rank+` AS score FROM articles_fts
 					WHERE articles_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))
-					ORDER BY score, rowid LIMIT ?`, p.hits, p.match, string(js), top)
+					ORDER BY score, rowid LIMIT ?`, p.hits, query, string(js), top)
 				if err != nil {
 					return nil, searchError(query, err)
 				}
@@ -195,9 +194,9 @@ func (s *Store) scoredRows(ctx context.Context, q string, args ...any) ([]scored
 // looking up each match's authors (~12 µs a match, in two passes) costs
 // less than stepping through the author's doclists beside the query's
 // (~6 ms for an author of 100,000 articles). Measured at a million
-// articles: two rare words (~25 matches) 3 ms looked up, 8 ms stepped; a
-// common and a rare word (~2,700) 47 and 30 ms; two common words 90 and
-// 13 ms.
+// articles, when the window was still walked twice: two rare words (~25
+// matches) 3 ms looked up, 8 ms stepped; a common and a rare word
+// (~2,700) 47 and 30 ms; two common words 90 and 13 ms.
 const authorPrefilterMin = 500
 
 // expectedMatches estimates how many rows a query matches from the rows
